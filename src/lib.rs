@@ -1,0 +1,18 @@
+//! ケアプラン連携 証跡台帳: the domain core.
+//!
+//! Everything here is plain Rust with no web dependency, so it is tested natively with
+//! `cargo test` and shared by the page (`src/main.rs`, wasm) and the command-line checker
+//! (`src/bin/careplan-check.rs`). Data flows one way: bytes → [`check`] → report →
+//! [`reconcile`] → [`ledger`]; the wasm-only [`ui`] and [`store`] only call down.
+//! See `ARCHITECTURE.md` for the map.
+
+pub mod check;
+pub mod fingerprint;
+pub mod ledger;
+pub mod reconcile;
+pub mod spec;
+
+#[cfg(target_arch = "wasm32")]
+pub mod store;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

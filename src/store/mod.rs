@@ -1,0 +1,2 @@
+//! Browser storage (wasm only): the ledger in IndexedDB through `rexie`, small settings
+//! through `gloo-storage`.

@@ -1,0 +1,1 @@
+//! The page (wasm only): Leptos components, one per thing the user sees.
