@@ -7,8 +7,10 @@
 //! See `ARCHITECTURE.md` for the map.
 
 pub mod check;
+pub mod display;
 pub mod fingerprint;
 pub mod ledger;
+pub mod page_origin;
 pub mod reconcile;
 pub mod spec;
 

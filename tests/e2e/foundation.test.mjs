@@ -1,0 +1,114 @@
+// The foundation, as a user meets it: open the page (from a server, or as the single file
+// from a USB stick), choose files, and see their names and correct fingerprints, while the
+// page talks to no network at all.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import {
+  launchBrowser, serveDist, singleFileOnStick, openPage, memoryFile, SINGLE_FILE,
+} from './support.mjs';
+
+let browser;
+let server;
+let stick;
+
+before(async () => {
+  browser = await launchBrowser();
+  server = await serveDist();
+  stick = await singleFileOnStick();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await stick?.cleanup();
+});
+
+const files = [
+  memoryFile('UPPLAN_202505_0300000100_43_0300000005_11_20250420120000.CSV', '202407,031234,0000012345\r\n'),
+  memoryFile('メモ 髙﨑.csv', 'テスト,"改行\r\nあり"\r\n'),
+];
+
+/** Chooses the files with the 「ファイルを選ぶ」 button and checks the listed fingerprints. */
+async function chooseFilesAndSeeFingerprints(page) {
+  await page.getByLabel('ファイルを選ぶ').setInputFiles(files);
+  const table = page.getByRole('table');
+  for (const file of files) {
+    const row = table.getByRole('row').filter({ hasText: file.name });
+    await row.waitFor();
+    const text = await row.innerText();
+    assert.ok(text.includes(file.sha256), `${file.name}: expected ${file.sha256} in «${text}»`);
+  }
+  assert.equal(await table.getByRole('row').count(), 1 + files.length);
+}
+
+for (const way of ['http', 'file']) {
+  test(`opened ${way === 'http' ? 'from a localhost server' : 'as the single file from a USB stick'}: choose two files, see their SHA-256`, async () => {
+    const url = way === 'http' ? server.url : stick.url;
+    const { page, context, requests, problems } = await openPage(browser, url);
+    try {
+      await page.getByRole('heading', { name: 'ケアプラン連携 証跡台帳' }).waitFor();
+      await page.getByText('ここにCSVファイルをドロップ').waitFor();
+      const origin = await page.getByTestId('page-origin').innerText();
+      assert.equal(origin, way === 'http' ? 'https・localhost' : 'USBなどのファイルから');
+      assert.equal(await page.getByTestId('indexed-db').innerText(), '使えます');
+
+      await chooseFilesAndSeeFingerprints(page);
+
+      // The page loads itself and nothing else: one request, for the page.
+      assert.deepEqual(requests, [url], `requests: ${requests.join(', ')}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('files dropped on the drop zone are listed with their SHA-256', async () => {
+  const { page, context, problems } = await openPage(browser, stick.url);
+  try {
+    await page.getByText('ここにCSVファイルをドロップ').waitFor();
+    const dropped = files.map((f) => ({ name: f.name, base64: f.buffer.toString('base64') }));
+    await page.getByRole('region', { name: 'ファイルの受け取り' }).evaluate((zone, list) => {
+      const transfer = new DataTransfer();
+      for (const { name, base64 } of list) {
+        const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+        transfer.items.add(new File([bytes], name, { type: 'text/csv' }));
+      }
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    }, dropped);
+    for (const file of files) {
+      const row = page.getByRole('row').filter({ hasText: file.name });
+      await row.waitFor();
+      assert.ok((await row.innerText()).includes(file.sha256));
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the single file is at most 2 MB and carries a CSP that forbids every connection', async () => {
+  const { size } = await stat(SINGLE_FILE);
+  assert.ok(size <= 2 * 1024 * 1024, `size ${size}`);
+  const { page, context } = await openPage(browser, stick.url);
+  try {
+    const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    assert.match(csp, /connect-src 'none'/);
+    assert.match(csp, /default-src 'none'/);
+    assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/=]+' 'wasm-unsafe-eval';/);
+    // A connection attempt from inside the page is blocked by the policy itself (not merely
+    // failed): the browser reports a connect-src violation.
+    const violated = await page.evaluate(async () => {
+      const seen = new Promise((resolve) => {
+        document.addEventListener('securitypolicyviolation', (e) => resolve(e.effectiveDirective), { once: true });
+      });
+      await fetch('http://127.0.0.1:9/').catch(() => {});
+      return seen;
+    });
+    assert.equal(violated, 'connect-src');
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,77 @@
+// Shared set-up for the end-to-end tests: the built page (dist/), a tiny static server on
+// 127.0.0.1 only, and Debian's headless Chromium driven by playwright-core.
+import { chromium } from 'playwright-core';
+import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import { readFile, mkdtemp, copyFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const DIST = path.join(ROOT, 'dist');
+export const SINGLE_FILE = path.join(DIST, 'careplan-ledger.html');
+
+export const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export async function launchBrowser() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** Serves dist/ on 127.0.0.1 at a free port. Returns { url, close }. */
+export async function serveDist() {
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+  const server = createServer(async (req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    const file = path.join(DIST, urlPath === '/' ? 'index.html' : urlPath);
+    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Copies the single file ALONE into a fresh folder, as onto a USB stick. */
+export async function singleFileOnStick() {
+  const dir = await mkdtemp(path.join(tmpdir(), 'usb-stick-'));
+  const target = path.join(dir, 'careplan-ledger.html');
+  await copyFile(SINGLE_FILE, target);
+  return { url: pathToFileURL(target).href, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Opens a page and records everything it asks the network for, every script error and every
+ * Content-Security-Policy violation, so a test can assert there were none.
+ */
+export async function openPage(browser, url) {
+  const context = await browser.newContext({ locale: 'ja-JP' });
+  const page = await context.newPage();
+  const requests = [];
+  const problems = [];
+  page.on('request', (request) => requests.push(request.url()));
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  await page.goto(url);
+  return { page, context, requests, problems };
+}
+
+/** An in-memory file for `setInputFiles`, with its expected fingerprint. */
+export function memoryFile(name, text) {
+  const buffer = Buffer.from(text, 'utf8');
+  return { name, mimeType: 'text/csv', buffer, sha256: sha256(buffer) };
+}
