@@ -1,2 +1,26 @@
 //! The evidence ledger (証跡台帳): append-only entries, their canonical form and hash chain,
 //! checkpoints, the backup format, merge and retention.
+//!
+//! Plain Rust with no web dependency and no clock: the caller (the IndexedDB store, the page)
+//! passes the current time in and persists what these functions return. Invariant: nothing
+//! here edits or deletes an entry; a correction is a new entry that points at the old one.
+
+pub mod backup;
+pub mod branch;
+pub mod canonical;
+pub mod chain;
+pub mod checkpoint;
+pub mod entry;
+pub mod merge;
+pub mod sample;
+pub mod value_io;
+
+pub use backup::{read_backup, write_backup, Backup, BackupError, BackupInput, StoredFile};
+pub use branch::KeptBranch;
+pub use chain::{seal, verify, AppendError, ChainHead, ChainProblem, Ledger, Verification};
+pub use checkpoint::{parse_checkpoint, verify_against_checkpoint, Checkpoint, CheckpointVerdict};
+pub use entry::{
+    CheckOutcome, Client, ClientKey, ConsentMethod, DeliveredDocument, Details, Direction, Entry,
+    EntryDraft, FileRef, Kind, Partner, RestoreOutcome, Subject, ValidationIssue,
+};
+pub use merge::{plan_restore, MainOutcome, RestorePlan};

@@ -1,0 +1,212 @@
+//! The hash chain: appending, the head check that keeps two tabs from forking the ledger,
+//! verification reporting the first bad seq, and the one-spelling rule for stored entries.
+
+use careplan_ledger::jpdate::Timestamp;
+use careplan_ledger::ledger::chain::{compute_hash, GENESIS_PREV_HASH};
+use careplan_ledger::ledger::sample::{sample_client, sample_ledger, sample_partner};
+use careplan_ledger::ledger::*;
+
+fn t(s: &str) -> Timestamp {
+    Timestamp::parse_rfc3339(s).unwrap()
+}
+
+fn memo(text: &str) -> EntryDraft {
+    EntryDraft::new(
+        "佐々木",
+        Subject::default(),
+        Details::Memo { text: text.into() },
+    )
+}
+
+#[test]
+fn append_links_entries_and_checks_the_head() {
+    let mut ledger = Ledger::new();
+    let genesis = ledger.head().hash;
+    assert_eq!(genesis, GENESIS_PREV_HASH);
+    let first = ledger
+        .append(memo("一件目"), &genesis, t("2025-05-03T05:05:00.000Z"))
+        .unwrap()
+        .clone();
+    assert_eq!(first.seq, 1);
+    assert_eq!(first.prev_hash, GENESIS_PREV_HASH);
+    assert_eq!(first.hash, compute_hash(&first));
+
+    // A second tab still holding the genesis head must not append.
+    let err = ledger
+        .append(memo("別タブ"), &genesis, t("2025-05-03T05:06:00.000Z"))
+        .unwrap_err();
+    assert!(matches!(err, AppendError::HeadMoved { .. }));
+    assert!(err.to_string().contains("別のタブ"));
+
+    let second = ledger
+        .append(memo("二件目"), &first.hash, t("2025-05-03T05:06:00.000Z"))
+        .unwrap();
+    assert_eq!(second.seq, 2);
+    assert_eq!(second.prev_hash, first.hash);
+    assert!(verify(ledger.entries()).is_ok());
+    assert_eq!(verify(ledger.entries()).ok_up_to, 2);
+}
+
+#[test]
+fn invalid_drafts_and_bad_references_are_refused() {
+    let mut ledger = Ledger::new();
+    let head = ledger.head().hash;
+    let err = ledger
+        .append(
+            EntryDraft::new("", Subject::default(), Details::Memo { text: "".into() }),
+            &head,
+            t("2025-05-03T05:05:00.000Z"),
+        )
+        .unwrap_err();
+    let AppendError::Invalid(issues) = err else {
+        panic!()
+    };
+    assert_eq!(issues.len(), 2);
+
+    let err = ledger
+        .append(
+            EntryDraft::new(
+                "佐々木",
+                Subject::default(),
+                Details::Correction {
+                    corrects_seq: 1,
+                    text: "誤記".into(),
+                },
+            ),
+            &head,
+            t("2025-05-03T05:05:00.000Z"),
+        )
+        .unwrap_err();
+    assert_eq!(err, AppendError::BadReference { seq: 1 });
+}
+
+#[test]
+fn verification_names_the_first_bad_seq() {
+    let (entries, _) = sample_ledger(50, 5, 3, false);
+    assert_eq!(verify(&entries).ok_up_to, 50);
+
+    let mut changed = entries.clone();
+    changed[19].actor = "別人".into();
+    let v = verify(&changed);
+    assert_eq!(v.ok_up_to, 19);
+    assert!(matches!(
+        v.first_bad,
+        Some((20, ChainProblem::HashMismatch { .. }))
+    ));
+    assert!(v.message_ja().contains("記録20"), "{}", v.message_ja());
+
+    // Changing an entry and recomputing its hash breaks the next link instead.
+    changed[19].hash = compute_hash(&changed[19]);
+    let v = verify(&changed);
+    assert!(matches!(
+        v.first_bad,
+        Some((21, ChainProblem::BrokenLink { .. }))
+    ));
+
+    let mut removed = entries.clone();
+    removed.remove(10);
+    assert!(matches!(
+        verify(&removed).first_bad,
+        Some((11, ChainProblem::SeqGap { .. }))
+    ));
+
+    let mut swapped = entries.clone();
+    swapped.swap(3, 4);
+    assert_eq!(verify(&swapped).first_bad.unwrap().0, 4);
+
+    assert!(Ledger::open(changed).is_err());
+    assert!(Ledger::open(entries).is_ok());
+}
+
+#[test]
+fn stored_json_round_trips_and_has_one_spelling() {
+    let (entries, _) = sample_ledger(200, 10, 4, false);
+    for e in &entries {
+        let text = e.to_json();
+        assert_eq!(&Entry::from_json(&text).unwrap(), e);
+    }
+    let e = &entries[0];
+    let mut v = e.to_value();
+    // An unknown field, a null for an absent field, or an empty client list is refused.
+    v["extra"] = serde_json::json!(1);
+    assert!(Entry::from_value(&v, "e")
+        .unwrap_err()
+        .0
+        .contains("未知の項目"));
+    let mut v = e.to_value();
+    v["subject"]["service_month"] = serde_json::Value::Null;
+    assert!(Entry::from_value(&v, "e").is_err());
+    let mut v = e.to_value();
+    v["subject"]["clients"] = serde_json::json!([]);
+    assert!(Entry::from_value(&v, "e").is_err());
+    let mut v = e.to_value();
+    v["recorded_at"] = serde_json::json!("2025-01-06T00:31:37Z");
+    assert!(Entry::from_value(&v, "e").is_err());
+}
+
+/// The worked example in docs/backup-format.md: this test prints and pins the hashes.
+#[test]
+fn worked_example_hashes() {
+    let mut client = sample_client(0);
+    client.plan_date = None;
+    let draft = EntryDraft::new(
+        "佐々木",
+        Subject {
+            clients: vec![client],
+            service_month: careplan_ledger::jpdate::YearMonth::new(2025, 6),
+            partner: Some(sample_partner(0)),
+            file: Some(FileRef {
+                name: "UPPLAN_202506_1310000001_43_1300000500_11_20250520100000.CSV".into(),
+                size: 3,
+                sha256: careplan_ledger::fingerprint::sha256_hex(b"abc"),
+            }),
+            file_serial: Some("20250520100000".into()),
+            direction: Some(Direction::Sent),
+        },
+        Details::Sent,
+    );
+    let mut ledger = Ledger::new();
+    let g = ledger.head().hash;
+    let e1 = ledger
+        .append(draft, &g, t("2025-05-20T01:00:00.000Z"))
+        .unwrap()
+        .clone();
+    let e2 = ledger
+        .append(
+            EntryDraft::new(
+                "佐々木",
+                Subject::default(),
+                Details::Memo {
+                    text: "電話で到着を確認\n\"済\"".into(),
+                },
+            ),
+            &e1.hash,
+            t("2025-05-20T01:05:00.000Z"),
+        )
+        .unwrap()
+        .clone();
+    let c1 = careplan_ledger::ledger::canonical::canonicalize(&e1.unhashed_value()).unwrap();
+    let c2 = careplan_ledger::ledger::canonical::canonicalize(&e2.unhashed_value()).unwrap();
+    println!("entry 1 canonical:\n{c1}\nhash {}", e1.hash);
+    println!("entry 2 canonical:\n{c2}\nhash {}", e2.hash);
+    assert_eq!(
+        c2,
+        format!(
+            "{{\"actor\":\"佐々木\",\"details\":{{\"text\":\"電話で到着を確認\\n\\\"済\\\"\"}},\"kind\":\"memo\",\
+             \"prev_hash\":\"{}\",\"recorded_at\":\"2025-05-20T01:05:00.000Z\",\"seq\":2,\"subject\":{{}}}}",
+            e1.hash
+        )
+    );
+    assert_eq!(
+        e1.hash,
+        careplan_ledger::fingerprint::sha256_hex(c1.as_bytes())
+    );
+    assert_eq!(
+        e1.hash,
+        "e6bd6e2e02c9e50ea0944be96e6159aa4d3cec72df2a16f53416e05e909df801"
+    );
+    assert_eq!(
+        e2.hash,
+        "8887353d237ab92d7dcfc11773136797069c25bdf38309c71ec47163fd8fe065"
+    );
+}
