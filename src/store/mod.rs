@@ -1,2 +1,11 @@
-//! Browser storage (wasm only): the ledger in IndexedDB through `rexie`, small settings
-//! through `gloo-storage`.
+//! Browser storage (wasm only): the ledger in IndexedDB through `rexie`, and where the
+//! browser lets us, a request that it keep the data (persistent storage).
+//!
+//! Every write is awaited and read back before it is reported as saved: the UI says
+//! 「保存しました」 only after [`LedgerStore`] returned `Ok`.
+
+mod database;
+mod persistence;
+
+pub use database::{LedgerStore, StoreError, DATABASE_NAME};
+pub use persistence::{estimate_storage, request_persistence, PersistenceResult, StorageEstimate};

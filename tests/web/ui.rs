@@ -1,7 +1,5 @@
-//! Component tests in real headless Chromium (`cargo test --target wasm32-unknown-unknown
-//! --test web`, run by scripts/test.sh). Each test mounts one component into a fresh
-//! element and reads the DOM the way a person would see it.
-#![cfg(target_arch = "wasm32")]
+//! Component tests: each mounts one component into a fresh element and reads the DOM the
+//! way a person would see it.
 
 use careplan_ledger::fingerprint::sha256_hex;
 use careplan_ledger::ui::{ChosenFile, ChosenFiles, DropZone, RuntimeStatus};
@@ -10,7 +8,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
-wasm_bindgen_test_configure!(run_in_browser);
+use crate::tick;
 
 /// A fresh container in the page; the returned handle keeps the mounted view alive.
 fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (HtmlElement, impl Drop) {
@@ -19,17 +17,6 @@ fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (HtmlElem
     document.body().unwrap().append_child(&host).unwrap();
     let handle = leptos::mount::mount_to(host.clone(), view);
     (host, handle)
-}
-
-/// Leptos 0.8 runs effects asynchronously: let them settle before reading the DOM.
-async fn tick() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
 #[wasm_bindgen_test]

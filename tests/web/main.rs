@@ -1,0 +1,24 @@
+//! Browser tests in real headless Chromium: `cargo test --target wasm32-unknown-unknown
+//! --test web` (run by scripts/test.sh). Components in `ui`, the IndexedDB store in `store`.
+#![cfg(target_arch = "wasm32")]
+
+mod store;
+mod ui;
+
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// Waits `ms` milliseconds. Leptos 0.8 runs effects asynchronously, so tests let them
+/// settle before reading the DOM.
+pub async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+pub async fn tick() {
+    sleep(20).await;
+}
