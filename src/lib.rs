@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod fingerprint;
+pub mod fixtures;
 pub mod ledger;
 pub mod reconcile;
 pub mod spec;

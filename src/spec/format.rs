@@ -72,6 +72,10 @@ impl FieldFormat {
         {
             return FieldFormat::PhoneNumber;
         }
+        if name_ja == "TAISコード" {
+            // 第6表 prints the example 00001-000010; 第7表 says only 英数 for the same code.
+            return FieldFormat::TaisCode;
+        }
         if type_ == "数字" && max_len == Some(10) && OFFICE_NUMBER_FIELDS.contains(&name_ja) {
             return FieldFormat::OfficeNumber;
         }
