@@ -9,6 +9,7 @@
 pub mod check;
 pub mod display;
 pub mod fingerprint;
+pub mod fixtures;
 pub mod jpdate;
 pub mod ledger;
 pub mod page_origin;

@@ -1,0 +1,335 @@
+//! Identification from the file name: kind, V3/V4 shape and the transmission tokens.
+//!
+//! V4 names are `PREFIX[_対象年月]_送信元事業所番号_送信元種類_送信先事業所番号_送信先種類_連番.CSV`,
+//! V3 names lack the two サービス種類コード tokens (spec §3). The name is cut at `_` into
+//! tokens; the prefix is the longest kind id from the spec data that the name starts with
+//! (so `UPKIHON_SUB1_…` is never read as `UPKIHON`), and the number of remaining tokens says
+//! V3 or V4. No regex: the token shapes come from the spec, and a test checks this parser
+//! agrees with the `filename_pattern_*` regexes of `fields.json`.
+
+use serde::{Deserialize, Serialize};
+
+use crate::spec::{FileKind, LayoutGeneration, Spec};
+
+/// An office at one end of a transmission: 事業所番号 and, in V4 names, サービス種類コード.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Party {
+    /// 事業所番号 token as written (10 digits when valid).
+    pub office: String,
+    /// サービス種類コード token (2 characters, V4 names only).
+    pub service_type: Option<String>,
+}
+
+/// What a file name says, token by token. Tokens are kept as written even when malformed;
+/// whether they are valid is what [`NameIssue`]s say.
+#[derive(Clone, Debug, Default)]
+pub struct FileName {
+    /// The base name (directories removed).
+    pub base: String,
+    /// The kind whose prefix the name starts with.
+    pub kind: Option<&'static FileKind>,
+    /// V3 or V4, from the number of tokens.
+    pub shape: Option<LayoutGeneration>,
+    /// 対象年月 / 提供年月 token (`000000` for a 利用者補足情報 of a plan set).
+    pub service_month: Option<String>,
+    /// 送信元.
+    pub sender: Option<Party>,
+    /// 送信先.
+    pub receiver: Option<Party>,
+    /// The 14-digit ファイル連番 (creation timestamp) that binds one transmission unit.
+    pub sequence: Option<String>,
+    /// Extension without the dot.
+    pub extension: String,
+    /// Every token has the character class and length the spec's pattern demands (this is
+    /// exactly what `filename_pattern_v4`/`_v3` accept).
+    pub matches_pattern: bool,
+}
+
+/// A problem with the name, in the order found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NameIssue {
+    UnknownKind,
+    /// Wrong token count; holds the count found after the prefix.
+    TokenCount(usize),
+    /// A token of the wrong shape: which token (Japanese name), the token, what it should be.
+    BadToken {
+        token_name: &'static str,
+        token: String,
+        expected: &'static str,
+    },
+    /// The kind has no V3 form.
+    KindNotInV3,
+    Extension(String),
+    MonthNotReal(String),
+    TimestampNotReal(String),
+    SameOffice(String),
+}
+
+/// Parses a file name (a path is fine: only the part after the last `/` or `\` counts).
+pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let mut out = FileName {
+        base: base.to_owned(),
+        ..FileName::default()
+    };
+    let mut issues = Vec::new();
+    let (stem, ext) = match base.rfind('.') {
+        Some(i) => (&base[..i], &base[i + 1..]),
+        None => (base, ""),
+    };
+    out.extension = ext.to_owned();
+    let ext_ok = ext == "CSV";
+    if !ext_ok {
+        issues.push(NameIssue::Extension(ext.to_owned()));
+    }
+    let Some(kind) = kind_of(stem) else {
+        issues.push(NameIssue::UnknownKind);
+        return (out, issues);
+    };
+    out.kind = Some(kind);
+    let rest = &stem[kind.id.len()..];
+    let tokens: Vec<&str> = match rest.strip_prefix('_') {
+        Some(r) => r.split('_').collect(),
+        None => Vec::new(),
+    };
+    let month_tokens = usize::from(kind.has_month_token);
+    let shape = if tokens.len() == month_tokens + 5 {
+        LayoutGeneration::V4
+    } else if tokens.len() == month_tokens + 3 {
+        LayoutGeneration::V3
+    } else {
+        issues.push(NameIssue::TokenCount(tokens.len()));
+        return (out, issues);
+    };
+    out.shape = Some(shape);
+    let mut shapes_ok = ext_ok;
+    if shape == LayoutGeneration::V3 && kind.layout(LayoutGeneration::V3).is_none() {
+        issues.push(NameIssue::KindNotInV3);
+        shapes_ok = false;
+    }
+    let mut it = tokens.into_iter();
+    let mut bad = |token_name, token: &str, expected, ok: bool, issues: &mut Vec<NameIssue>| {
+        if !ok {
+            issues.push(NameIssue::BadToken {
+                token_name,
+                token: token.to_owned(),
+                expected,
+            });
+            shapes_ok = false;
+        }
+    };
+    if kind.has_month_token {
+        let m = it.next().unwrap_or_default();
+        bad(
+            "対象年月",
+            m,
+            "数字6桁（YYYYMM）",
+            is_digits(m, 6),
+            &mut issues,
+        );
+        out.service_month = Some(m.to_owned());
+    }
+    let from = it.next().unwrap_or_default();
+    bad(
+        "送信元事業所番号",
+        from,
+        "数字10桁",
+        is_digits(from, 10),
+        &mut issues,
+    );
+    let from_type = if shape == LayoutGeneration::V4 {
+        let t = it.next().unwrap_or_default();
+        let ok = is_service_type(t);
+        bad(
+            "送信元サービス種類コード",
+            t,
+            "英数大文字2桁",
+            ok,
+            &mut issues,
+        );
+        Some(t.to_owned())
+    } else {
+        None
+    };
+    let to = it.next().unwrap_or_default();
+    bad(
+        "送信先事業所番号",
+        to,
+        "数字10桁",
+        is_digits(to, 10),
+        &mut issues,
+    );
+    let to_type = if shape == LayoutGeneration::V4 {
+        let t = it.next().unwrap_or_default();
+        let ok = is_service_type(t);
+        bad(
+            "送信先サービス種類コード",
+            t,
+            "英数大文字2桁",
+            ok,
+            &mut issues,
+        );
+        Some(t.to_owned())
+    } else {
+        None
+    };
+    let seq = it.next().unwrap_or_default();
+    bad(
+        "連番（作成日時）",
+        seq,
+        "数字14桁（YYYYMMDDHHMMSS）",
+        is_digits(seq, 14),
+        &mut issues,
+    );
+    out.matches_pattern = shapes_ok;
+    // Meaning, beyond shape: real month, real timestamp, two different offices.
+    if let Some(m) = &out.service_month {
+        let zero_ok = kind.month_token_may_be_zero && m == "000000";
+        if is_digits(m, 6) && !zero_ok && !is_real_year_month(m) {
+            issues.push(NameIssue::MonthNotReal(m.clone()));
+        }
+    }
+    if is_digits(seq, 14) && !is_real_timestamp(seq) {
+        issues.push(NameIssue::TimestampNotReal(seq.to_owned()));
+    }
+    if is_digits(from, 10) && from == to {
+        issues.push(NameIssue::SameOffice(from.to_owned()));
+    }
+    out.sender = Some(Party {
+        office: from.to_owned(),
+        service_type: from_type,
+    });
+    out.receiver = Some(Party {
+        office: to.to_owned(),
+        service_type: to_type,
+    });
+    out.sequence = Some(seq.to_owned());
+    (out, issues)
+}
+
+/// The kind whose id is the longest prefix of `stem` followed by `_` (or all of it).
+fn kind_of(stem: &str) -> Option<&'static FileKind> {
+    Spec::get()
+        .kinds
+        .iter()
+        .filter(|k| {
+            stem.strip_prefix(k.id.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+        })
+        .max_by_key(|k| k.id.len())
+}
+
+fn is_digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// サービス種類コード in names: two of `[0-9A-Z]` (43, 11, 2A, A1 …).
+fn is_service_type(s: &str) -> bool {
+    s.len() == 2
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
+}
+
+/// `YYYYMM` with a month 01–12 (digits already checked).
+pub fn is_real_year_month(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 6 && b.iter().all(u8::is_ascii_digit) && {
+        let month = num(&b[4..6]);
+        (1..=12).contains(&month) && num(&b[0..4]) >= 1
+    }
+}
+
+/// `YYYYMMDD` that exists in the Gregorian calendar.
+pub fn is_real_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let (y, m, d) = (num(&b[0..4]), num(&b[4..6]), num(&b[6..8]));
+    y >= 1 && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
+}
+
+fn is_real_timestamp(s: &str) -> bool {
+    let b = s.as_bytes();
+    is_real_date(&s[..8]) && num(&b[8..10]) <= 23 && num(&b[10..12]) <= 59 && num(&b[12..14]) <= 59
+}
+
+/// Days in a month of the Gregorian calendar.
+pub fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
+        2 => 28,
+        _ => 0,
+    }
+}
+
+/// Value of ASCII digits (callers checked they are digits).
+pub fn num(digits: &[u8]) -> u32 {
+    digits.iter().fold(0u32, |acc, &d| {
+        acc.saturating_mul(10)
+            .saturating_add(u32::from(d.wrapping_sub(b'0')))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v4_name_is_read_token_by_token() {
+        let (n, issues) =
+            parse_file_name("in/UPPLAN_202505_0300000100_43_0300000005_11_20250425200201.CSV");
+        assert!(issues.is_empty(), "{issues:?}");
+        assert_eq!(n.kind.unwrap().id, "UPPLAN");
+        assert_eq!(n.shape, Some(LayoutGeneration::V4));
+        assert_eq!(n.service_month.as_deref(), Some("202505"));
+        assert_eq!(
+            n.sender.as_ref().unwrap().service_type.as_deref(),
+            Some("43")
+        );
+        assert_eq!(n.receiver.as_ref().unwrap().office, "0300000005");
+        assert_eq!(n.sequence.as_deref(), Some("20250425200201"));
+        assert!(n.matches_pattern);
+    }
+
+    #[test]
+    fn sub_files_are_not_read_as_their_parent() {
+        let (n, issues) =
+            parse_file_name("UPKIHON_SUB1_0300000100_A1_0300000005_2A_20250425200201.CSV");
+        assert!(issues.is_empty());
+        assert_eq!(n.kind.unwrap().id, "UPKIHON_SUB1");
+        let (n, _) = parse_file_name("UPYOBO_SUB_0300000100_46_0300000005_A1_20250425200201.CSV");
+        assert_eq!(n.kind.unwrap().id, "UPYOBO_SUB");
+    }
+
+    #[test]
+    fn v3_names_and_problems() {
+        let (n, issues) =
+            parse_file_name("UPHOSOKU_000000_0300000100_0300000005_20221025200201.CSV");
+        assert!(issues.is_empty());
+        assert_eq!(n.shape, Some(LayoutGeneration::V3));
+        let (_, issues) = parse_file_name("UP3KYO_0300000100_0300000005_20221025200201.CSV");
+        assert_eq!(issues, vec![NameIssue::KindNotInV3]);
+        let (_, issues) =
+            parse_file_name("UPPLAN_202505_030000010_43_0300000005_11_20250425200201.csv");
+        assert_eq!(issues.len(), 2, "{issues:?}");
+        let (_, issues) = parse_file_name("UPKHON_0300000100_43_0300000005_11_20250425200201.CSV");
+        assert_eq!(issues, vec![NameIssue::UnknownKind]);
+        let (_, issues) =
+            parse_file_name("UPPLAN_202513_0300000100_43_0300000100_11_20250431200201.CSV");
+        assert_eq!(issues.len(), 3, "{issues:?}");
+    }
+
+    #[test]
+    fn calendar() {
+        assert!(is_real_date("20240229"));
+        assert!(!is_real_date("20250229"));
+        assert!(!is_real_date("20250431"));
+        assert!(is_real_year_month("202512"));
+        assert!(!is_real_year_month("202500"));
+    }
+}

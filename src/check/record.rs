@@ -1,0 +1,117 @@
+//! A decoded record with its positions: what the reconciliation and the page read.
+//!
+//! All field values of a record live in one `String` with ranges into it, so reading a record
+//! costs two buffers that are reused from record to record while checking.
+
+/// One logical CSV record, decoded, with where it sits in the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Record {
+    /// 1-based index of the logical record (a quoted field with line breaks stays one record).
+    pub index: u64,
+    /// 1-based physical line the record starts on.
+    pub line: u64,
+    /// Byte offset of the record's first byte in the file.
+    pub byte_offset: u64,
+    text: String,
+    fields: Vec<RecordField>,
+}
+
+/// Where one field's value is, in the record's text and in the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct RecordField {
+    start: usize,
+    end: usize,
+    byte_offset: u64,
+    quoted: bool,
+}
+
+impl Record {
+    /// Number of fields (columns).
+    pub fn len(&self) -> usize {
+        self.fields.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// The decoded value of the field with 項目No. `no` (1-based), quotes removed and `""`
+    /// read as `"`.
+    pub fn get(&self, no: usize) -> Option<&str> {
+        let f = self.fields.get(no.checked_sub(1)?)?;
+        self.text.get(f.start..f.end)
+    }
+
+    /// All values in column order.
+    pub fn values(&self) -> impl Iterator<Item = &str> {
+        self.fields
+            .iter()
+            .map(|f| self.text.get(f.start..f.end).unwrap_or(""))
+    }
+
+    /// Byte offset in the file of field `no`'s first byte (its opening quote, if quoted).
+    pub fn field_byte_offset(&self, no: usize) -> Option<u64> {
+        Some(self.fields.get(no.checked_sub(1)?)?.byte_offset)
+    }
+
+    /// Whether field `no` was enclosed in quotes.
+    pub fn field_quoted(&self, no: usize) -> Option<bool> {
+        Some(self.fields.get(no.checked_sub(1)?)?.quoted)
+    }
+
+    pub(crate) fn clear(&mut self, index: u64, line: u64, byte_offset: u64) {
+        self.index = index;
+        self.line = line;
+        self.byte_offset = byte_offset;
+        self.text.clear();
+        self.fields.clear();
+    }
+
+    /// Where the next field's text starts; pass it to [`Record::end_field`].
+    pub(crate) fn text_mut(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    /// Closes the field whose text was appended since `start`, reading `""` as `"`.
+    pub(crate) fn end_field(
+        &mut self,
+        start: usize,
+        byte_offset: u64,
+        quoted: bool,
+        escaped: bool,
+    ) {
+        if escaped {
+            let unescaped = self.text[start..].replace("\"\"", "\"");
+            self.text.truncate(start);
+            self.text.push_str(&unescaped);
+        }
+        self.fields.push(RecordField {
+            start,
+            end: self.text.len(),
+            byte_offset,
+            quoted,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_read_by_number() {
+        let mut r = Record::default();
+        r.clear(1, 1, 0);
+        let s = r.text_mut().len();
+        r.text_mut().push_str("abc");
+        r.end_field(s, 0, false, false);
+        let s = r.text_mut().len();
+        r.text_mut().push_str("a\"\"b");
+        r.end_field(s, 4, true, true);
+        assert_eq!(r.get(1), Some("abc"));
+        assert_eq!(r.get(2), Some("a\"b"));
+        assert_eq!(r.get(0), None);
+        assert_eq!(r.get(3), None);
+        assert_eq!(r.values().collect::<Vec<_>>(), ["abc", "a\"b"]);
+    }
+}

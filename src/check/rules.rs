@@ -1,0 +1,276 @@
+//! Column rules: one field's value against its row of the spec (format, 項目長, code list,
+//! 必須). Driven entirely by [`FieldSpec`]; nothing here knows a particular column.
+//!
+//! Values are checked as `&str` slices of the decoded record; ASCII formats only look at
+//! bytes, and nothing is allocated unless a value is wrong.
+
+use crate::check::findings::Code;
+use crate::check::identify::{is_real_date, is_real_year_month, num};
+use crate::spec::{FieldFormat, FieldSpec, Requirement};
+
+/// What is wrong with one value: the code and the detail for the message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub code: Code,
+    /// The problem in Japanese, without the position (the caller adds where).
+    pub detail: String,
+}
+
+fn violation(code: Code, detail: String) -> Option<Violation> {
+    Some(Violation { code, detail })
+}
+
+/// Checks one value against its spec row. Empty values only fail when required.
+pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
+    if value.is_empty() {
+        return (field.required == Requirement::Required).then(|| Violation {
+            code: Code::FIELD_REQUIRED,
+            detail: "必須項目が空です".to_owned(),
+        });
+    }
+    let b = value.as_bytes();
+    let shown = Shown(value);
+    let zeros = field.zero_allowed && b.iter().all(|&c| c == b'0');
+    let format_ok = match field.format {
+        FieldFormat::FreeText => true,
+        FieldFormat::Unused => {
+            return violation(
+                Code::FIELD_UNUSED,
+                format!("使用しない項目に値「{shown}」があります"),
+            );
+        }
+        FieldFormat::Digits => all_digits(b),
+        FieldFormat::Integer => {
+            let digits = b.strip_prefix(b"-").unwrap_or(b);
+            all_digits(digits)
+        }
+        FieldFormat::Decimal2 => is_decimal2(b),
+        FieldFormat::SmallNumber => all_digits(b) && (1..=99).contains(&num(b)) && b.len() <= 2,
+        FieldFormat::Alphanumeric => b.iter().all(u8::is_ascii_alphanumeric),
+        FieldFormat::Alphabetic => b.iter().all(u8::is_ascii_alphabetic),
+        FieldFormat::Date => {
+            if b.len() != 8 || !all_digits(b) {
+                false
+            } else if zeros || is_real_date(value) {
+                true
+            } else {
+                return violation(Code::FIELD_DATE, format!("「{shown}」は存在しない日付です"));
+            }
+        }
+        FieldFormat::YearMonth => {
+            if b.len() != 6 || !all_digits(b) {
+                false
+            } else if zeros || is_real_year_month(value) {
+                true
+            } else {
+                return violation(Code::FIELD_DATE, format!("「{shown}」は存在しない年月です"));
+            }
+        }
+        FieldFormat::Time | FieldFormat::TimeOr9999 => {
+            if field.format == FieldFormat::TimeOr9999 && value == "9999" {
+                true
+            } else if b.len() == 4 && all_digits(b) && value == "2400" {
+                return violation(
+                    Code::FIELD_TIME_2400,
+                    "時刻が2400です（時分は0000〜2359）".to_owned(),
+                );
+            } else {
+                b.len() == 4 && all_digits(b) && num(&b[..2]) <= 23 && num(&b[2..]) <= 59
+            }
+        }
+        FieldFormat::DayFlags31 => b.len() == 31 && b.iter().all(|&c| c == b'0' || c == b'1'),
+        FieldFormat::PostalCode => {
+            b.len() == 8 && b[3] == b'-' && all_digits(&b[..3]) && all_digits(&b[4..])
+        }
+        FieldFormat::TaisCode => b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-'),
+        FieldFormat::InsurerNumber => b.len() == 6 && all_digits(b),
+        FieldFormat::InsuredNumber => {
+            if b.len() == 10 && b.iter().all(u8::is_ascii_alphanumeric) {
+                if b[0] == b'H' && !all_digits(&b[1..]) {
+                    return violation(
+                        Code::INSURED_NUMBER_H,
+                        format!("「{shown}」は「H」で始まりますが、続く9桁が数字ではありません"),
+                    );
+                }
+                true
+            } else {
+                false
+            }
+        }
+        FieldFormat::OfficeNumber => b.len() == 10 && all_digits(b),
+        FieldFormat::PhoneNumber => b.iter().all(|&c| c.is_ascii_digit() || c == b'-'),
+    };
+    if !format_ok {
+        return violation(
+            Code::FIELD_FORMAT,
+            format!("「{shown}」は{}ではありません", format_name(field.format)),
+        );
+    }
+    if let Some(max) = field.max_len {
+        let len = if value.is_ascii() {
+            value.len()
+        } else {
+            value.chars().count()
+        };
+        let counted = if field.format == FieldFormat::Integer && b.first() == Some(&b'-') {
+            len - 1
+        } else {
+            len
+        };
+        if counted > usize::from(max) {
+            return violation(
+                Code::FIELD_TOO_LONG,
+                format!("「{shown}」は{counted}文字で、項目長{max}を超えています"),
+            );
+        }
+    }
+    if !zeros && !field.code_allowed(value) {
+        return violation(
+            Code::FIELD_CODE,
+            format!("「{shown}」はコード表にない値です"),
+        );
+    }
+    None
+}
+
+/// The code list as a hint: 「使える値: 1=男性、2=女性」.
+pub fn codes_hint(field: &FieldSpec) -> String {
+    let list: Vec<String> = field
+        .codes
+        .iter()
+        .map(|(c, m)| format!("{c}={m}"))
+        .collect();
+    format!("{}に使える値: {}。", field.name_ja, list.join("、"))
+}
+
+/// The fix hint for a violation of `field`.
+pub fn hint_for(field: &FieldSpec, code: Code) -> String {
+    match code {
+        Code::FIELD_CODE => codes_hint(field),
+        Code::FIELD_REQUIRED => format!(
+            "{}は必須です。{}",
+            field.name_ja,
+            field.format.hint(&field.name_ja, field.max_len)
+        ),
+        _ => field.format.hint(&field.name_ja, field.max_len),
+    }
+}
+
+fn all_digits(b: &[u8]) -> bool {
+    !b.is_empty() && b.iter().all(u8::is_ascii_digit)
+}
+
+/// `99.99`: 1–2 integer digits, a dot, 2 fraction digits.
+fn is_decimal2(b: &[u8]) -> bool {
+    match b.iter().position(|&c| c == b'.') {
+        Some(dot) => {
+            (1..=2).contains(&dot)
+                && all_digits(&b[..dot])
+                && b.len() - dot - 1 == 2
+                && all_digits(&b[dot + 1..])
+        }
+        None => false,
+    }
+}
+
+fn format_name(f: FieldFormat) -> &'static str {
+    match f {
+        FieldFormat::Digits => "半角数字",
+        FieldFormat::Integer => "半角数字の整数",
+        FieldFormat::Decimal2 => "「99.99」形式の数値",
+        FieldFormat::SmallNumber => "1〜99の半角数字",
+        FieldFormat::Alphanumeric => "半角英数",
+        FieldFormat::Alphabetic => "半角英字",
+        FieldFormat::Date => "年月日8桁（YYYYMMDD）",
+        FieldFormat::YearMonth => "年月6桁（YYYYMM）",
+        FieldFormat::Time => "時分4桁（HHMM）",
+        FieldFormat::TimeOr9999 => "時分4桁（HHMM）または9999",
+        FieldFormat::DayFlags31 => "0と1の31文字",
+        FieldFormat::PostalCode => "郵便番号（123-4567）",
+        FieldFormat::TaisCode => "半角英数とハイフン",
+        FieldFormat::FreeText => "文字列",
+        FieldFormat::Unused => "空",
+        FieldFormat::InsurerNumber => "半角数字6桁",
+        FieldFormat::InsuredNumber => "半角英数10桁",
+        FieldFormat::OfficeNumber => "半角数字10桁の事業所番号",
+        FieldFormat::PhoneNumber => "半角数字とハイフンの電話番号",
+    }
+}
+
+/// A value as shown in a message: at most 20 characters, line breaks and controls as `?`.
+pub struct Shown<'a>(pub &'a str);
+
+impl std::fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (n, c) in self.0.chars().enumerate() {
+            if n == 20 {
+                return f.write_str("…");
+            }
+            let c = if c.is_control() { '?' } else { c };
+            std::fmt::Write::write_char(f, c)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{LayoutGeneration, Spec};
+
+    fn field(kind: &str, no: u16) -> &'static FieldSpec {
+        Spec::get()
+            .kind(kind)
+            .unwrap()
+            .layout(LayoutGeneration::V4)
+            .unwrap()
+            .field(no)
+            .unwrap()
+    }
+
+    fn code(kind: &str, no: u16, v: &str) -> Option<Code> {
+        check_value(field(kind, no), v).map(|x| x.code)
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(code("UPPLAN", 2, "131016"), None);
+        assert_eq!(code("UPPLAN", 2, "13101"), Some(Code::FIELD_FORMAT));
+        assert_eq!(code("UPPLAN", 3, "H123456789"), None);
+        assert_eq!(
+            code("UPPLAN", 3, "H12345678X"),
+            Some(Code::INSURED_NUMBER_H)
+        );
+        assert_eq!(code("UPPLAN", 3, "012345678"), Some(Code::FIELD_FORMAT));
+        assert_eq!(code("UPPLAN", 3, ""), Some(Code::FIELD_REQUIRED));
+        assert_eq!(code("UPPLAN", 4, "20250230"), Some(Code::FIELD_DATE));
+        assert_eq!(code("UPPLAN", 5, "202513"), Some(Code::FIELD_DATE));
+        assert_eq!(code("UPPLAN", 11, "1111100000000000000000000000000"), None);
+        assert_eq!(
+            code("UPPLAN", 11, "111110000000000000000000000000"),
+            Some(Code::FIELD_FORMAT)
+        );
+        assert_eq!(code("UPPLAN", 12, "9999"), None);
+        assert_eq!(code("UPPLAN", 12, "0960"), Some(Code::FIELD_FORMAT));
+        assert_eq!(code("UPPLAN", 12, "2400"), Some(Code::FIELD_TIME_2400));
+        assert_eq!(code("UPPLAN", 14, "123"), Some(Code::FIELD_TOO_LONG));
+        assert_eq!(code("UPPLAN", 23, "2"), Some(Code::FIELD_CODE));
+        assert_eq!(code("UPPLAN", 25, "x"), Some(Code::FIELD_UNUSED));
+        assert_eq!(code("UPPLAN", 8, "-50"), None);
+        assert_eq!(code("UPSIKYU", 23, "11.40"), None);
+        assert_eq!(code("UPSIKYU", 23, "11.4"), Some(Code::FIELD_FORMAT));
+        assert_eq!(code("UPHOSOKU", 4, "00000000"), None);
+        assert_eq!(code("UPHOSOKU", 63, "000000"), None);
+        assert_eq!(code("UPHOSOKU", 9, "123-4567"), None);
+        assert_eq!(code("UPHOSOKU", 9, "1234567"), Some(Code::FIELD_FORMAT));
+        assert_eq!(code("UPHOSOKU", 12, "03-1234-5678"), None);
+        assert_eq!(code("UP2KYO", 6, "100"), Some(Code::FIELD_FORMAT));
+        assert_eq!(code("UP2KYO", 15, "Y"), None);
+    }
+
+    #[test]
+    fn shown_values_are_short_and_single_line() {
+        assert_eq!(Shown("a\r\nb").to_string(), "a??b");
+        assert_eq!(Shown(&"あ".repeat(30)).to_string().chars().count(), 21);
+    }
+}

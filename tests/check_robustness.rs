@@ -1,0 +1,97 @@
+//! Never panic, never flood: junk, truncated and huge inputs all give a bounded report.
+
+use careplan_ledger::check::{check_file, check_file_keeping_records, MAX_FINDINGS_PER_FILE};
+use careplan_ledger::fixtures;
+
+/// A small deterministic generator (xorshift), so the junk is the same on every run.
+fn junk(len: usize, mut seed: u64) -> Vec<u8> {
+    (0..len)
+        .map(|_| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 24) as u8
+        })
+        .collect()
+}
+
+const NAME: &str = "UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV";
+
+#[test]
+fn binary_junk_gives_a_capped_report() {
+    let bytes = junk(2_000_000, 0x9E37_79B9_7F4A_7C15);
+    let report = check_file(NAME, &bytes);
+    assert!(report.findings.len() <= MAX_FINDINGS_PER_FILE + 1);
+    let last = report.findings.last().unwrap();
+    assert_eq!(last.code, "FINDINGS_TRUNCATED");
+    assert!(report.counts.total() > MAX_FINDINGS_PER_FILE as u64);
+}
+
+#[test]
+fn every_prefix_of_a_valid_file_is_handled() {
+    let f = fixtures::valid_files()
+        .into_iter()
+        .find(|f| f.name.starts_with("UPSIKYU"))
+        .unwrap();
+    for cut in 0..f.bytes.len() {
+        let _ = check_file(&f.name, &f.bytes[..cut]);
+    }
+}
+
+#[test]
+fn odd_names_and_inputs_are_handled() {
+    for name in [
+        "",
+        ".",
+        "/",
+        "UPPLAN",
+        "UPPLAN_",
+        "UPPLAN_____.CSV",
+        "ＵＰＰＬＡＮ.CSV",
+        "a/b\\c.CSV",
+    ] {
+        for bytes in [
+            &b""[..],
+            b"\"",
+            b",,,\r\n",
+            b"\r\r\n\n",
+            b"\xEF\xBB\xBF",
+            b"\x82",
+            b"202407",
+        ] {
+            let _ = check_file(name, bytes);
+        }
+    }
+}
+
+#[test]
+fn records_are_kept_with_positions() {
+    let f = fixtures::valid_files()
+        .into_iter()
+        .find(|f| f.name.starts_with("UPPLAN"))
+        .unwrap();
+    let checked = check_file_keeping_records(&f.name, &f.bytes);
+    assert!(checked.report.findings.is_empty());
+    assert_eq!(checked.records.len() as u64, checked.report.records);
+    let id = &checked.identity;
+    assert_eq!(id.kind().unwrap().id, "UPPLAN");
+    assert_eq!(id.name.service_month.as_deref(), Some("202505"));
+    assert_eq!(id.name.sender.as_ref().unwrap().office, "1310000001");
+    assert_eq!(
+        id.name.receiver.as_ref().unwrap().service_type.as_deref(),
+        Some("11")
+    );
+    assert_eq!(id.name.sequence.as_deref(), Some("20250425093000"));
+    let first = &checked.records[0];
+    assert_eq!((first.index, first.line, first.byte_offset), (1, 1, 0));
+    assert_eq!(first.get(3), Some("0000012345"));
+    let layout = id.layout().unwrap();
+    assert_eq!(layout.fields.len(), first.len());
+    // Free text with 髙/﨑 decodes; quoted line breaks stay inside one record.
+    assert!(checked
+        .records
+        .iter()
+        .any(|r| r.values().any(|v| v.contains('髙'))));
+    let second = &checked.records[1];
+    assert!(second.line > first.line);
+}
