@@ -18,6 +18,8 @@ use sha2::{Digest, Sha256};
 const APP: &str = "careplan-ledger";
 const SINGLE_FILE: &str = "careplan-ledger.html";
 const CSP_PLACEHOLDER: &str = "__CSP_SCRIPT_HASH__";
+/// Separates the wasm-bindgen glue from our boot code inside the one inline script.
+const BOOT_MARKER: &str = "/*careplan-boot*/";
 /// The single file must fit comfortably on any stick and load fast.
 const MAX_SINGLE_FILE_BYTES: usize = 2 * 1024 * 1024;
 
@@ -96,6 +98,9 @@ fn boot_script(glue: &str, wasm: &[u8]) -> Result<String, String> {
     let lower = glue.to_ascii_lowercase();
     // Inside <script>, these sequences would end or confuse the element; the glue that
     // wasm-bindgen writes has none, and we refuse to guess an escape that changes its code.
+    if glue.contains(BOOT_MARKER) {
+        return Err("the glue JS contains the boot marker".into());
+    }
     for bad in ["</script", "<!--", "<script"] {
         if lower.contains(bad) {
             return Err(format!(
@@ -103,12 +108,17 @@ fn boot_script(glue: &str, wasm: &[u8]) -> Result<String, String> {
             ));
         }
     }
+    // The page keeps the glue's source text and the wasm bytes in `__careplanBoot`, so it
+    // can start the same program in a Web Worker (from a blob: URL) to check large files
+    // off the main thread. The glue is everything before the boot marker.
     Ok(format!(
-        "{glue}\n;(function () {{\n\
+        "{glue}\n{BOOT_MARKER}\n;(function () {{\n\
+         var source = document.currentScript.textContent;\n\
          var b64 = \"{wasm}\";\n\
          var text = atob(b64);\n\
          var bytes = new Uint8Array(text.length);\n\
          for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);\n\
+         globalThis.__careplanBoot = {{ glue: source.slice(0, source.indexOf(\"{BOOT_MARKER}\")), wasm: bytes }};\n\
          wasm_bindgen({{ module_or_path: bytes }}).catch(function (error) {{\n\
            var p = document.createElement(\"p\");\n\
            p.setAttribute(\"role\", \"alert\");\n\

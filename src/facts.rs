@@ -1,0 +1,196 @@
+//! What the page and the ledger need to know about a checked file, in plain data that can
+//! cross from the checking worker to the page: who (利用者), which month or plan, which
+//! partner, which version (連番), and the decoded records that findings point at.
+//!
+//! Fields are found by their 日本語名称 (see `spec::roles`), never by a hard-coded 項目No.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::{CheckedFile, Party};
+use crate::spec::roles;
+
+/// 利用者 氏名 in 利用者補足情報 (No.6) and 利用者基本情報 (No.15).
+const CLIENT_NAME: &str = "利用者氏名";
+/// How many records with findings are kept for display (the rest are only counted).
+pub const MAX_SHOWN_RECORDS: usize = 200;
+/// How many distinct clients are listed per file.
+pub const MAX_CLIENTS: usize = 500;
+
+/// The identity of one file for people and for the ledger.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileFacts {
+    /// Kind id from the name (`UPPLAN` …).
+    pub kind: Option<String>,
+    /// 日本語名称 of the kind, e.g. 第6表（サービス利用票）予定.
+    pub kind_name_ja: Option<String>,
+    /// 対象年月 token of the name (`000000` for a plan set's 利用者補足情報).
+    pub service_month: Option<String>,
+    /// 送信元 事業所番号 and サービス種類コード.
+    pub sender: Option<Party>,
+    /// 送信先.
+    pub receiver: Option<Party>,
+    /// The 14-digit 連番 binding one transmission unit.
+    pub serial: Option<String>,
+    /// Every client (保険者番号 + 被保険者番号) in the file, in order of appearance.
+    pub clients: Vec<ClientFacts>,
+    /// Records that findings point at, decoded, for showing the offending cell.
+    pub shown_records: Vec<ShownRecord>,
+}
+
+/// One 利用者 as a file names them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClientFacts {
+    /// 保険者番号.
+    pub insurer_number: String,
+    /// 被保険者番号.
+    pub insured_number: String,
+    /// 利用者氏名, where the file carries it (利用者補足情報, 利用者基本情報).
+    pub name: Option<String>,
+    /// 居宅サービス計画作成（変更）日 (YYYYMMDD), where the file carries a real one.
+    pub plan_date: Option<String>,
+}
+
+/// A decoded record, as the findings table shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShownRecord {
+    pub index: u64,
+    pub line: u64,
+    pub values: Vec<String>,
+}
+
+impl FileFacts {
+    /// Collects the facts of a checked file.
+    pub fn of(file: &CheckedFile) -> FileFacts {
+        let name = &file.identity.name;
+        let kind = name.kind;
+        let layout = file.identity.layout();
+        let column = |field: &str| layout.and_then(|l| roles::index_of(l, field));
+        let (insurer, insured) = (
+            column(roles::INSURER_NUMBER),
+            column(roles::INSURED_NUMBER),
+        );
+        let (client_name, plan_date) = (column(CLIENT_NAME), column(roles::PLAN_DATE));
+
+        let mut clients: Vec<ClientFacts> = Vec::new();
+        if let (Some(insurer), Some(insured)) = (insurer, insured) {
+            for record in &file.records {
+                let (Some(a), Some(b)) = (record.get(insurer), record.get(insured)) else {
+                    continue;
+                };
+                if a.is_empty() && b.is_empty() {
+                    continue;
+                }
+                let position = clients
+                    .iter()
+                    .position(|c| c.insurer_number == a && c.insured_number == b);
+                let position = match position {
+                    Some(p) => p,
+                    None if clients.len() < MAX_CLIENTS => {
+                        clients.push(ClientFacts {
+                            insurer_number: a.to_owned(),
+                            insured_number: b.to_owned(),
+                            ..ClientFacts::default()
+                        });
+                        clients.len() - 1
+                    }
+                    None => continue,
+                };
+                let client = &mut clients[position];
+                let value = |col: Option<usize>| {
+                    col.and_then(|c| record.get(c))
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty() && v.bytes().any(|b| b != b'0'))
+                        .map(str::to_owned)
+                };
+                if client.name.is_none() {
+                    client.name = value(client_name);
+                }
+                if client.plan_date.is_none() {
+                    client.plan_date = value(plan_date);
+                }
+            }
+        }
+
+        let mut wanted: Vec<u64> = file
+            .report
+            .findings
+            .iter()
+            .filter_map(|f| f.record)
+            .collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        wanted.truncate(MAX_SHOWN_RECORDS);
+        let shown_records = file
+            .records
+            .iter()
+            .filter(|r| wanted.binary_search(&r.index).is_ok())
+            .map(|r| ShownRecord {
+                index: r.index,
+                line: r.line,
+                values: r.values().map(str::to_owned).collect(),
+            })
+            .collect();
+
+        FileFacts {
+            kind: kind.map(|k| k.id.clone()),
+            kind_name_ja: kind.map(|k| k.name_ja.clone()),
+            service_month: name.service_month.clone(),
+            sender: name.sender.clone(),
+            receiver: name.receiver.clone(),
+            serial: name.sequence.clone(),
+            clients,
+            shown_records,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check_file_keeping_records;
+
+    fn sjis(text: &str) -> Vec<u8> {
+        encoding_rs::SHIFT_JIS.encode(text).0.into_owned()
+    }
+
+    #[test]
+    fn supplementary_file_gives_clients_with_names_and_plan_dates() {
+        let name = "UPHOSOKU_000000_1310000001_43_1310000002_11_20250425093000.CSV";
+        let mut fields = vec![String::new(); 63];
+        fields[0] = "202407".into();
+        fields[1] = "131001".into();
+        fields[2] = "0000012345".into();
+        fields[3] = "20250401".into();
+        fields[4] = "\"ヤマダ ハナコ\"".into();
+        fields[5] = "\"山田 花子\"".into();
+        fields[62] = "000000".into();
+        let bytes = sjis(&format!("{}\r\n", fields.join(",")));
+        let checked = check_file_keeping_records(name, &bytes);
+        let facts = FileFacts::of(&checked);
+        assert_eq!(facts.kind.as_deref(), Some("UPHOSOKU"));
+        assert_eq!(facts.serial.as_deref(), Some("20250425093000"));
+        assert_eq!(facts.service_month.as_deref(), Some("000000"));
+        assert_eq!(facts.sender.as_ref().unwrap().office, "1310000001");
+        assert_eq!(
+            facts.clients,
+            vec![ClientFacts {
+                insurer_number: "131001".into(),
+                insured_number: "0000012345".into(),
+                name: Some("山田 花子".into()),
+                plan_date: Some("20250401".into()),
+            }]
+        );
+    }
+
+    #[test]
+    fn records_with_findings_are_kept_for_display() {
+        let name = "DLTPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV";
+        let bytes = b"202407,131001,0000012345,202505\r\n202407,131001,12345,202505\r\n";
+        let checked = check_file_keeping_records(name, bytes);
+        let facts = FileFacts::of(&checked);
+        assert!(facts.shown_records.iter().any(|r| r.index == 2));
+        assert!(facts.shown_records.iter().all(|r| r.index != 1));
+        assert_eq!(facts.clients.len(), 2);
+        assert_eq!(facts.clients[0].plan_date, None);
+    }
+}
