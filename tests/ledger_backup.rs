@@ -53,8 +53,8 @@ fn round_trip_keeps_everything() {
 fn tampered_entry_is_refused_with_its_seq() {
     let (entries, _) = sample_ledger(30, 4, 2, false);
     let text = export(&entries, &[], &[]);
-    let target = format!("\"seq\":17,");
-    let line = text.lines().find(|l| l.contains(&target)).unwrap();
+    let target = "\"seq\":17,";
+    let line = text.lines().find(|l| l.contains(target)).unwrap();
     let changed = line
         .replacen("佐々木", "木村", 1)
         .replacen("事務 井上", "木村", 1);

@@ -209,4 +209,23 @@ fn worked_example_hashes() {
         e2.hash,
         "8887353d237ab92d7dcfc11773136797069c25bdf38309c71ec47163fd8fe065"
     );
+
+    // The same two entries as a backup with the file bytes "abc" (docs/backup-format.md §8).
+    let settings = serde_json::json!({"office_number": "1310000001", "retention_years": 2});
+    let text = write_backup(&BackupInput {
+        app_version: "0.1.0",
+        office_number: "1310000001",
+        created_at: t("2025-05-31T09:00:00.000Z"),
+        entries: ledger.entries(),
+        branches: &[],
+        files: &[StoredFile::new(b"abc".to_vec())],
+        settings: settings.as_object().unwrap(),
+    })
+    .unwrap();
+    println!("backup:\n{text}");
+    let backup = read_backup(&text).unwrap();
+    assert_eq!(
+        backup.document_sha256,
+        "8d814f80288b96b8238d0ecf9693ec7370fc69a492eaf9d856ac5c04f9ae2e23"
+    );
 }

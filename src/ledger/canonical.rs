@@ -58,7 +58,13 @@ pub fn write_value(out: &mut String, value: &Value) -> Result<(), CanonicalError
         }
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            // UTF-16 order equals code point (= UTF-8 byte) order unless a key has a character
+            // at or above U+E000 (surrogate pairs sort below U+E000..U+FFFF). Our own keys are
+            // ASCII and usually arrive sorted, so the costly comparison is rarely needed.
+            let simple = keys.iter().all(|k| k.chars().all(|c| (c as u32) < 0xE000));
+            if !(simple && keys.is_sorted()) {
+                keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            }
             out.push('{');
             for (i, key) in keys.into_iter().enumerate() {
                 if i > 0 {

@@ -10,10 +10,15 @@ pub mod branch;
 pub mod canonical;
 pub mod chain;
 pub mod checkpoint;
+pub mod csv_export;
 pub mod entry;
+pub mod inspection;
 pub mod merge;
+pub mod query;
+pub mod retention;
 pub mod sample;
 pub mod value_io;
+pub mod versions;
 
 pub use backup::{read_backup, write_backup, Backup, BackupError, BackupInput, StoredFile};
 pub use branch::KeptBranch;
@@ -23,4 +28,8 @@ pub use entry::{
     CheckOutcome, Client, ClientKey, ConsentMethod, DeliveredDocument, Details, Direction, Entry,
     EntryDraft, FileRef, Kind, Partner, RestoreOutcome, Subject, ValidationIssue,
 };
+pub use inspection::{inspection_sheet, InspectionSheet};
 pub use merge::{plan_restore, MainOutcome, RestorePlan};
+pub use query::{EntryFilter, SearchIndex};
+pub use retention::{past_retention, retention_records, RetentionRecord};
+pub use versions::{version_chains, version_chains_for_client, DocumentFamily, VersionChain};
