@@ -65,10 +65,7 @@ impl FileFacts {
         let kind = name.kind;
         let layout = file.identity.layout();
         let column = |field: &str| layout.and_then(|l| roles::index_of(l, field));
-        let (insurer, insured) = (
-            column(roles::INSURER_NUMBER),
-            column(roles::INSURED_NUMBER),
-        );
+        let (insurer, insured) = (column(roles::INSURER_NUMBER), column(roles::INSURED_NUMBER));
         let (client_name, plan_date) = (column(CLIENT_NAME), column(roles::PLAN_DATE));
 
         let mut clients: Vec<ClientFacts> = Vec::new();

@@ -15,6 +15,7 @@ pub mod jpdate;
 pub mod ledger;
 pub mod page_origin;
 pub mod reconcile;
+pub mod report_export;
 pub mod spec;
 
 #[cfg(target_arch = "wasm32")]

@@ -9,7 +9,7 @@
 //!
 //! Protocol (plain JS objects): page → worker `{op:"check", id, name, bytes}` and
 //! `{op:"reconcile"}` / `{op:"forget"}`; worker → page `{op:"ready"}`,
-//! `{op:"checked", id, report, facts}` (JSON text) and `{op:"reconciled", json}`.
+//! `{op:"checked", id, report, counts, facts}` (JSON text) and `{op:"reconciled", json}`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -79,6 +79,8 @@ pub fn serve() {
                     ("op", "checked".into()),
                     ("id", get(&data, "id")),
                     ("report", to_json(&outcome.report).into()),
+                    // Not part of the report's JSON, but the page's status needs them.
+                    ("counts", to_json(&outcome.report.counts).into()),
                     ("facts", to_json(&outcome.facts).into()),
                 ])
             }
@@ -213,11 +215,14 @@ fn start_worker() -> Result<WorkerLink, JsValue> {
             Some("checked") => {
                 let id = get(&data, "id").as_f64().unwrap_or(0.0) as u32;
                 let report = get(&data, "report").as_string().unwrap_or_default();
+                let counts = get(&data, "counts").as_string().unwrap_or_default();
                 let facts = get(&data, "facts").as_string().unwrap_or_default();
-                let outcome = serde_json::from_str(&report)
-                    .ok()
-                    .zip(serde_json::from_str(&facts).ok())
-                    .map(|(report, facts)| CheckOutcome { report, facts });
+                let outcome = (|| {
+                    let mut report: FileReport = serde_json::from_str(&report).ok()?;
+                    report.counts = serde_json::from_str(&counts).ok()?;
+                    let facts = serde_json::from_str(&facts).ok()?;
+                    Some(CheckOutcome { report, facts })
+                })();
                 let sender = answers.borrow_mut().remove(&id);
                 if let (Some(sender), Some(outcome)) = (sender, outcome) {
                     let _ = sender.send(outcome);
@@ -241,7 +246,9 @@ fn start_worker() -> Result<WorkerLink, JsValue> {
     worker.post_message(&wasm)?;
     Ok(WorkerLink {
         worker,
-        ready: Rc::new(RefCell::new(Some(futures::FutureExt::shared(ready_receive)))),
+        ready: Rc::new(RefCell::new(Some(futures::FutureExt::shared(
+            ready_receive,
+        )))),
         waiting,
         next_id: Rc::new(RefCell::new(0)),
     })

@@ -1,18 +1,16 @@
 //! The big drop target and the two pickers (files, or a whole folder).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 use web_sys::{File, FileList, HtmlInputElement};
 
-use super::chosen_files::ChosenFile;
+use super::workspace::Workspace;
 
 /// 「ここにCSVファイルをドロップ」 plus 「ファイルを選ぶ」 and 「フォルダを選ぶ」.
 ///
-/// Every file that arrives is read as bytes and appended to `chosen`; `reading` counts the
-/// files still being read so the list can say so.
+/// Every file that arrives goes to the [`Workspace`], which reads and checks it.
 #[component]
-pub fn DropZone(chosen: RwSignal<Vec<ChosenFile>>, reading: RwSignal<usize>) -> impl IntoView {
+pub fn DropZone() -> impl IntoView {
+    let workspace = Workspace::use_context();
     let dragging = RwSignal::new(false);
     // `webkitdirectory` (choose a whole folder) is not a typed attribute in Leptos, so it is
     // set on the element once it exists.
@@ -24,17 +22,9 @@ pub fn DropZone(chosen: RwSignal<Vec<ChosenFile>>, reading: RwSignal<usize>) -> 
     });
     let accept = move |list: Option<FileList>| {
         let files = files_of(list);
-        if files.is_empty() {
-            return;
+        if !files.is_empty() {
+            workspace.add_files(files);
         }
-        reading.update(|n| *n += files.len());
-        spawn_local(async move {
-            for file in files {
-                let entry = read_chosen_file(file).await;
-                chosen.update(|all| all.push(entry));
-                reading.update(|n| *n = n.saturating_sub(1));
-            }
-        });
     };
 
     let on_input_change = move |ev: leptos::ev::Event| {
@@ -91,20 +81,4 @@ pub fn DropZone(chosen: RwSignal<Vec<ChosenFile>>, reading: RwSignal<usize>) -> 
 fn files_of(list: Option<FileList>) -> Vec<File> {
     let Some(list) = list else { return Vec::new() };
     (0..list.length()).filter_map(|i| list.get(i)).collect()
-}
-
-/// Reads one file and fingerprints it. A file that cannot be read (removed USB stick,
-/// permission) is still listed, with the reason instead of a fingerprint.
-async fn read_chosen_file(file: File) -> ChosenFile {
-    let name = file.name();
-    let relative_path = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
-        .ok()
-        .and_then(|v| v.as_string())
-        .filter(|p| !p.is_empty());
-    let size = file.size() as u64;
-    let blob = gloo_file::File::from(file.unchecked_into::<File>());
-    match gloo_file::futures::read_as_bytes(&blob).await {
-        Ok(bytes) => ChosenFile::read(name, relative_path, &bytes),
-        Err(_) => ChosenFile::unreadable(name, relative_path, size),
-    }
 }

@@ -1,8 +1,12 @@
 //! Component tests: each mounts one component into a fresh element and reads the DOM the
 //! way a person would see it.
 
-use careplan_ledger::fingerprint::sha256_hex;
-use careplan_ledger::ui::{ChosenFile, ChosenFiles, DropZone, RuntimeStatus};
+use std::sync::Arc;
+
+use careplan_ledger::check::check_file_keeping_records;
+use careplan_ledger::facts::FileFacts;
+use careplan_ledger::ui::check_worker::CheckOutcome;
+use careplan_ledger::ui::{CheckResults, DropZone, RuntimeStatus, Upload, UploadState, Workspace};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -19,33 +23,66 @@ fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (HtmlElem
     (host, handle)
 }
 
+/// An upload that went through the real checker.
+fn checked_upload(id: u64, name: &str, bytes: &[u8]) -> Upload {
+    let checked = check_file_keeping_records(name, bytes);
+    Upload {
+        id,
+        name: name.to_owned(),
+        relative_path: None,
+        size: bytes.len() as u64,
+        bytes: Arc::from(bytes.to_vec()),
+        state: UploadState::Checked(Box::new(CheckOutcome {
+            report: checked.report.clone(),
+            facts: FileFacts::of(&checked),
+        })),
+    }
+}
+
+/// Mounts the check results with a workspace holding `uploads`.
+fn mount_results(uploads: Vec<Upload>) -> (HtmlElement, impl Drop) {
+    mount(move || {
+        let workspace = Workspace::new();
+        workspace.uploads.set(uploads);
+        provide_context(workspace);
+        view! { <CheckResults/> }
+    })
+}
+
+const DELETE_FILE: &str = "DLTPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV";
+
 #[wasm_bindgen_test]
-async fn chosen_files_lists_name_size_and_fingerprint() {
-    let chosen = RwSignal::new(Vec::new());
-    let reading = RwSignal::new(0usize);
-    let (host, _keep) = mount(move || view! { <ChosenFiles chosen=chosen reading=reading/> });
-    assert!(host
-        .text_content()
-        .unwrap()
-        .contains("まだファイルがありません。"));
-
-    let bytes = "CSVの中身".as_bytes();
-    chosen.update(|all| all.push(ChosenFile::read("UPPLAN_a.CSV".into(), None, bytes)));
+async fn a_clean_file_is_ready_to_send() {
+    let bytes = b"202407,131001,0000012345,202505\r\n";
+    let (host, _keep) = mount_results(vec![checked_upload(1, DELETE_FILE, bytes)]);
     tick().await;
-
     let text = host.text_content().unwrap();
-    assert!(text.contains("UPPLAN_a.CSV"), "{text}");
-    assert!(text.contains(&sha256_hex(bytes)), "{text}");
-    assert!(text.contains(&format!("{} バイト", bytes.len())), "{text}");
-    assert!(!text.contains("まだファイルがありません。"));
+    assert!(text.contains("送信・取込できます"), "{text}");
+    assert!(text.contains("第6表（サービス利用票）予定_削除"), "{text}");
+    assert!(text.contains(&careplan_ledger::fingerprint::sha256_hex(bytes)));
+    assert!(text.contains("連番 2025年4月25日 09:30:00"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn a_bad_cell_is_explained_and_highlighted() {
+    let bytes = b"202407,131001,12345,202505\r\n";
+    let (host, _keep) = mount_results(vec![checked_upload(1, DELETE_FILE, bytes)]);
+    tick().await;
+    let text = host.text_content().unwrap();
+    assert!(text.contains("エラーがあります"), "{text}");
+    assert!(text.contains("被保険者番号"), "{text}");
+    let marked = host
+        .query_selector("li.marked")
+        .unwrap()
+        .expect("the bad cell is marked");
+    assert!(marked.text_content().unwrap().contains("12345"));
+    assert!(marked.text_content().unwrap().contains("ここ"));
 }
 
 #[wasm_bindgen_test]
 async fn a_hostile_file_name_is_shown_as_text() {
     let hostile = "<img src=x onerror=alert(1)>\u{202e}vsc.exe";
-    let chosen = RwSignal::new(vec![ChosenFile::read(hostile.into(), None, b"x")]);
-    let reading = RwSignal::new(0usize);
-    let (host, _keep) = mount(move || view! { <ChosenFiles chosen=chosen reading=reading/> });
+    let (host, _keep) = mount_results(vec![checked_upload(1, hostile, b"x")]);
     tick().await;
     assert!(
         host.query_selector("img").unwrap().is_none(),
@@ -55,23 +92,11 @@ async fn a_hostile_file_name_is_shown_as_text() {
 }
 
 #[wasm_bindgen_test]
-async fn reading_count_is_announced() {
-    let chosen = RwSignal::new(Vec::new());
-    let reading = RwSignal::new(2usize);
-    let (host, _keep) = mount(move || view! { <ChosenFiles chosen=chosen reading=reading/> });
-    tick().await;
-    let status = host.query_selector("[role=status]").unwrap().unwrap();
-    assert_eq!(
-        status.text_content().unwrap(),
-        "2件のファイルを読み込み中です…"
-    );
-}
-
-#[wasm_bindgen_test]
 async fn drop_zone_offers_both_pickers_with_labels() {
-    let chosen = RwSignal::new(Vec::new());
-    let reading = RwSignal::new(0usize);
-    let (host, _keep) = mount(move || view! { <DropZone chosen=chosen reading=reading/> });
+    let (host, _keep) = mount(|| {
+        provide_context(Workspace::new());
+        view! { <DropZone/> }
+    });
     tick().await;
     assert!(host
         .text_content()

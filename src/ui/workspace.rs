@@ -1,0 +1,151 @@
+//! The files on the page: what was dropped, their bytes, and each check's outcome. Shared by
+//! the checking view and the ledger (which records these files), through Leptos context.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use web_sys::File;
+
+use super::check_worker::{CheckOutcome, Checker};
+
+/// One dropped or chosen file.
+#[derive(Clone, Debug)]
+pub struct Upload {
+    /// Unique on this page, in arrival order.
+    pub id: u64,
+    /// The file's own name.
+    pub name: String,
+    /// The path inside a chosen folder, if any (used as the report's `path`).
+    pub relative_path: Option<String>,
+    pub size: u64,
+    /// The original bytes (kept so the ledger can store them).
+    pub bytes: Arc<[u8]>,
+    pub state: UploadState,
+}
+
+/// Where a file is in its life on the page.
+#[derive(Clone, Debug)]
+pub enum UploadState {
+    Reading,
+    Checking,
+    Checked(Box<CheckOutcome>),
+    /// The browser could not read it (removed stick, permission).
+    Unreadable,
+}
+
+impl Upload {
+    /// The path shown and exported: the folder-relative path, or the name.
+    pub fn path(&self) -> &str {
+        self.relative_path.as_deref().unwrap_or(&self.name)
+    }
+
+    pub fn outcome(&self) -> Option<&CheckOutcome> {
+        match &self.state {
+            UploadState::Checked(outcome) => Some(outcome),
+            _ => None,
+        }
+    }
+}
+
+/// The page's files. `Copy`, so components take it by value from context.
+#[derive(Clone, Copy)]
+pub struct Workspace {
+    pub uploads: RwSignal<Vec<Upload>>,
+    next_id: StoredValue<u64>,
+    checker: StoredValue<Checker, LocalStorage>,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        Workspace {
+            uploads: RwSignal::new(Vec::new()),
+            next_id: StoredValue::new(0),
+            checker: StoredValue::new_local(Checker::start()),
+        }
+    }
+
+    /// The workspace provided by [`super::App`].
+    pub fn use_context() -> Workspace {
+        use_context::<Workspace>().expect("App provides the Workspace")
+    }
+
+    /// Files still being read or checked.
+    pub fn busy_count(&self) -> usize {
+        self.uploads.with(|all| {
+            all.iter()
+                .filter(|u| matches!(u.state, UploadState::Reading | UploadState::Checking))
+                .count()
+        })
+    }
+
+    /// Reads and checks new files, one after another, updating each as it goes.
+    pub fn add_files(self, files: Vec<File>) {
+        let mut jobs = Vec::new();
+        self.uploads.update(|all| {
+            for file in files {
+                let id = self.next_id.get_value() + 1;
+                self.next_id.set_value(id);
+                let relative_path = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .filter(|p| !p.is_empty());
+                all.push(Upload {
+                    id,
+                    name: file.name(),
+                    relative_path,
+                    size: file.size() as u64,
+                    bytes: Arc::from(Vec::new()),
+                    state: UploadState::Reading,
+                });
+                jobs.push((id, file));
+            }
+        });
+        let checker = self.checker.get_value();
+        spawn_local(async move {
+            for (id, file) in jobs {
+                let blob = gloo_file::File::from(file.unchecked_into::<File>());
+                let Ok(bytes) = gloo_file::futures::read_as_bytes(&blob).await else {
+                    self.set_state(id, |u| u.state = UploadState::Unreadable);
+                    continue;
+                };
+                let bytes: Arc<[u8]> = Arc::from(bytes);
+                self.set_state(id, |u| {
+                    u.bytes = bytes.clone();
+                    u.state = UploadState::Checking;
+                });
+                let path = self
+                    .with_upload(id, |u| u.path().to_owned())
+                    .unwrap_or_default();
+                let outcome = checker.check(&path, &bytes).await;
+                self.set_state(id, |u| u.state = UploadState::Checked(Box::new(outcome)));
+            }
+        });
+    }
+
+    /// Removes every file from the page (the ledger keeps what was recorded).
+    pub fn clear(self) {
+        self.uploads.set(Vec::new());
+        self.checker.with_value(Checker::forget);
+    }
+
+    fn set_state(self, id: u64, change: impl FnOnce(&mut Upload)) {
+        self.uploads.update(|all| {
+            if let Some(upload) = all.iter_mut().find(|u| u.id == id) {
+                change(upload);
+            }
+        });
+    }
+
+    fn with_upload<T>(self, id: u64, read: impl FnOnce(&Upload) -> T) -> Option<T> {
+        self.uploads
+            .with_untracked(|all| all.iter().find(|u| u.id == id).map(read))
+    }
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Workspace::new()
+    }
+}
