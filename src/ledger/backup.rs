@@ -175,15 +175,6 @@ fn header_value(h: &BackupHeader) -> Value {
     })
 }
 
-fn branch_value(b: &KeptBranch) -> Value {
-    json!({
-        "base_entry_count": b.base_entry_count,
-        "base_hash": b.base_hash,
-        "kept_at": b.kept_at.to_rfc3339(),
-        "entries": b.entries.iter().map(Entry::to_value).collect::<Vec<_>>(),
-    })
-}
-
 fn file_value(f: &StoredFile) -> Value {
     json!({
         "sha256": f.sha256,
@@ -244,7 +235,7 @@ pub fn write_backup(input: &BackupInput<'_>) -> Result<String, BackupError> {
 
     let header_v = header_value(&header);
     let entry_vs: Vec<Value> = input.entries.iter().map(Entry::to_value).collect();
-    let branch_vs: Vec<Value> = input.branches.iter().map(branch_value).collect();
+    let branch_vs: Vec<Value> = input.branches.iter().map(KeptBranch::to_value).collect();
     let file_vs: Vec<Value> = files.values().map(|f| file_value(f)).collect();
     let settings_v = Value::Object(input.settings.clone());
 
@@ -359,16 +350,7 @@ pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
     let mut branches = Vec::new();
     for (i, bv) in o.array("branches")?.iter().enumerate() {
         let path = format!("branches[{i}]");
-        let mut b = Obj::new(bv, path.clone())?;
-        let kept_at_text = b.str("kept_at")?;
-        let branch = KeptBranch {
-            base_entry_count: b.u64("base_entry_count")?,
-            base_hash: b.str("base_hash")?.to_string(),
-            kept_at: Timestamp::parse_rfc3339(kept_at_text)
-                .map_err(|e| BackupError::Format(format!("{path}.kept_at: {e}")))?,
-            entries: read_entries(b.array("entries")?, &format!("{path}.entries"))?,
-        };
-        b.finish()?;
+        let branch = KeptBranch::from_value(bv, &path)?;
         if let Some((seq, _)) = branch.verify().first_bad {
             return Err(BackupError::BranchTampered { branch: i, seq });
         }

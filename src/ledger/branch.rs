@@ -10,7 +10,9 @@
 
 use super::chain::{verify_from, ChainHead, Verification};
 use super::entry::Entry;
+use super::value_io::{FormatError, Obj};
 use crate::jpdate::Timestamp;
+use serde_json::{json, Value};
 
 /// Entries of a diverged backup, kept beside the main chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,5 +55,80 @@ impl KeptBranch {
     /// is already contained in this branch).
     pub fn contains_hash(&self, hash: &str) -> bool {
         self.entries.iter().any(|e| e.hash == hash)
+    }
+
+    /// The JSON shape (the same in a backup's `branches` and in the IndexedDB store):
+    /// `{base_entry_count, base_hash, kept_at, entries}`.
+    pub fn to_value(&self) -> Value {
+        json!({
+            "base_entry_count": self.base_entry_count,
+            "base_hash": self.base_hash,
+            "kept_at": self.kept_at.to_rfc3339(),
+            "entries": self.entries.iter().map(Entry::to_value).collect::<Vec<_>>(),
+        })
+    }
+
+    /// Reads the shape [`KeptBranch::to_value`] writes, strictly (unknown keys refused).
+    /// Does not verify the chain: call [`KeptBranch::verify`].
+    pub fn from_value(v: &Value, path: &str) -> Result<KeptBranch, FormatError> {
+        let mut b = Obj::new(v, path)?;
+        let kept_at_text = b.str("kept_at")?;
+        let branch = KeptBranch {
+            base_entry_count: b.u64("base_entry_count")?,
+            base_hash: b.str("base_hash")?.to_string(),
+            kept_at: Timestamp::parse_rfc3339(kept_at_text)
+                .map_err(|e| FormatError(format!("{path}.kept_at: {e}")))?,
+            entries: b
+                .array("entries")?
+                .iter()
+                .enumerate()
+                .map(|(i, e)| Entry::from_value(e, &format!("{path}.entries[{i}]")))
+                .collect::<Result<_, _>>()?,
+        };
+        b.finish()?;
+        Ok(branch)
+    }
+
+    /// [`KeptBranch::to_value`] as compact JSON text (what the store keeps).
+    pub fn to_json(&self) -> String {
+        self.to_value().to_string()
+    }
+
+    /// Reads [`KeptBranch::to_json`] text.
+    pub fn from_json(text: &str) -> Result<KeptBranch, FormatError> {
+        let v: Value = serde_json::from_str(text)
+            .map_err(|e| FormatError(format!("保管分岐のJSONを読めません: {e}")))?;
+        KeptBranch::from_value(&v, "branch")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::sample::sample_ledger;
+
+    fn diverged_branch() -> KeptBranch {
+        let (entries, _) = sample_ledger(6, 2, 2, false);
+        KeptBranch {
+            base_entry_count: 2,
+            base_hash: entries[1].hash.clone(),
+            kept_at: Timestamp::parse_rfc3339("2025-05-03T05:05:00.000Z").unwrap(),
+            entries: entries[2..].to_vec(),
+        }
+    }
+
+    #[test]
+    fn json_round_trip_keeps_the_branch_and_its_chain() {
+        let b = diverged_branch();
+        let back = KeptBranch::from_json(&b.to_json()).unwrap();
+        assert_eq!(back, b);
+        assert!(back.verify().is_ok());
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let mut v = diverged_branch().to_value();
+        v.as_object_mut().unwrap().insert("x".into(), 1.into());
+        assert!(KeptBranch::from_value(&v, "branch").is_err());
     }
 }

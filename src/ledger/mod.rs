@@ -11,12 +11,15 @@ pub mod canonical;
 pub mod chain;
 pub mod checkpoint;
 pub mod csv_export;
+pub mod describe;
 pub mod entry;
 pub mod inspection;
 pub mod merge;
 pub mod query;
+pub mod recording;
 pub mod retention;
 pub mod sample;
+pub mod settings;
 pub mod value_io;
 pub mod versions;
 
@@ -24,6 +27,7 @@ pub use backup::{read_backup, write_backup, Backup, BackupError, BackupInput, St
 pub use branch::KeptBranch;
 pub use chain::{seal, verify, AppendError, ChainHead, ChainProblem, Ledger, Verification};
 pub use checkpoint::{parse_checkpoint, verify_against_checkpoint, Checkpoint, CheckpointVerdict};
+pub use describe::describe_ja;
 pub use entry::{
     CheckOutcome, Client, ClientKey, ConsentMethod, DeliveredDocument, Details, Direction, Entry,
     EntryDraft, FileRef, Kind, Partner, RestoreOutcome, Subject, ValidationIssue,
@@ -31,5 +35,7 @@ pub use entry::{
 pub use inspection::{inspection_sheet, InspectionSheet};
 pub use merge::{plan_restore, MainOutcome, RestorePlan};
 pub use query::{EntryFilter, SearchIndex};
+pub use recording::{record_drafts, CheckedFileSummary};
 pub use retention::{past_retention, retention_records, RetentionRecord};
+pub use settings::{backup_reminder, OfficeSettings};
 pub use versions::{version_chains, version_chains_for_client, DocumentFamily, VersionChain};

@@ -1,0 +1,95 @@
+//! One line per entry for people (the timeline, the search result, the 訂正 picker):
+//! 「受信 UPPLAN_…CSV(ひまわり訪問介護)」, 「保存場所: \\server\ケアプラン\2025\05」.
+
+use super::entry::{Details, Entry, RestoreOutcome};
+
+/// What the entry says, without its time and actor (shown beside it).
+pub fn describe_ja(e: &Entry) -> String {
+    let s = &e.subject;
+    let file = s.file.as_ref().map(|f| f.name.as_str());
+    let partner = s.partner.as_ref().map(|p| p.name.as_str());
+    let about = match (file, partner) {
+        (Some(f), Some(p)) => format!(" {f}(相手先: {p})"),
+        (Some(f), None) => format!(" {f}"),
+        (None, Some(p)) => format!("(相手先: {p})"),
+        (None, None) => String::new(),
+    };
+    let kind = e.kind().label_ja();
+    match &e.details {
+        Details::Received | Details::Sent | Details::DeletionReceived => format!("{kind}{about}"),
+        Details::CheckResult { summary, .. } => format!("{kind}: {summary}"),
+        Details::Imported { software } => match software {
+            Some(sw) => format!("{kind}({sw}){about}"),
+            None => format!("{kind}{about}"),
+        },
+        Details::StoragePlace { place } => format!("{kind}: {place}"),
+        Details::Replaced {
+            reason,
+            replaces_seq,
+        } => match replaces_seq {
+            Some(seq) => format!("{kind}(記録{seq}の版を差替): {reason}"),
+            None => format!("{kind}: {reason}"),
+        },
+        Details::Consent {
+            method,
+            consented_on,
+            prior_approval_on,
+        } => {
+            let prior = prior_approval_on
+                .map(|d| format!("、事前承諾 {}", d.format_ja()))
+                .unwrap_or_default();
+            format!(
+                "{kind}: {}({}{prior})",
+                method.label_ja(),
+                consented_on.format_ja()
+            )
+        }
+        Details::DeliveredToClient {
+            document,
+            delivered_on,
+        } => format!(
+            "{kind}: {}({})",
+            document.label_ja(),
+            delivered_on.format_ja()
+        ),
+        Details::Memo { text } => format!("{kind}: {text}"),
+        Details::Correction { corrects_seq, text } => {
+            format!("{kind}(記録{corrects_seq}について): {text}")
+        }
+        Details::Completion { completed_on } => format!("{kind}: {}", completed_on.format_ja()),
+        Details::Checkpoint { entry_count, .. } => format!("{kind}: 記録{entry_count}件の時点"),
+        Details::BackupExported {
+            entry_count,
+            with_files,
+            ..
+        } => format!(
+            "{kind}: 記録{entry_count}件{}",
+            if *with_files {
+                "(ファイルを含む)"
+            } else {
+                ""
+            }
+        ),
+        Details::BackupRestored {
+            outcome, appended, ..
+        } => match outcome {
+            RestoreOutcome::Appended => format!("{kind}: 記録{appended}件を追加"),
+            RestoreOutcome::ForkKept => format!("{kind}: 分かれた記録を別に保管"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ledger::sample::sample_ledger;
+
+    #[test]
+    fn every_sample_entry_has_a_line_starting_with_its_kind() {
+        let (entries, _) = sample_ledger(300, 5, 3, false);
+        for e in &entries {
+            let line = describe_ja(e);
+            assert!(line.starts_with(e.kind().label_ja()), "{line}");
+        }
+    }
+}
