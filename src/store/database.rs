@@ -24,7 +24,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::fingerprint::sha256_hex;
 use crate::jpdate::Timestamp;
-use crate::ledger::{seal, AppendError, ChainHead, Entry, EntryDraft};
+use crate::ledger::{seal, AppendError, ChainHead, Entry, EntryDraft, KeptBranch, StoredFile};
 
 /// One name for this app's database. All `file://` pages of a browser share one storage
 /// origin, so the name must not collide with other local pages.
@@ -237,6 +237,67 @@ impl LedgerStore {
             )));
         }
         Ok(Some(bytes))
+    }
+
+    /// Every kept file (for a backup), each checked against its SHA-256.
+    pub async fn files(&self) -> Result<Vec<StoredFile>, StoreError> {
+        let tx = self.db.transaction(&[FILES], TransactionMode::ReadOnly)?;
+        let keys = tx.store(FILES)?.get_all_keys(None, None).await?;
+        drop(tx);
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let Some(sha256) = key.as_string() else {
+                continue;
+            };
+            if let Some(bytes) = self.file(&sha256).await? {
+                out.push(StoredFile { sha256, bytes });
+            }
+        }
+        out.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+        Ok(out)
+    }
+
+    /// The kept diverging branches (from restores), in the order they are keyed.
+    pub async fn branches(&self) -> Result<Vec<KeptBranch>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[BRANCHES], TransactionMode::ReadOnly)?;
+        let values = tx.store(BRANCHES)?.get_all(None, None).await?;
+        values
+            .iter()
+            .map(|v| {
+                Reflect::get(v, &"json".into())
+                    .ok()
+                    .and_then(|j| j.as_string())
+                    .ok_or_else(|| StoreError::Corrupt("保管分岐の形が違います".into()))
+                    .and_then(|json| {
+                        KeptBranch::from_json(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+                    })
+            })
+            .collect()
+    }
+
+    /// Keeps a branch beside the main chain (keyed by its head hash, so keeping the same
+    /// branch twice changes nothing) and reads it back.
+    pub async fn put_branch(&self, branch: &KeptBranch) -> Result<(), StoreError> {
+        let id = branch.head_hash().to_string();
+        let json = branch.to_json();
+        let record = Object::new();
+        set(&record, "id", &JsValue::from_str(&id));
+        set(&record, "json", &JsValue::from_str(&json));
+        let tx = self
+            .db
+            .transaction(&[BRANCHES], TransactionMode::ReadWrite)?;
+        tx.store(BRANCHES)?.put(&record.into(), None).await?;
+        tx.done().await?;
+        let tx = self
+            .db
+            .transaction(&[BRANCHES], TransactionMode::ReadOnly)?;
+        let back = tx.store(BRANCHES)?.get(JsValue::from_str(&id)).await?;
+        match back.and_then(|r| Reflect::get(&r, &"json".into()).ok()?.as_string()) {
+            Some(text) if text == json => Ok(()),
+            _ => Err(StoreError::ReadBackMismatch("保管分岐".into())),
+        }
     }
 
     /// A small record from `meta` (settings, last backup time), as JSON text.

@@ -44,6 +44,7 @@ pub fn App() -> impl IntoView {
     provide_context(workspace);
     let view = RwSignal::new(View::Check);
     provide_context(view);
+    ledger::LedgerState::provide();
 
     let tab = move |target: View| {
         view! {

@@ -1,16 +1,141 @@
 //! The evidence ledger's views (証跡台帳): recording checked files, the later events, views per
-//! user / month / partner, printing for an inspection, backups and settings.
+//! user / month / partner, printing for an inspection, checkpoints, backups and settings.
+//!
+//! The shared state ([`LedgerState`]) is provided once by the App, so the 「台帳に記録」 panel on
+//! the checking page and the ledger view see the same entries. Components only call the
+//! ledger core and the store; they hold no domain logic.
+
+mod backup;
+mod browse;
+mod checkpoint;
+mod events;
+mod print;
+mod record;
+mod settings;
+mod state;
 
 use leptos::prelude::*;
+
+pub use backup::BackupPanel;
+pub use browse::{EntryTable, LedgerBrowser, VersionTable};
+pub use checkpoint::CheckpointPanel;
+pub use events::EventForm;
+pub use print::{InspectionPanel, InspectionSheet};
+pub use record::{summary_of, RecordCheckedFiles};
+pub use settings::{ActorPicker, SettingsForm};
+pub use state::{LedgerState, Loading};
+
+use crate::ledger::{backup_reminder, past_retention};
+use state::now;
+
+/// 「最後のバックアップ: N日前」, always visible in the ledger, with a reminder when due.
+#[component]
+pub fn BackupStatus() -> impl IntoView {
+    let state = LedgerState::use_context();
+    let line = move || {
+        let days = state
+            .settings
+            .with(|s| s.as_ref().map_or(7, |s| s.backup_reminder_days));
+        backup_reminder(state.last_backup.get(), now(), days)
+    };
+    view! {
+        <p class="backup-status" data-testid="backup-status">
+            <strong>{move || line().status}</strong>
+            {move || line().reminder.map(|r| view! { <span class="reminder" role="alert">" ⚠ " {r}</span> })}
+        </p>
+    }
+}
+
+/// The chain check in words: 「記録1〜N …」 or the first bad seq.
+#[component]
+pub fn ChainStatus() -> impl IntoView {
+    let state = LedgerState::use_context();
+    view! {
+        <p class="chain-status" data-testid="chain-status"
+            class:ok=move || state.verification.with(|v| v.is_ok())
+            class:bad=move || state.verification.with(|v| !v.is_ok())>
+            {move || {
+                let v = state.verification.get();
+                format!("{}{}", if v.is_ok() { "✔ " } else { "✖ " }, v.message_ja())
+            }}
+        </p>
+    }
+}
+
+/// Records past their retention end (nothing is deleted automatically).
+#[component]
+fn RetentionList() -> impl IntoView {
+    let state = LedgerState::use_context();
+    let past = move || {
+        let years = state
+            .settings
+            .with(|s| s.as_ref().map_or(2, |s| s.retention_years));
+        state
+            .entries
+            .with(|e| past_retention(e, years, now().japan_date()))
+    };
+    view! {
+        <section class="ledger-panel" aria-labelledby="retention-heading">
+            <h3 id="retention-heading">"保存期間を過ぎた記録"</h3>
+            <p class="panel-note">"完結日から保存年限を過ぎたものです。自動では消しません。"</p>
+            {move || {
+                let rows = past();
+                if rows.is_empty() {
+                    view! { <p class="empty">"ありません。"</p> }.into_any()
+                } else {
+                    view! {
+                        <ul>
+                            {rows.into_iter().map(|r| view! {
+                                <li>{format!("{}({}) {} 完結 {} / 保存期限 {}",
+                                    r.client_name, r.client.insured_number, r.period.label_ja(),
+                                    r.completed_on.map(|d| d.format_ja()).unwrap_or_default(),
+                                    r.retention_end.map(|d| d.format_ja()).unwrap_or_default())}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
 
 /// The 「証跡台帳」 view.
 #[component]
 pub fn LedgerView() -> impl IntoView {
-    view! { <section aria-label="証跡台帳"><h2>"証跡台帳"</h2></section> }
-}
-
-/// The 「台帳に記録」 panel shown above the check results.
-#[component]
-pub fn RecordCheckedFiles() -> impl IntoView {
-    view! { <div class="record-panel"></div> }
+    let state = LedgerState::use_context();
+    let ready = move || {
+        state
+            .settings
+            .with(|s| s.as_ref().is_some_and(|s| s.is_ready()))
+    };
+    view! {
+        <section class="ledger" aria-labelledby="ledger-heading">
+            <h2 id="ledger-heading">"証跡台帳"</h2>
+            {move || match state.loading.get() {
+                Loading::Loading => view! { <p class="pending">"台帳を読み込んでいます…"</p> }.into_any(),
+                Loading::Failed(e) => view! { <p class="error-text" role="alert">{e}</p> }.into_any(),
+                Loading::Ready => ().into_any(),
+            }}
+            <div class="ledger-status">
+                <BackupStatus/>
+                <ChainStatus/>
+            </div>
+            <Show
+                when=ready
+                fallback=|| view! {
+                    <SettingsForm first_run=true/>
+                    <p class="panel-note">"別のパソコンで使っていた台帳がある場合は、バックアップから復元できます。"</p>
+                    <BackupPanel/>
+                }
+            >
+                <LedgerBrowser/>
+                <EventForm/>
+                <InspectionPanel/>
+                <CheckpointPanel/>
+                <BackupPanel/>
+                <RetentionList/>
+                <SettingsForm/>
+            </Show>
+        </section>
+    }
 }

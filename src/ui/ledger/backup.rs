@@ -1,0 +1,292 @@
+//! 「バックアップを書き出す」 and 「バックアップから復元」.
+//!
+//! Writing: the whole ledger (entries, kept branches, file bytes, settings) as the documented
+//! JSON; the text is read back and verified before the download is offered and before
+//! anything says it is done; then a バックアップ書出 entry and the last-backup time are saved.
+//! Restoring: the chain is verified first (a changed byte is refused with the first bad seq),
+//! the plan is shown, and nothing is applied until staff confirm; the same backup twice
+//! changes nothing, and a diverged backup is kept beside the main chain, never over it.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+
+use super::browse::EntryTable;
+use super::settings::ActorPicker;
+use super::state::{now, LedgerState};
+use crate::ledger::merge::MainOutcome;
+use crate::ledger::settings::LAST_BACKUP_KEY;
+use crate::ledger::{
+    plan_restore, read_backup, write_backup, Backup, BackupInput, ChainHead, Details, EntryDraft,
+    OfficeSettings, RestorePlan, Subject,
+};
+use crate::ui::download::save_bytes;
+
+/// The backup's file name: office and Japan time, so a folder of them sorts by date.
+fn backup_file_name(office: &str, at: crate::jpdate::Timestamp) -> String {
+    let t = at.to_japan();
+    format!(
+        "証跡台帳バックアップ_{office}_{}_{:02}{:02}.json",
+        t.date.to_yyyymmdd(),
+        t.hour,
+        t.minute
+    )
+}
+
+/// Writes, verifies and offers the backup; returns the message for the page.
+async fn export(state: LedgerState) -> Result<String, String> {
+    let settings = state
+        .settings
+        .get_untracked()
+        .ok_or("先に設定を保存してください")?;
+    let actor = state.actor.get_untracked();
+    if actor.is_empty() {
+        return Err("記録者を選んでください。".into());
+    }
+    let store = state.open().await.map_err(|e| e.to_string())?;
+    let read = async {
+        Ok::<_, crate::store::StoreError>((
+            store.entries().await?,
+            store.branches().await?,
+            store.files().await?,
+        ))
+    }
+    .await;
+    store.close();
+    let (entries, branches, files) = read.map_err(|e| e.to_string())?;
+    let created_at = now();
+    let text = write_backup(&BackupInput {
+        app_version: env!("CARGO_PKG_VERSION"),
+        office_number: &settings.office_number,
+        created_at,
+        entries: &entries,
+        branches: &branches,
+        files: &files,
+        settings: &settings.to_map(),
+    })
+    .map_err(|e| e.to_string())?;
+    // Read what was written back, as a restore would, before calling it done.
+    let back =
+        read_backup(&text).map_err(|e| format!("書き出した内容の確認に失敗しました: {e}"))?;
+    if back.head() != ChainHead::of(&entries) || back.files.len() != files.len() {
+        return Err("書き出した内容が台帳と一致しません。もう一度お試しください。".into());
+    }
+    if !save_bytes(
+        &backup_file_name(&settings.office_number, created_at),
+        "application/json",
+        text.as_bytes(),
+    ) {
+        return Err("ブラウザがファイルの保存を許可しませんでした。".into());
+    }
+    let head = back.head();
+    let draft = EntryDraft::new(
+        actor,
+        Subject::default(),
+        Details::BackupExported {
+            entry_count: head.entry_count,
+            head_hash: head.hash,
+            with_files: true,
+        },
+    );
+    state.append_all(vec![draft]).await.map_err(|(_, e)| e)?;
+    let store = state.open().await.map_err(|e| e.to_string())?;
+    let saved = store
+        .set_meta(LAST_BACKUP_KEY, &created_at.to_rfc3339())
+        .await;
+    store.close();
+    saved.map_err(|e| e.to_string())?;
+    state.reload().await;
+    Ok(format!(
+        "バックアップを書き出しました(記録{}件、ファイル{}件。読み直して確認済み)。ダウンロードしたファイルを、USBやファイルサーバーに保管してください。",
+        entries.len(),
+        files.len()
+    ))
+}
+
+/// Applies a confirmed restore plan through the store; returns the message for the page.
+async fn apply(state: LedgerState, backup: Backup, plan: RestorePlan) -> Result<String, String> {
+    let record = plan.record(&backup);
+    let actor = state.actor.get_untracked();
+    if record.is_some() && actor.is_empty() {
+        return Err("記録者を選んでください。".into());
+    }
+    let store = state.open().await.map_err(|e| e.to_string())?;
+    let result = async {
+        for f in &backup.files {
+            store.put_file(&f.bytes).await?;
+        }
+        if let MainOutcome::Append { entries } = &plan.main {
+            store.extend(entries).await?;
+        }
+        for b in &plan.branches_to_keep {
+            store.put_branch(b).await?;
+        }
+        if state.settings.get_untracked().is_none() {
+            if let Ok(s) =
+                OfficeSettings::from_value(&serde_json::Value::Object(backup.settings.clone()))
+            {
+                store
+                    .set_meta(crate::ledger::settings::SETTINGS_KEY, &s.to_json())
+                    .await?;
+            }
+        }
+        if state.last_backup.get_untracked().is_none() {
+            store
+                .set_meta(LAST_BACKUP_KEY, &backup.header.created_at.to_rfc3339())
+                .await?;
+        }
+        Ok::<_, crate::store::StoreError>(())
+    }
+    .await;
+    store.close();
+    result.map_err(|e| e.to_string())?;
+    match record {
+        Some(details) => {
+            state
+                .append_all(vec![EntryDraft::new(actor, Subject::default(), details)])
+                .await
+                .map_err(|(_, e)| e)?;
+        }
+        None => state.reload().await,
+    }
+    Ok(format!("復元しました。{}", plan.message_ja()))
+}
+
+#[component]
+pub fn BackupPanel() -> impl IntoView {
+    let state = LedgerState::use_context();
+    let export_status = RwSignal::new(String::new());
+    let restore_status = RwSignal::new(String::new());
+    let pending = StoredValue::new(Option::<(Backup, RestorePlan)>::None);
+    let can_apply = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+
+    let on_export = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        export_status.set("書き出しています…".into());
+        spawn_local(async move {
+            match export(state).await {
+                Ok(m) | Err(m) => export_status.set(m),
+            }
+            busy.set(false);
+        });
+    };
+
+    let on_choose = move |ev: leptos::ev::Event| {
+        let input: web_sys::HtmlInputElement = event_target(&ev);
+        let Some(file) = input.files().and_then(|l| l.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        can_apply.set(false);
+        pending.set_value(None);
+        restore_status.set("バックアップを確かめています…".into());
+        spawn_local(async move {
+            let blob = gloo_file::File::from(file.unchecked_into::<web_sys::File>());
+            let Ok(text) = gloo_file::futures::read_as_text(&blob).await else {
+                restore_status.set("ファイルを読めませんでした。".into());
+                return;
+            };
+            match read_backup(&text) {
+                Err(e) => restore_status.set(format!("復元しませんでした: {e}")),
+                Ok(backup) => {
+                    let office = state
+                        .settings
+                        .with_untracked(|s| s.as_ref().map(|s| s.office_number.clone()));
+                    let plan = state.branches.with_untracked(|branches| {
+                        state.entries.with_untracked(|local| {
+                            plan_restore(local, branches, &backup, office.as_deref(), now())
+                        })
+                    });
+                    let adopt_settings = state.settings.with_untracked(Option::is_none)
+                        && !backup.settings.is_empty();
+                    let message = plan.message_ja();
+                    if plan.changes_anything() || adopt_settings {
+                        restore_status.set(format!(
+                            "バックアップは正常です(記録{}件、ファイル{}件)。{message}よければ「復元する」を押してください。",
+                            backup.header.entry_count, backup.header.file_count
+                        ));
+                        pending.set_value(Some((backup, plan)));
+                        can_apply.set(true);
+                    } else {
+                        restore_status.set(format!("バックアップは正常です。{message}"));
+                    }
+                }
+            }
+        });
+    };
+
+    let on_apply = move |_| {
+        let Some((backup, plan)) = pending.get_value() else {
+            return;
+        };
+        busy.set(true);
+        restore_status.set("復元しています…".into());
+        spawn_local(async move {
+            match apply(state, backup, plan).await {
+                Ok(m) => {
+                    pending.set_value(None);
+                    can_apply.set(false);
+                    restore_status.set(m);
+                }
+                Err(e) => restore_status.set(format!("復元できませんでした: {e}")),
+            }
+            busy.set(false);
+        });
+    };
+
+    view! {
+        <section class="ledger-panel" aria-labelledby="backup-heading">
+            <h3 id="backup-heading">"バックアップ"</h3>
+            <p class="panel-note">
+                "台帳はこのパソコンのブラウザの中にあります。定期的に書き出して、USBやファイルサーバーに保管してください。"
+                "元のファイルと設定も含まれます。"
+            </p>
+            <Show when=move || state.settings.with(Option::is_some)>
+                <ActorPicker id="backup-actor"/>
+                <button type="button" on:click=on_export disabled=move || busy.get()>"バックアップを書き出す"</button>
+                <p class="save-status" role="status" data-testid="export-status">{move || export_status.get()}</p>
+            </Show>
+            <div class="field">
+                <label for="restore-file" class="big-button secondary file-label">"バックアップから復元(ファイルを選ぶ)"</label>
+                <input id="restore-file" class="visually-hidden" type="file" accept=".json,application/json" on:change=on_choose/>
+            </div>
+            <p class="save-status" role="status" data-testid="restore-status">{move || restore_status.get()}</p>
+            <Show when=move || can_apply.get()>
+                <button type="button" on:click=on_apply disabled=move || busy.get()>"復元する"</button>
+            </Show>
+            <p class="panel-note">
+                "フォルダへの自動書き出しはまだありません。書き出したファイルを手で保管してください。"
+            </p>
+            <KeptBranches/>
+        </section>
+    }
+}
+
+/// Branches kept from diverged backups: shown, never merged silently.
+#[component]
+fn KeptBranches() -> impl IntoView {
+    let state = LedgerState::use_context();
+    view! {
+        <Show when=move || !state.branches.with(Vec::is_empty)>
+            <div class="kept-branches" role="region" aria-label="別の分岐として保管された記録">
+                <h4>"別の分岐として保管された記録"</h4>
+                <p class="panel-note">
+                    "バックアップとこの台帳が途中から分かれていたため、どちらも消さずに保管しています。"
+                    "内容を確かめ、必要ならこの台帳にメモや訂正として記録してください。"
+                </p>
+                {move || state.branches.get().into_iter().map(|b| {
+                    let caption = format!(
+                        "記録{}の後で分かれた記録{}件(保管: {})",
+                        b.base_entry_count, b.entries.len(), b.kept_at.format_ja()
+                    );
+                    let entries = b.entries.clone();
+                    view! { <EntryTable entries=Signal::derive(move || entries.clone()) caption=Signal::derive(move || caption.clone())/> }
+                }).collect_view()}
+            </div>
+        </Show>
+    }
+}

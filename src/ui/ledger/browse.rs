@@ -1,0 +1,243 @@
+//! Looking things up: search by name, number or file name; narrow to one user, month or
+//! partner; a user's timeline and versions (newest marked, 「相手先は旧版の可能性」 flagged);
+//! original files downloadable again under their original names.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::state::LedgerState;
+use crate::jpdate::YearMonth;
+use crate::ledger::query::{clients, partners};
+use crate::ledger::versions::VersionChain;
+use crate::ledger::{
+    describe_ja, version_chains_for_client, ClientKey, Entry, EntryFilter, FileRef, SearchIndex,
+};
+use crate::ui::download::save_bytes;
+
+fn client_value(k: &ClientKey) -> String {
+    format!("{}-{}", k.insurer_number, k.insured_number)
+}
+
+fn parse_client_value(v: &str) -> Option<ClientKey> {
+    let (a, b) = v.split_once('-')?;
+    Some(ClientKey {
+        insurer_number: a.into(),
+        insured_number: b.into(),
+    })
+}
+
+/// Every month the ledger mentions, newest first.
+fn months(entries: &[Entry]) -> Vec<YearMonth> {
+    let mut all: Vec<YearMonth> = entries
+        .iter()
+        .flat_map(|e| {
+            e.subject.service_month.into_iter().chain(
+                e.subject
+                    .clients
+                    .iter()
+                    .filter_map(|c| c.plan_date.map(|d| d.year_month())),
+            )
+        })
+        .collect();
+    all.sort();
+    all.dedup();
+    all.reverse();
+    all
+}
+
+/// A button that saves a kept original file under its original name.
+#[component]
+pub fn FileDownload(file: FileRef) -> impl IntoView {
+    let state = LedgerState::use_context();
+    let message = RwSignal::new(String::new());
+    let label = format!("{} を保存", file.name);
+    let download = move |_| {
+        let file = file.clone();
+        spawn_local(async move {
+            let result = async {
+                let store = state.open().await.map_err(|e| e.to_string())?;
+                let bytes = store.file(&file.sha256).await.map_err(|e| e.to_string());
+                store.close();
+                bytes?.ok_or_else(|| "このファイルの中身は保存されていません".to_string())
+            }
+            .await;
+            match result {
+                Ok(bytes) => {
+                    save_bytes(&file.name, "text/csv", &bytes);
+                    message.set(String::new());
+                }
+                Err(e) => message.set(e),
+            }
+        });
+    };
+    view! {
+        <button type="button" class="secondary small" aria-label=label on:click=download>"元のファイルを保存"</button>
+        <span class="error-text" role="alert">{move || message.get()}</span>
+    }
+}
+
+/// The entries as a table: number, time, who, what, and the original file.
+#[component]
+pub fn EntryTable(
+    #[prop(into)] entries: Signal<Vec<Entry>>,
+    #[prop(into)] caption: Signal<String>,
+) -> impl IntoView {
+    view! {
+        <table class="file-table entry-table">
+            <caption>{move || caption.get()}</caption>
+            <thead><tr>
+                <th scope="col">"記録番号"</th><th scope="col">"日時"</th><th scope="col">"記録者"</th>
+                <th scope="col">"利用者"</th><th scope="col">"内容"</th><th scope="col">"ファイル"</th>
+            </tr></thead>
+            <tbody>
+                {move || entries.get().into_iter().rev().map(|e| {
+                    let who: Vec<String> = e.subject.clients.iter().map(|c| c.name.clone()).collect();
+                    let file = e.subject.file.clone().filter(|_| matches!(e.kind(),
+                        crate::ledger::Kind::Received | crate::ledger::Kind::Sent | crate::ledger::Kind::DeletionReceived));
+                    view! {
+                        <tr>
+                            <td class="number">{e.seq}</td>
+                            <td>{e.recorded_at.format_ja()}</td>
+                            <td>{e.actor.clone()}</td>
+                            <td>{who.join("、")}</td>
+                            <td class="entry-text">{describe_ja(&e)}</td>
+                            <td>{file.map(|f| view! { <FileDownload file=f/> })}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Versions of one user's documents per partner, newest marked.
+#[component]
+pub fn VersionTable(chain: VersionChain) -> impl IntoView {
+    let flag = chain.flag_ja();
+    let heading = format!(
+        "{} / {}{} / 相手先: {}",
+        chain.key.family.label_ja(),
+        chain
+            .key
+            .month
+            .map(|m| format!("{} / ", m.format_ja()))
+            .unwrap_or_default(),
+        chain.client_name,
+        chain.partner_name
+    );
+    view! {
+        <div class="version-chain">
+            <h5>{heading}</h5>
+            {flag.map(|f| view! { <p class="flag-old" role="note">"⚠ " {f}</p> })}
+            <table class="file-table version-table">
+                <thead><tr>
+                    <th scope="col">"版(連番)"</th><th scope="col">"受信・送信"</th><th scope="col">"記録"</th>
+                    <th scope="col">"取込"</th><th scope="col">"保存場所"</th><th scope="col">"SHA-256"</th>
+                </tr></thead>
+                <tbody>
+                    {chain.versions.iter().rev().map(|v| {
+                        let hashes: Vec<String> = v.files.iter().map(|f| format!("{} {}", f.name, f.sha256)).collect();
+                        view! {
+                            <tr class:newest=v.is_newest>
+                                <td>{v.serial.clone()} {v.is_newest.then(|| view! { <strong class="newest-mark">" 【最新】"</strong> })}</td>
+                                <td>{v.direction.label_ja()} {v.is_deletion.then_some("(削除)")}</td>
+                                <td>{format!("{} {}", v.recorded.at.format_ja(), v.recorded.actor)}</td>
+                                <td>{v.imported.as_ref().map(|e| format!("{} {}", e.at.format_ja(), e.actor)).unwrap_or_else(|| "未記録".into())}</td>
+                                <td>{v.storage_place.as_ref().map(|(p, _)| p.clone()).unwrap_or_else(|| "未記録".into())}</td>
+                                <td class="sha256">{hashes.join(" / ")}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Search and the per user / month / partner views.
+#[component]
+pub fn LedgerBrowser() -> impl IntoView {
+    let state = LedgerState::use_context();
+    let text = RwSignal::new(String::new());
+    let client = RwSignal::new(String::new());
+    let month = RwSignal::new(String::new());
+    let partner = RwSignal::new(String::new());
+    let index = Memo::new_with_compare(
+        move |_| state.entries.with(|e| SearchIndex::build(e)),
+        |_, _| true,
+    );
+
+    let filtered = Signal::derive(move || {
+        let filter = EntryFilter {
+            text: text.get(),
+            client: parse_client_value(&client.get()),
+            month: YearMonth::parse_yyyymm(&month.get()),
+            partner: partner.get(),
+            ..EntryFilter::default()
+        };
+        state.entries.with(|entries| {
+            index.with(|ix| {
+                ix.filter(entries, &filter)
+                    .into_iter()
+                    .map(|i| entries[i].clone())
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let chains = move || {
+        let key = parse_client_value(&client.get())?;
+        Some(state.entries.with(|e| version_chains_for_client(e, &key)))
+    };
+
+    view! {
+        <section class="ledger-panel" aria-labelledby="browse-heading">
+            <h3 id="browse-heading">"記録を見る・探す"</h3>
+            <div class="filters">
+                <div class="field">
+                    <label for="search-text">"検索(氏名・被保険者番号・ファイル名など)"</label>
+                    <input id="search-text" type="search" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="view-client">"利用者ごと"</label>
+                    <select id="view-client" prop:value=client on:change=move |ev| client.set(event_target_value(&ev))>
+                        <option value="">"(すべての利用者)"</option>
+                        {move || state.entries.with(|e| clients(e)).into_iter().map(|c| {
+                            let label = format!("{}({})", c.name, c.key.insured_number);
+                            view! { <option value=client_value(&c.key)>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="view-month">"月ごと"</label>
+                    <select id="view-month" prop:value=month on:change=move |ev| month.set(event_target_value(&ev))>
+                        <option value="">"(すべての月)"</option>
+                        {move || state.entries.with(|e| months(e)).into_iter().map(|m| {
+                            view! { <option value=m.to_yyyymm()>{m.format_ja()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="view-partner">"相手先ごと"</label>
+                    <select id="view-partner" prop:value=partner on:change=move |ev| partner.set(event_target_value(&ev))>
+                        <option value="">"(すべての相手先)"</option>
+                        {move || state.entries.with(|e| partners(e)).into_iter().map(|(no, name)| {
+                            let label = format!("{name}({no})");
+                            view! { <option value=no>{label}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+            </div>
+            {move || chains().map(|chains| view! {
+                <div class="versions" aria-label="版の一覧">
+                    <h4>"版の一覧(相手先ごと)"</h4>
+                    {if chains.is_empty() {
+                        view! { <p class="empty">"この利用者の版の記録はまだありません。"</p> }.into_any()
+                    } else {
+                        chains.into_iter().map(|c| view! { <VersionTable chain=c/> }).collect_view().into_any()
+                    }}
+                </div>
+            })}
+            <EntryTable entries=filtered caption=Signal::derive(move || format!("記録 {}件(新しい順)", filtered.with(Vec::len)))/>
+        </section>
+    }
+}

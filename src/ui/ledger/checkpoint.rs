@@ -1,0 +1,100 @@
+//! 「チェックポイント」: a short text (office, entry count, head hash, date) to print or copy and
+//! keep outside the browser, and checking the ledger against a kept one typed or pasted in.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::state::{now, LedgerState};
+use crate::ledger::{
+    parse_checkpoint, verify_against_checkpoint, Checkpoint, Details, EntryDraft, Subject,
+};
+
+#[component]
+pub fn CheckpointPanel() -> impl IntoView {
+    let state = LedgerState::use_context();
+    let text = RwSignal::new(String::new());
+    let status = RwSignal::new(String::new());
+    let pasted = RwSignal::new(String::new());
+    let verdict = RwSignal::new(Option::<(bool, String)>::None);
+
+    let issue = move |_| {
+        let Some(settings) = state.settings.get_untracked() else {
+            return;
+        };
+        let actor = state.actor.get_untracked();
+        if actor.is_empty() {
+            status.set(
+                "記録者を選んでください(「あとからの記録を追加」または台帳に記録の欄で選べます)。"
+                    .into(),
+            );
+            return;
+        }
+        if !state.verification.get_untracked().is_ok() {
+            status.set("台帳のつながりに問題があるため、チェックポイントを作れません。".into());
+            return;
+        }
+        // The text covers the ledger as it is now; the チェックポイント entry comes after it.
+        let checkpoint = state
+            .entries
+            .with_untracked(|e| Checkpoint::of(&settings.office_number, e, now()));
+        let draft = EntryDraft::new(
+            actor,
+            Subject::default(),
+            Details::Checkpoint {
+                entry_count: checkpoint.entry_count,
+                head_hash: checkpoint.head_hash.clone(),
+            },
+        );
+        status.set("保存しています…".into());
+        spawn_local(async move {
+            match state.append_all(vec![draft]).await {
+                Ok(_) => {
+                    text.set(checkpoint.to_text());
+                    status.set("チェックポイントを作りました。印刷するか、写して台帳の外に保管してください。".into());
+                }
+                Err((_, e)) => status.set(format!("保存できませんでした: {e}")),
+            }
+        });
+    };
+    let check = move |_| {
+        let office = state
+            .settings
+            .with_untracked(|s| s.as_ref().map(|s| s.office_number.clone()))
+            .unwrap_or_default();
+        match parse_checkpoint(&pasted.get_untracked()) {
+            Err(e) => verdict.set(Some((false, e))),
+            Ok(parsed) => {
+                let v = state
+                    .entries
+                    .with_untracked(|e| verify_against_checkpoint(e, &parsed, &office));
+                verdict.set(Some((v.is_match(), v.message_ja())));
+            }
+        }
+    };
+
+    view! {
+        <section class="ledger-panel" aria-labelledby="checkpoint-heading">
+            <h3 id="checkpoint-heading">"チェックポイント"</h3>
+            <p class="panel-note">
+                "台帳の記録はつながった鎖になっていて、途中を書き換えると分かります。ただし、台帳をまるごと作り直されると、このパソコンの中だけでは見分けられません。"
+                "チェックポイントを紙や別の媒体に保管しておけば、その時点までの記録が、保管した後に書き換えられていないことを確かめられます。"
+            </p>
+            <button type="button" on:click=issue>"チェックポイントを作る"</button>
+            <p class="save-status" role="status">{move || status.get()}</p>
+            <Show when=move || !text.with(String::is_empty)>
+                <label for="checkpoint-text">"チェックポイント(印刷またはコピーして保管)"</label>
+                <textarea id="checkpoint-text" class="checkpoint-text" readonly rows="7" prop:value=text></textarea>
+            </Show>
+            <div class="field">
+                <label for="checkpoint-paste">"保管したチェックポイントと照合(貼り付けか入力)"</label>
+                <textarea id="checkpoint-paste" rows="5" prop:value=pasted on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
+            </div>
+            <button type="button" class="secondary" on:click=check>"照合する"</button>
+            {move || verdict.get().map(|(ok, message)| view! {
+                <p class=if ok { "verdict ready" } else { "verdict errors" } role="status">
+                    {if ok { "✔ 一致: " } else { "✖ 不一致: " }} {message}
+                </p>
+            })}
+        </section>
+    }
+}

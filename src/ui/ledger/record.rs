@@ -1,0 +1,366 @@
+//! 「台帳に記録」 above the check results: the checked files with their direction (受信 / 送信,
+//! proposed from our office number, changeable), the partner's name, and one button that
+//! records each file, its チェック結果 and its bytes. 「保存しました」 only after the store
+//! confirmed every write.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::settings::ActorPicker;
+use super::state::LedgerState;
+use crate::check::Severity;
+use crate::display::byte_size;
+use crate::ledger::query::{clients, partners};
+use crate::ledger::recording::{direction_for, partner_office, UNNAMED_CLIENT};
+use crate::ledger::{record_drafts, CheckedFileSummary, ClientKey, Direction, Kind};
+use crate::page_origin::PageOrigin;
+use crate::store::{estimate_storage, request_persistence};
+use crate::ui::{Upload, View, Workspace};
+
+/// A checked file as the recording needs it.
+pub fn summary_of(upload: &Upload) -> Option<CheckedFileSummary> {
+    let outcome = upload.outcome()?;
+    let report = &outcome.report;
+    Some(CheckedFileSummary {
+        name: upload.name.clone(),
+        size: upload.size,
+        sha256: report.sha256.clone(),
+        facts: outcome.facts.clone(),
+        errors: report.counts.errors,
+        warnings: report.counts.warnings,
+        first_problem: report
+            .findings
+            .iter()
+            .find(|f| matches!(f.severity, Severity::Error | Severity::Warning))
+            .map(|f| f.message.clone()),
+    })
+}
+
+/// Staff's choice for one file.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Choice {
+    direction: Option<Direction>,
+    partner_name: String,
+}
+
+fn origin_now() -> PageOrigin {
+    let location = web_sys::window().map(|w| w.location());
+    let get = |f: fn(&web_sys::Location) -> Result<String, wasm_bindgen::JsValue>| {
+        location
+            .as_ref()
+            .and_then(|l| f(l).ok())
+            .unwrap_or_default()
+    };
+    PageOrigin::classify(&get(|l| l.protocol()), &get(|l| l.hostname()))
+}
+
+/// The 「台帳に記録」 panel (placed above the check results).
+#[component]
+pub fn RecordCheckedFiles() -> impl IntoView {
+    let Some(state) = use_context::<LedgerState>() else {
+        return ().into_any();
+    };
+    view! { <RecordPanel state=state/> }.into_any()
+}
+
+#[component]
+fn RecordPanel(state: LedgerState) -> impl IntoView {
+    let workspace = Workspace::use_context();
+    let view_signal = use_context::<RwSignal<View>>();
+    let choices = RwSignal::new(HashMap::<u64, Choice>::new());
+    let status = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let storage_note = RwSignal::new(Option::<String>::None);
+    let asked_persistence = StoredValue::new(false);
+
+    let our_office = move || {
+        state
+            .settings
+            .with(|s| s.as_ref().map(|s| s.office_number.clone()))
+    };
+    let checked = move || {
+        workspace.uploads.with(|all| {
+            all.iter()
+                .filter_map(|u| summary_of(u).map(|s| (u.id, u.bytes.clone(), s)))
+                .collect::<Vec<_>>()
+        })
+    };
+    let known_partner = move |office: &str| {
+        state
+            .entries
+            .with(|e| partners(e))
+            .into_iter()
+            .find(|(n, _)| n == office)
+            .map(|(_, name)| name)
+    };
+    let choice_of = move |id: u64, file: &CheckedFileSummary| {
+        choices.with(|c| c.get(&id).cloned()).unwrap_or_else(|| {
+            let direction = our_office().and_then(|o| direction_for(&o, &file.facts));
+            let partner_name = direction
+                .and_then(|d| partner_office(&file.facts, d))
+                .and_then(|o| known_partner(&o))
+                .unwrap_or_default();
+            Choice {
+                direction,
+                partner_name,
+            }
+        })
+    };
+    let already_recorded = move |sha: &str| {
+        state.entries.with(|e| {
+            e.iter().any(|x| {
+                matches!(
+                    x.kind(),
+                    Kind::Received | Kind::Sent | Kind::DeletionReceived
+                ) && x.subject.file.as_ref().is_some_and(|f| f.sha256 == sha)
+            })
+        })
+    };
+
+    let record = move |_| {
+        if busy.get_untracked() {
+            return;
+        }
+        let actor = state.actor.get_untracked();
+        if actor.is_empty() {
+            status.set("記録者を選んでください。".into());
+            return;
+        }
+        let files = checked();
+        let mut plan = Vec::new();
+        for (id, bytes, file) in files {
+            if already_recorded(&file.sha256) {
+                continue;
+            }
+            let choice = choice_of(id, &file);
+            let Some(direction) = choice.direction else {
+                status.set(format!("「{}」が受信か送信かを選んでください。", file.name));
+                return;
+            };
+            if partner_office(&file.facts, direction).is_none() {
+                status.set(format!(
+                    "「{}」のファイル名から相手先の事業所番号が分かりません。記録できません。",
+                    file.name
+                ));
+                return;
+            }
+            if choice.partner_name.trim().is_empty() {
+                status.set(format!(
+                    "「{}」の相手先事業所名を入力してください。",
+                    file.name
+                ));
+                return;
+            }
+            plan.push((bytes, file, direction, choice.partner_name));
+        }
+        if plan.is_empty() {
+            status.set("新しく記録するファイルはありません(すべて記録済みです)。".into());
+            return;
+        }
+        // Names known from earlier records and from the other files on the page.
+        let mut names: HashMap<ClientKey, String> = state
+            .entries
+            .with(|e| clients(e))
+            .into_iter()
+            .filter(|c| c.name != UNNAMED_CLIENT)
+            .map(|c| (c.key, c.name))
+            .collect();
+        for (_, file, _, _) in &plan {
+            for c in &file.facts.clients {
+                if let Some(n) = c.name.as_ref().filter(|n| !n.trim().is_empty()) {
+                    names.insert(
+                        ClientKey {
+                            insurer_number: c.insurer_number.clone(),
+                            insured_number: c.insured_number.clone(),
+                        },
+                        n.trim().to_string(),
+                    );
+                }
+            }
+        }
+        let known = move |k: &ClientKey| names.get(k).cloned();
+        let mut drafts = Vec::new();
+        for (_, file, direction, partner_name) in &plan {
+            for d in record_drafts(&actor, file, *direction, partner_name, &known) {
+                if let Err(issues) = d.validate() {
+                    status.set(format!(
+                        "「{}」: {}",
+                        file.name,
+                        issues
+                            .iter()
+                            .map(|i| i.message.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ));
+                    return;
+                }
+                drafts.push(d);
+            }
+        }
+        busy.set(true);
+        status.set("記録しています…".into());
+        let first_time = !asked_persistence.get_value();
+        asked_persistence.set_value(true);
+        spawn_local(async move {
+            if first_time {
+                let persisted = request_persistence().await;
+                let estimate = estimate_storage()
+                    .await
+                    .map(|e| {
+                        format!(
+                            "使用量 {} / 上限の目安 {}",
+                            byte_size(e.usage as u64),
+                            byte_size(e.quota as u64)
+                        )
+                    })
+                    .unwrap_or_else(|| "使用量はこのブラウザでは分かりません".into());
+                storage_note.set(Some(format!(
+                    "{}。{}。{}",
+                    persisted.label_ja(),
+                    estimate,
+                    origin_now().data_note()
+                )));
+            }
+            // The bytes first: a recorded file must be downloadable again.
+            let store = match state.open().await {
+                Ok(s) => s,
+                Err(e) => {
+                    status.set(format!("記録できませんでした: {e}"));
+                    busy.set(false);
+                    return;
+                }
+            };
+            for (bytes, file, _, _) in &plan {
+                match store.put_file(bytes).await {
+                    Ok(sha) if sha == file.sha256 => {}
+                    Ok(_) => {
+                        status.set(format!("「{}」の中身がチェックの後で変わっています。もう一度チェックしてください。", file.name));
+                        store.close();
+                        busy.set(false);
+                        return;
+                    }
+                    Err(e) => {
+                        status.set(format!("「{}」を保存できませんでした: {e}", file.name));
+                        store.close();
+                        busy.set(false);
+                        return;
+                    }
+                }
+            }
+            store.close();
+            let files = plan.len();
+            match state.append_all(drafts).await {
+                Ok(n) => status.set(format!("保存しました(ファイル{files}件、記録{n}件)")),
+                Err((n, e)) => status.set(format!("記録{n}件まで保存し、そこで止まりました: {e}")),
+            }
+            busy.set(false);
+        });
+    };
+
+    let rows = move || {
+        checked()
+            .into_iter()
+            .map(|(id, _, file)| {
+                let choice = choice_of(id, &file);
+                let recorded = already_recorded(&file.sha256);
+                let file_for_dir = file.clone();
+                let set_direction = move |ev: leptos::ev::Event| {
+                    let value = event_target_value(&ev);
+                    let direction = match value.as_str() {
+                        "sent" => Some(Direction::Sent),
+                        "received" => Some(Direction::Received),
+                        _ => None,
+                    };
+                    let mut c = choice_of(id, &file_for_dir);
+                    c.direction = direction;
+                    if c.partner_name.is_empty() {
+                        c.partner_name = direction
+                            .and_then(|d| partner_office(&file_for_dir.facts, d))
+                            .and_then(|o| known_partner(&o))
+                            .unwrap_or_default();
+                    }
+                    choices.update(|all| {
+                        all.insert(id, c);
+                    });
+                };
+                let file_for_name = file.clone();
+                let set_name = move |ev: leptos::ev::Event| {
+                    let mut c = choice_of(id, &file_for_name);
+                    c.partner_name = event_target_value(&ev);
+                    choices.update(|all| {
+                        all.insert(id, c);
+                    });
+                };
+                let dir_id = format!("rec-dir-{id}");
+                let name_id = format!("rec-partner-{id}");
+                let partner_no = choice
+                    .direction
+                    .and_then(|d| partner_office(&file.facts, d))
+                    .unwrap_or_else(|| "(受信・送信を選ぶと表示)".into());
+                let dir_value = match choice.direction {
+                    Some(Direction::Sent) => "sent",
+                    Some(Direction::Received) => "received",
+                    None => "",
+                };
+                view! {
+                    <tr>
+                        <th scope="row" class="file-name">{file.name.clone()}</th>
+                        <td>
+                            {if recorded {
+                                view! { <span class="recorded-mark">"✔ 記録済み"</span> }.into_any()
+                            } else {
+                                view! {
+                                    <label class="visually-hidden" for=dir_id.clone()>{format!("{} の受信・送信", file.name)}</label>
+                                    <select id=dir_id prop:value=dir_value on:change=set_direction>
+                                        <option value="">"(選んでください)"</option>
+                                        <option value="received">"受信"</option>
+                                        <option value="sent">"送信"</option>
+                                    </select>
+                                }.into_any()
+                            }}
+                        </td>
+                        <td>{partner_no}</td>
+                        <td>
+                            {(!recorded).then(|| view! {
+                                <label class="visually-hidden" for=name_id.clone()>{format!("{} の相手先事業所名", file.name)}</label>
+                                <input id=name_id prop:value=choice.partner_name.clone() on:change=set_name/>
+                            })}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <section class="record-panel no-print" aria-labelledby="record-heading" hidden=move || checked().is_empty()>
+            <h3 id="record-heading">"台帳に記録"</h3>
+            <Show
+                when=move || state.settings.with(|s| s.as_ref().is_some_and(|s| s.is_ready()))
+                fallback=move || view! {
+                    <p class="panel-note">
+                        "台帳に記録するには、先に「証跡台帳」の画面で事業所番号と職員を登録してください。"
+                    </p>
+                    <button type="button" class="secondary" on:click=move |_| if let Some(v) = view_signal { v.set(View::Ledger) }>
+                        "証跡台帳の設定を開く"
+                    </button>
+                }
+            >
+                <p class="panel-note">
+                    "受信・送信は自事業所番号から判断しています。違うときは選び直してください。"
+                    "チェック結果とファイルそのものも一緒に保存します。"
+                </p>
+                <ActorPicker id="record-actor"/>
+                <table class="file-table record-table">
+                    <thead><tr><th scope="col">"ファイル"</th><th scope="col">"受信・送信"</th><th scope="col">"相手先の事業所番号"</th><th scope="col">"相手先の事業所名"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+                <button type="button" class="big-button" on:click=record disabled=move || busy.get()>"台帳に記録"</button>
+                <p class="save-status" role="status">{move || status.get()}</p>
+                {move || storage_note.get().map(|note| view! { <p class="panel-note storage-note">{note}</p> })}
+            </Show>
+        </section>
+    }
+}
