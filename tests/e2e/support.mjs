@@ -75,3 +75,41 @@ export function memoryFile(name, text) {
   const buffer = Buffer.from(text, 'utf8');
   return { name, mimeType: 'text/csv', buffer, sha256: sha256(buffer) };
 }
+
+/**
+ * A browser profile kept in a folder, so a reload (or a second launch) sees the same
+ * IndexedDB, like an office PC. Returns { context, page, problems, close }.
+ */
+export async function openProfile(dir, url) {
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, locale: 'ja-JP', acceptDownloads: true,
+  });
+  const page = context.pages()[0] ?? await context.newPage();
+  const problems = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  await page.goto(url);
+  return { context, page, problems, close: () => context.close() };
+}
+
+/** A fresh, empty folder for a browser profile. */
+export async function freshProfileDir() {
+  return mkdtemp(path.join(tmpdir(), 'profile-'));
+}
+
+let generatedFixtures;
+/**
+ * The repo's generated, spec-conformant fixtures (`cargo run --example write_fixtures`), written
+ * once per test run into a temporary folder. Returns the folder with `valid/` and `bad/`.
+ */
+export async function generatedFixtureDir() {
+  if (!generatedFixtures) {
+    const { execFileSync } = await import('node:child_process');
+    const out = await mkdtemp(path.join(tmpdir(), 'fixtures-'));
+    execFileSync('cargo', ['run', '--quiet', '--example', 'write_fixtures', '--', out], { cwd: ROOT, stdio: 'ignore' });
+    generatedFixtures = out;
+  }
+  return generatedFixtures;
+}

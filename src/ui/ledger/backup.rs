@@ -156,7 +156,7 @@ async fn apply(state: LedgerState, backup: Backup, plan: RestorePlan) -> Result<
 pub fn BackupPanel() -> impl IntoView {
     let state = LedgerState::use_context();
     let export_status = RwSignal::new(String::new());
-    let restore_status = RwSignal::new(String::new());
+    let restore_status = state.restore_message;
     let pending = StoredValue::new(Option::<(Backup, RestorePlan)>::None);
     let can_apply = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -226,15 +226,17 @@ pub fn BackupPanel() -> impl IntoView {
         busy.set(true);
         restore_status.set("復元しています…".into());
         spawn_local(async move {
-            match apply(state, backup, plan).await {
+            let outcome = apply(state, backup, plan).await;
+            // The panel may be gone by now (see `LedgerState::restore_message`).
+            match outcome {
                 Ok(m) => {
-                    pending.set_value(None);
-                    can_apply.set(false);
                     restore_status.set(m);
+                    pending.try_set_value(None);
+                    can_apply.try_set(false);
                 }
                 Err(e) => restore_status.set(format!("復元できませんでした: {e}")),
             }
-            busy.set(false);
+            busy.try_set(false);
         });
     };
 
@@ -251,7 +253,7 @@ pub fn BackupPanel() -> impl IntoView {
                 <p class="save-status" role="status" data-testid="export-status">{move || export_status.get()}</p>
             </Show>
             <div class="field">
-                <label for="restore-file" class="big-button secondary file-label">"バックアップから復元(ファイルを選ぶ)"</label>
+                <label for="restore-file" class="big-button secondary file-label">"バックアップから復元"</label>
                 <input id="restore-file" class="visually-hidden" type="file" accept=".json,application/json" on:change=on_choose/>
             </div>
             <p class="save-status" role="status" data-testid="restore-status">{move || restore_status.get()}</p>

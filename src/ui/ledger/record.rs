@@ -38,11 +38,11 @@ pub fn summary_of(upload: &Upload) -> Option<CheckedFileSummary> {
     })
 }
 
-/// Staff's choice for one file.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// Staff's choice for one file: its own signals, so typing never re-renders the table.
+#[derive(Clone, Copy)]
 struct Choice {
-    direction: Option<Direction>,
-    partner_name: String,
+    direction: RwSignal<Option<Direction>>,
+    partner_name: RwSignal<String>,
 }
 
 fn origin_now() -> PageOrigin {
@@ -69,7 +69,10 @@ pub fn RecordCheckedFiles() -> impl IntoView {
 fn RecordPanel(state: LedgerState) -> impl IntoView {
     let workspace = Workspace::use_context();
     let view_signal = use_context::<RwSignal<View>>();
-    let choices = RwSignal::new(HashMap::<u64, Choice>::new());
+    let choices = StoredValue::new(HashMap::<u64, Choice>::new());
+    // Choices outlive the table's re-renders (a file finishing its check re-renders the
+    // rows), so their signals belong to the panel, not to one render of the rows.
+    let panel_owner = StoredValue::new(Owner::current().expect("a component has an owner"));
     let status = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let storage_note = RwSignal::new(Option::<String>::None);
@@ -95,18 +98,29 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             .find(|(n, _)| n == office)
             .map(|(_, name)| name)
     };
-    let choice_of = move |id: u64, file: &CheckedFileSummary| {
-        choices.with(|c| c.get(&id).cloned()).unwrap_or_else(|| {
-            let direction = our_office().and_then(|o| direction_for(&o, &file.facts));
-            let partner_name = direction
-                .and_then(|d| partner_office(&file.facts, d))
-                .and_then(|o| known_partner(&o))
-                .unwrap_or_default();
-            Choice {
-                direction,
-                partner_name,
-            }
-        })
+    let proposed_name = move |file: &CheckedFileSummary, direction: Option<Direction>| {
+        direction
+            .and_then(|d| partner_office(&file.facts, d))
+            .and_then(|o| known_partner(&o))
+            .unwrap_or_default()
+    };
+    // The row's choice, created with the proposal the first time the file is shown.
+    let choice_of = move |id: u64, file: &CheckedFileSummary| -> Choice {
+        if let Some(c) = choices.with_value(|c| c.get(&id).copied()) {
+            return c;
+        }
+        let direction = our_office().and_then(|o| direction_for(&o, &file.facts));
+        let name = proposed_name(file, direction);
+        let c = panel_owner.with_value(|owner| {
+            owner.with(|| Choice {
+                direction: RwSignal::new(direction),
+                partner_name: RwSignal::new(name),
+            })
+        });
+        choices.update_value(|all| {
+            all.insert(id, c);
+        });
+        c
     };
     let already_recorded = move |sha: &str| {
         state.entries.with(|e| {
@@ -135,7 +149,7 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                 continue;
             }
             let choice = choice_of(id, &file);
-            let Some(direction) = choice.direction else {
+            let Some(direction) = choice.direction.get_untracked() else {
                 status.set(format!("「{}」が受信か送信かを選んでください。", file.name));
                 return;
             };
@@ -146,14 +160,15 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                 ));
                 return;
             }
-            if choice.partner_name.trim().is_empty() {
+            let partner_name = choice.partner_name.get_untracked();
+            if partner_name.trim().is_empty() {
                 status.set(format!(
                     "「{}」の相手先事業所名を入力してください。",
                     file.name
                 ));
                 return;
             }
-            plan.push((bytes, file, direction, choice.partner_name));
+            plan.push((bytes, file, direction, partner_name));
         }
         if plan.is_empty() {
             status.set("新しく記録するファイルはありません(すべて記録済みです)。".into());
@@ -259,78 +274,70 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
         });
     };
 
+    let row = move |(id, file): (u64, CheckedFileSummary)| {
+        let choice = choice_of(id, &file);
+        let recorded = already_recorded(&file.sha256);
+        let facts = file.facts.clone();
+        let file_for_dir = file.clone();
+        let set_direction = move |ev: leptos::ev::Event| {
+            let direction = match event_target_value(&ev).as_str() {
+                "sent" => Some(Direction::Sent),
+                "received" => Some(Direction::Received),
+                _ => None,
+            };
+            choice.direction.set(direction);
+            if choice.partner_name.get_untracked().trim().is_empty() {
+                choice
+                    .partner_name
+                    .set(proposed_name(&file_for_dir, direction));
+            }
+        };
+        let dir_id = format!("rec-dir-{id}");
+        let name_id = format!("rec-partner-{id}");
+        let partner_no = move || {
+            choice
+                .direction
+                .get()
+                .and_then(|d| partner_office(&facts, d))
+                .unwrap_or_else(|| "(受信・送信を選ぶと表示)".into())
+        };
+        let dir_value = move || match choice.direction.get() {
+            Some(Direction::Sent) => "sent",
+            Some(Direction::Received) => "received",
+            None => "",
+        };
+        view! {
+            <tr>
+                <th scope="row" class="file-name">{file.name.clone()}</th>
+                <td>
+                    {if recorded {
+                        view! { <span class="recorded-mark">"✔ 記録済み"</span> }.into_any()
+                    } else {
+                        view! {
+                            <label class="visually-hidden" for=dir_id.clone()>{format!("{} の受信・送信", file.name)}</label>
+                            <select id=dir_id prop:value=dir_value on:change=set_direction>
+                                <option value="">"(選んでください)"</option>
+                                <option value="received">"受信"</option>
+                                <option value="sent">"送信"</option>
+                            </select>
+                        }.into_any()
+                    }}
+                </td>
+                <td>{partner_no}</td>
+                <td>
+                    {(!recorded).then(|| view! {
+                        <label class="visually-hidden" for=name_id.clone()>{format!("{} の相手先事業所名", file.name)}</label>
+                        <input id=name_id prop:value=move || choice.partner_name.get()
+                            on:input=move |ev| choice.partner_name.set(event_target_value(&ev))/>
+                    })}
+                </td>
+            </tr>
+        }
+    };
     let rows = move || {
         checked()
             .into_iter()
-            .map(|(id, _, file)| {
-                let choice = choice_of(id, &file);
-                let recorded = already_recorded(&file.sha256);
-                let file_for_dir = file.clone();
-                let set_direction = move |ev: leptos::ev::Event| {
-                    let value = event_target_value(&ev);
-                    let direction = match value.as_str() {
-                        "sent" => Some(Direction::Sent),
-                        "received" => Some(Direction::Received),
-                        _ => None,
-                    };
-                    let mut c = choice_of(id, &file_for_dir);
-                    c.direction = direction;
-                    if c.partner_name.is_empty() {
-                        c.partner_name = direction
-                            .and_then(|d| partner_office(&file_for_dir.facts, d))
-                            .and_then(|o| known_partner(&o))
-                            .unwrap_or_default();
-                    }
-                    choices.update(|all| {
-                        all.insert(id, c);
-                    });
-                };
-                let file_for_name = file.clone();
-                let set_name = move |ev: leptos::ev::Event| {
-                    let mut c = choice_of(id, &file_for_name);
-                    c.partner_name = event_target_value(&ev);
-                    choices.update(|all| {
-                        all.insert(id, c);
-                    });
-                };
-                let dir_id = format!("rec-dir-{id}");
-                let name_id = format!("rec-partner-{id}");
-                let partner_no = choice
-                    .direction
-                    .and_then(|d| partner_office(&file.facts, d))
-                    .unwrap_or_else(|| "(受信・送信を選ぶと表示)".into());
-                let dir_value = match choice.direction {
-                    Some(Direction::Sent) => "sent",
-                    Some(Direction::Received) => "received",
-                    None => "",
-                };
-                view! {
-                    <tr>
-                        <th scope="row" class="file-name">{file.name.clone()}</th>
-                        <td>
-                            {if recorded {
-                                view! { <span class="recorded-mark">"✔ 記録済み"</span> }.into_any()
-                            } else {
-                                view! {
-                                    <label class="visually-hidden" for=dir_id.clone()>{format!("{} の受信・送信", file.name)}</label>
-                                    <select id=dir_id prop:value=dir_value on:change=set_direction>
-                                        <option value="">"(選んでください)"</option>
-                                        <option value="received">"受信"</option>
-                                        <option value="sent">"送信"</option>
-                                    </select>
-                                }.into_any()
-                            }}
-                        </td>
-                        <td>{partner_no}</td>
-                        <td>
-                            {(!recorded).then(|| view! {
-                                <label class="visually-hidden" for=name_id.clone()>{format!("{} の相手先事業所名", file.name)}</label>
-                                <input id=name_id prop:value=choice.partner_name.clone() on:change=set_name/>
-                            })}
-                        </td>
-                    </tr>
-                }
-            })
+            .map(|(id, _, file)| row((id, file)))
             .collect_view()
     };
 

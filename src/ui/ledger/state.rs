@@ -35,6 +35,10 @@ pub struct LedgerState {
     pub actor: RwSignal<String>,
     /// The chain check of the loaded entries.
     pub verification: Memo<Verification>,
+    /// The last restore's message. Held here, not in the panel, because a restore into a
+    /// fresh browser brings the settings and so replaces the first-run screen (and the panel
+    /// that started it) with the ledger.
+    pub restore_message: RwSignal<String>,
 }
 
 /// The current time, as the ledger stores it.
@@ -60,6 +64,7 @@ impl LedgerState {
             last_backup: RwSignal::new(None),
             actor: RwSignal::new(String::new()),
             verification: Memo::new(move |_| entries.with(|e| verify(e))),
+            restore_message: RwSignal::new(String::new()),
         };
         provide_context(state);
         spawn_local(async move {

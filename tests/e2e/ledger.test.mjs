@@ -1,0 +1,209 @@
+// The evidence ledger, as an office uses it: set up the office and staff, check files, record
+// them, reload (still there), add a later event, print the inspection sheet, back up, clear the
+// browser, restore (identical), restore again (no change), and a tampered backup refused.
+// From a localhost server and from the single file on a USB stick.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile, writeFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  serveDist, singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir,
+} from './support.mjs';
+
+const OUR_OFFICE = '1310000001';
+const UNIT = '1310000001_43_1310000002_11_20250425093000.CSV';
+const FILES = [`UPHOSOKU_202505_${UNIT}`, `UPPLAN_202505_${UNIT}`];
+
+let server;
+let stick;
+let fixtures;
+const cleanups = [];
+
+before(async () => {
+  server = await serveDist();
+  stick = await singleFileOnStick();
+  fixtures = path.join(await generatedFixtureDir(), 'valid');
+});
+
+after(async () => {
+  await server?.close();
+  await stick?.cleanup();
+  for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
+});
+
+const region = (page, name) => page.getByRole('region', { name, exact: true });
+
+async function openLedger(page) {
+  await page.getByRole('button', { name: '証跡台帳', exact: true }).click();
+  await page.getByRole('heading', { name: '証跡台帳', level: 2 }).waitFor();
+}
+
+async function setUpOffice(page) {
+  await openLedger(page);
+  await page.getByLabel('自事業所番号(半角数字10桁)').fill('13100');
+  await page.getByLabel('事業所名').fill('さくら居宅介護支援事業所');
+  await page.getByRole('button', { name: '設定を保存' }).click();
+  // Validation speaks next to the fields, in words.
+  await page.getByText('自事業所番号は半角数字10桁で入力してください').waitFor();
+  await page.getByText('記録する職員の名前を1人以上入力してください').waitFor();
+  await page.getByLabel('自事業所番号(半角数字10桁)').fill(OUR_OFFICE);
+  await page.getByLabel('職員の名前(1行に1人)').fill('佐藤 花子\n鈴木 一郎');
+  await page.getByRole('button', { name: '設定を保存' }).click();
+  // The first-run form gives way to the ledger.
+  await page.getByRole('heading', { name: '記録を見る・探す' }).waitFor();
+}
+
+async function checkAndRecord(page) {
+  await page.getByRole('button', { name: 'ファイルを点検', exact: true }).click();
+  await page.getByLabel('ファイルを選ぶ', { exact: true }).setInputFiles(FILES.map((f) => path.join(fixtures, f)));
+  const panel = region(page, '台帳に記録');
+  await panel.waitFor();
+  for (const f of FILES) {
+    // Our office sends these: the direction is proposed as 送信.
+    await assert.doesNotReject(async () => {
+      const select = panel.getByLabel(`${f} の受信・送信`);
+      await select.waitFor();
+      assert.equal(await select.inputValue(), 'sent');
+    });
+    await panel.getByLabel(`${f} の相手先事業所名`).fill('ひまわり訪問介護');
+  }
+  await panel.getByLabel('記録者').selectOption('佐藤 花子');
+  await panel.getByRole('button', { name: '台帳に記録' }).click();
+  await panel.getByText('保存しました(ファイル2件、記録4件)').waitFor();
+  // What keeping data in this browser means, in plain Japanese.
+  await panel.getByText('このパソコンのブラウザの中に保存されます').waitFor();
+  await panel.getByText('✔ 記録済み').first().waitFor();
+}
+
+/** The entries as stored in IndexedDB (their JSON text), for comparing two browsers. */
+async function storedEntries(page) {
+  return page.evaluate(() => new Promise((resolve, reject) => {
+    const open = indexedDB.open('careplan-ledger-evidence');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const request = open.result.transaction('entries').objectStore('entries').getAll();
+      request.onsuccess = () => { resolve(request.result.map((r) => r.json)); open.result.close(); };
+      request.onerror = () => reject(request.error);
+    };
+  }));
+}
+
+async function restoreFrom(page, file) {
+  const status = page.getByTestId('restore-status');
+  await page.getByLabel('バックアップから復元', { exact: true }).setInputFiles(file);
+  await status.filter({ hasText: /バックアップは正常です|復元しませんでした/ }).waitFor();
+  return status.innerText();
+}
+
+for (const way of ['http', 'file']) {
+  test(`ledger from ${way === 'http' ? 'a localhost server' : 'the single file on a USB stick'}: record, reload, print, back up, restore`, async () => {
+    const url = way === 'http' ? server.url : stick.url;
+    const profile = await freshProfileDir();
+    const secondProfile = await freshProfileDir();
+    cleanups.push(profile, secondProfile);
+    let { page, problems, close } = await openProfile(profile, url);
+    try {
+      await setUpOffice(page);
+      await page.getByText('最後のバックアップ: まだありません').waitFor();
+      await checkAndRecord(page);
+
+      // Reload: still there, and the chain checks.
+      await page.reload();
+      await openLedger(page);
+      await page.getByTestId('chain-status').filter({ hasText: '記録1〜4のつながりを確認しました' }).waitFor();
+      const browse = region(page, '記録を見る・探す');
+      await browse.getByRole('cell', { name: `送信 UPPLAN_202505_${UNIT}(相手先: ひまわり訪問介護)` }).waitFor();
+
+      // Search by file name, then per user with versions.
+      await browse.getByLabel('検索(氏名・被保険者番号・ファイル名など)').fill('UPHOSOKU');
+      await browse.getByText('記録 2件(新しい順)').waitFor();
+      await browse.getByLabel('検索(氏名・被保険者番号・ファイル名など)').fill('');
+      const clientOption = await browse.getByLabel('利用者ごと').locator('option').nth(1).getAttribute('value');
+      await browse.getByLabel('利用者ごと').selectOption(clientOption);
+      await browse.getByText('【最新】').first().waitFor();
+
+      // A later event: where the file is kept. A missing value is explained next to the field.
+      const events = region(page, 'あとからの記録を追加');
+      await events.getByLabel('記録者').selectOption('鈴木 一郎');
+      await events.getByLabel('記録の種類').selectOption({ label: '保存場所' });
+      await events.getByRole('button', { name: 'この記録を追加' }).click();
+      await events.getByText('対象のファイルを選んでください').waitFor();
+      const fileOption = await events.getByLabel('対象のファイル').locator('option', { hasText: 'UPPLAN' }).first().getAttribute('value');
+      await events.getByLabel('対象のファイル').selectOption(fileOption);
+      await events.getByLabel('保存場所(フォルダの場所や保管場所)').fill('\\\\server\\ケアプラン\\2025\\05');
+      await events.getByRole('button', { name: 'この記録を追加' }).click();
+      await events.getByText('保存しました').waitFor();
+
+      // The inspection sheet shows the versions, who, hashes and the storage place.
+      const inspection = region(page, '運営指導用の記録を印刷');
+      await inspection.getByLabel('利用者').selectOption(clientOption);
+      const sheet = inspection.getByRole('article', { name: '運営指導用の記録' });
+      await sheet.waitFor();
+      const sheetText = await sheet.innerText();
+      assert.match(sheetText, /さくら居宅介護支援事業所/);
+      assert.match(sheetText, /20250425093000/);
+      assert.match(sheetText, new RegExp(`UPPLAN_202505_${UNIT.replace(/\./g, '\\.')}`));
+      assert.match(sheetText, /佐藤 花子/);
+      assert.match(sheetText, /server.ケアプラン/);
+      await page.emulateMedia({ media: 'print' });
+      assert.ok(await sheet.isVisible(), 'the sheet prints');
+      await page.emulateMedia({ media: 'screen' });
+
+      // Back up: the download is the verified backup, and the reminder line updates.
+      const backupRegion = region(page, 'バックアップ');
+      await backupRegion.getByLabel('記録者').selectOption('佐藤 花子');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        backupRegion.getByRole('button', { name: 'バックアップを書き出す' }).click(),
+      ]);
+      assert.match(download.suggestedFilename(), /^証跡台帳バックアップ_1310000001_\d{8}_\d{4}\.json$/);
+      const backupFile = path.join(profile, 'backup.json');
+      await download.saveAs(backupFile);
+      await page.getByTestId('export-status').filter({ hasText: 'バックアップを書き出しました' }).waitFor();
+      await page.getByText('最後のバックアップ: 今日').waitFor();
+      const backup = JSON.parse(await readFile(backupFile, 'utf8'));
+      assert.equal(backup.entries.length, 5);
+      assert.equal(backup.files.length, 2);
+      assert.deepEqual(problems, []);
+      await close();
+
+      // A cleared browser (a new profile): restore gives the identical ledger.
+      ({ page, problems, close } = await openProfile(secondProfile, url));
+      await openLedger(page);
+      await page.getByRole('heading', { name: 'はじめに: 事業所と職員を登録してください' }).waitFor();
+      assert.match(await restoreFrom(page, backupFile), /バックアップは正常です\(記録5件、ファイル2件\)/);
+      await page.getByRole('button', { name: '復元する' }).click();
+      await page.getByTestId('restore-status').filter({ hasText: '復元しました' }).waitFor();
+      await page.getByRole('heading', { name: '記録を見る・探す' }).waitFor();
+      const restored = await storedEntries(page);
+      assert.deepEqual(restored.map((j) => JSON.parse(j)), backup.entries);
+      await page.getByTestId('chain-status').filter({ hasText: '記録1〜5のつながりを確認しました' }).waitFor();
+
+      // The original file is downloadable again, under its original name, byte for byte.
+      const [original] = await Promise.all([
+        page.waitForEvent('download'),
+        region(page, '記録を見る・探す').getByRole('button', { name: `UPPLAN_202505_${UNIT} を保存` }).click(),
+      ]);
+      assert.equal(original.suggestedFilename(), `UPPLAN_202505_${UNIT}`);
+      const again = path.join(secondProfile, 'again.csv');
+      await original.saveAs(again);
+      assert.deepEqual(await readFile(again), await readFile(path.join(fixtures, `UPPLAN_202505_${UNIT}`)));
+
+      // The same backup twice: nothing changes.
+      assert.match(await restoreFrom(page, backupFile), /変更はありません/);
+      assert.equal(await page.getByRole('button', { name: '復元する' }).count(), 0);
+      assert.deepEqual(await storedEntries(page), restored);
+
+      // One changed byte in an entry: refused, with the entry's number.
+      const tampered = path.join(secondProfile, 'tampered.json');
+      const text = await readFile(backupFile, 'utf8');
+      await writeFile(tampered, text.replace('鈴木 一郎', '鈴木 二郎'));
+      const refused = await restoreFrom(page, tampered);
+      assert.match(refused, /復元しませんでした: バックアップの記録5が書き換えられている/);
+      assert.deepEqual(await storedEntries(page), restored);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+}
