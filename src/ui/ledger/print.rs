@@ -30,7 +30,9 @@ fn print_sheet() {
 #[component]
 pub fn InspectionSheet(sheet: crate::ledger::InspectionSheet) -> impl IntoView {
     let s = sheet;
-    let period = if s.from == s.to {
+    let period = if s.from.year <= 1989 && s.to.year >= 9999 {
+        "すべての期間".to_string()
+    } else if s.from == s.to {
         s.from.format_ja()
     } else {
         format!("{}〜{}", s.from.format_ja(), s.to.format_ja())
