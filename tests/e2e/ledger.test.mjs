@@ -207,3 +207,103 @@ for (const way of ['http', 'file']) {
     }
   });
 }
+
+/** Adds a メモ in the ledger view. */
+async function addMemo(page, actor, text) {
+  const events = region(page, 'あとからの記録を追加');
+  await events.getByLabel('記録者').selectOption(actor);
+  await events.getByLabel('記録の種類').selectOption({ label: 'メモ' });
+  await events.getByLabel('メモの内容').fill(text);
+  await events.getByRole('button', { name: 'この記録を追加' }).click();
+  await events.getByText('保存しました').waitFor();
+}
+
+/** Exports a backup and saves it as `file`. */
+async function exportBackup(page, actor, file) {
+  const backupRegion = region(page, 'バックアップ');
+  await backupRegion.getByLabel('記録者').selectOption(actor);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    backupRegion.getByRole('button', { name: 'バックアップを書き出す' }).click(),
+  ]);
+  await download.saveAs(file);
+  await page.getByTestId('export-status').filter({ hasText: 'バックアップを書き出しました' }).waitFor();
+}
+
+for (const way of ['http', 'file']) {
+  test(`ledger from ${way === 'http' ? 'a localhost server' : 'the single file on a USB stick'}: a diverged backup is kept beside the ledger; checkpoints issue and verify`, async () => {
+    const url = way === 'http' ? server.url : stick.url;
+    const officeA = await freshProfileDir();
+    const officeB = await freshProfileDir();
+    cleanups.push(officeA, officeB);
+    const first = path.join(officeA, 'first.json');
+    const second = path.join(officeB, 'second.json');
+
+    // PC A: set up, record, back up.
+    let { page, problems, close } = await openProfile(officeA, url);
+    try {
+      await setUpOffice(page);
+      await checkAndRecord(page);
+      await openLedger(page);
+      await exportBackup(page, '佐藤 花子', first);
+
+      // A checkpoint: the text to keep outside, then checking against it (and a mistyped one).
+      const checkpoints = region(page, 'チェックポイント');
+      await checkpoints.getByRole('button', { name: 'チェックポイントを作る' }).click();
+      const kept = await checkpoints.getByLabel('チェックポイント(印刷またはコピーして保管)').inputValue();
+      assert.match(kept, /事業所番号: 1310000001/);
+      assert.match(kept, /記録件数: 5件/);
+      await checkpoints.getByLabel('保管したチェックポイントと照合(貼り付けか入力)').fill(kept);
+      await checkpoints.getByRole('button', { name: '照合する' }).click();
+      await checkpoints.getByText(/✔ 一致: .*記録1〜5は、チェックポイントを保管した後に書き換えられていません/).waitFor();
+      const hash = kept.match(/最終ハッシュ: (\S+)/)[1];
+      const wrong = kept.replace(hash, (hash[0] === 'a' ? 'b' : 'a') + hash.slice(1));
+      await checkpoints.getByLabel('保管したチェックポイントと照合(貼り付けか入力)').fill(wrong);
+      await checkpoints.getByRole('button', { name: '照合する' }).click();
+      await checkpoints.getByText(/✖ 不一致: /).waitFor();
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+
+    // PC B: restore A's backup, add its own memo, back up.
+    ({ page, problems, close } = await openProfile(officeB, url));
+    try {
+      await openLedger(page);
+      await restoreFrom(page, first);
+      await page.getByRole('button', { name: '復元する' }).click();
+      await page.getByTestId('restore-status').filter({ hasText: '復元しました' }).waitFor();
+      await addMemo(page, '鈴木 一郎', 'PC Bで書いたメモ');
+      await exportBackup(page, '鈴木 一郎', second);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+
+    // PC A again: B's backup diverged after entry 4. Both are kept; nothing is overwritten.
+    ({ page, problems, close } = await openProfile(officeA, url));
+    try {
+      await openLedger(page);
+      const before = await storedEntries(page);
+      const backupRegion = region(page, 'バックアップ');
+      await backupRegion.getByLabel('記録者').selectOption('佐藤 花子');
+      assert.match(await restoreFrom(page, second), /記録4の後で分かれています/);
+      await page.getByRole('button', { name: '復元する' }).click();
+      await page.getByTestId('restore-status').filter({ hasText: '復元しました' }).waitFor();
+      const fork = page.getByRole('region', { name: '別の分岐として保管された記録' });
+      await fork.getByText('記録4の後で分かれた記録1件').waitFor();
+      await fork.getByText('メモ: PC Bで書いたメモ').waitFor();
+      const after = await storedEntries(page);
+      assert.deepEqual(after.slice(0, before.length), before, 'the local chain is untouched');
+      assert.equal(after.length, before.length + 1, 'one バックアップ復元 entry is added');
+      assert.match(JSON.parse(after.at(-1)).kind, /backup_restored/);
+
+      // The same diverged backup again: already kept, no change.
+      assert.match(await restoreFrom(page, second), /すでに保管されています.*変更はありません/);
+      assert.deepEqual(await storedEntries(page), after);
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  });
+}
