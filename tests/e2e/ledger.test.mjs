@@ -145,6 +145,15 @@ for (const way of ['http', 'file']) {
       assert.match(sheetText, new RegExp(`UPPLAN_202505_${UNIT.replace(/\./g, '\\.')}`));
       assert.match(sheetText, /佐藤 花子/);
       assert.match(sheetText, /server.ケアプラン/);
+      const [csv] = await Promise.all([
+        page.waitForEvent('download'),
+        inspection.getByRole('button', { name: 'CSVで保存' }).click(),
+      ]);
+      const csvFile = path.join(profile, 'inspection.csv');
+      await csv.saveAs(csvFile);
+      const csvBytes = await readFile(csvFile);
+      assert.deepEqual([...csvBytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with BOM for Excel');
+      assert.match(csvBytes.toString('utf8'), /20250425093000/);
       await page.emulateMedia({ media: 'print' });
       assert.ok(await sheet.isVisible(), 'the sheet prints');
       await page.emulateMedia({ media: 'screen' });
@@ -307,3 +316,41 @@ for (const way of ['http', 'file']) {
     }
   });
 }
+
+test('from a localhost server, where the browser can write to a folder: backups go to the chosen folder and are read back', async () => {
+  const profile = await freshProfileDir();
+  cleanups.push(profile);
+  const { page, context, problems, close } = await openProfile(profile, server.url);
+  try {
+    // Stand-in for the folder dialog (headless Chromium cannot show one): a folder in the
+    // origin's private file system, which has the same directory-handle interface.
+    await context.addInitScript(() => {
+      window.showDirectoryPicker = async () => (await navigator.storage.getDirectory())
+        .getDirectoryHandle('バックアップ', { create: true });
+    });
+    await page.reload();
+    await setUpOffice(page);
+    await checkAndRecord(page);
+    await openLedger(page);
+    const backupRegion = region(page, 'バックアップ');
+    await backupRegion.getByRole('button', { name: '書き出し先のフォルダを選ぶ' }).click();
+    await page.getByTestId('backup-folder').filter({ hasText: '書き出し先: フォルダ「バックアップ」' }).waitFor();
+    await backupRegion.getByLabel('記録者').selectOption('佐藤 花子');
+    await backupRegion.getByRole('button', { name: 'バックアップを書き出す' }).click();
+    await page.getByTestId('export-status').filter({ hasText: 'フォルダ「バックアップ」に' }).waitFor();
+    const written = await page.evaluate(async () => {
+      const folder = await (await navigator.storage.getDirectory()).getDirectoryHandle('バックアップ');
+      const names = [];
+      for await (const name of folder.keys()) names.push(name);
+      const file = await (await folder.getFileHandle(names[0])).getFile();
+      return { names, text: await file.text() };
+    });
+    assert.equal(written.names.length, 1);
+    assert.match(written.names[0], /^証跡台帳バックアップ_1310000001_\d{8}_\d{4}\.json$/);
+    assert.equal(JSON.parse(written.text).entries.length, 4);
+    await page.getByText('最後のバックアップ: 今日').waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});

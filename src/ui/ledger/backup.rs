@@ -9,9 +9,10 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::browse::EntryTable;
+use super::folder::{choose_folder, folder_name, folder_supported, write_and_read_back};
 use super::settings::ActorPicker;
 use super::state::{now, LedgerState};
 use crate::ledger::merge::MainOutcome;
@@ -33,8 +34,9 @@ fn backup_file_name(office: &str, at: crate::jpdate::Timestamp) -> String {
     )
 }
 
-/// Writes, verifies and offers the backup; returns the message for the page.
-async fn export(state: LedgerState) -> Result<String, String> {
+/// Writes, verifies and offers the backup (into `folder` when one was chosen, else as a
+/// download); returns the message for the page.
+async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, String> {
     let settings = state
         .settings
         .get_untracked()
@@ -71,13 +73,29 @@ async fn export(state: LedgerState) -> Result<String, String> {
     if back.head() != ChainHead::of(&entries) || back.files.len() != files.len() {
         return Err("書き出した内容が台帳と一致しません。もう一度お試しください。".into());
     }
-    if !save_bytes(
-        &backup_file_name(&settings.office_number, created_at),
-        "application/json",
-        text.as_bytes(),
-    ) {
-        return Err("ブラウザがファイルの保存を許可しませんでした。".into());
-    }
+    let file_name = backup_file_name(&settings.office_number, created_at);
+    let place = match &folder {
+        Some(folder) => {
+            let written = write_and_read_back(folder, &file_name, &text)
+                .await
+                .map_err(|e| format!("フォルダに書き出せませんでした: {e}"))?;
+            if written != text || read_backup(&written).is_err() {
+                return Err(
+                    "フォルダに書き出したファイルを読み直したところ、一致しませんでした。".into(),
+                );
+            }
+            format!(
+                "フォルダ「{}」に「{file_name}」として保存し、読み直して確認しました。",
+                folder_name(folder)
+            )
+        }
+        None => {
+            if !save_bytes(&file_name, "application/json", text.as_bytes()) {
+                return Err("ブラウザがファイルの保存を許可しませんでした。".into());
+            }
+            "ダウンロードしたファイルを、USBやファイルサーバーに保管してください。".to_string()
+        }
+    };
     let head = back.head();
     let draft = EntryDraft::new(
         actor,
@@ -97,7 +115,7 @@ async fn export(state: LedgerState) -> Result<String, String> {
     saved.map_err(|e| e.to_string())?;
     state.reload().await;
     Ok(format!(
-        "バックアップを書き出しました(記録{}件、ファイル{}件。読み直して確認済み)。ダウンロードしたファイルを、USBやファイルサーバーに保管してください。",
+        "バックアップを書き出しました(記録{}件、ファイル{}件。読み直して確認済み)。{place}",
         entries.len(),
         files.len()
     ))
@@ -160,6 +178,17 @@ pub fn BackupPanel() -> impl IntoView {
     let pending = StoredValue::new(Option::<(Backup, RestorePlan)>::None);
     let can_apply = RwSignal::new(false);
     let busy = RwSignal::new(false);
+    // The chosen backup folder (this session only; a handle is browser memory, not text).
+    let folder = StoredValue::new_local(Option::<JsValue>::None);
+    let folder_label = RwSignal::new(String::new());
+    let on_choose_folder = move |_| {
+        spawn_local(async move {
+            if let Some(chosen) = choose_folder().await {
+                folder_label.set(folder_name(&chosen));
+                folder.set_value(Some(chosen));
+            }
+        });
+    };
 
     let on_export = move |_| {
         if busy.get_untracked() {
@@ -168,7 +197,7 @@ pub fn BackupPanel() -> impl IntoView {
         busy.set(true);
         export_status.set("書き出しています…".into());
         spawn_local(async move {
-            match export(state).await {
+            match export(state, folder.get_value()).await {
                 Ok(m) | Err(m) => export_status.set(m),
             }
             busy.set(false);
@@ -251,6 +280,18 @@ pub fn BackupPanel() -> impl IntoView {
                 <ActorPicker id="backup-actor"/>
                 <button type="button" on:click=on_export disabled=move || busy.get()>"バックアップを書き出す"</button>
                 <p class="save-status" role="status" data-testid="export-status">{move || export_status.get()}</p>
+                {folder_supported().then(|| view! {
+                    <div class="folder-choice">
+                        <button type="button" class="secondary" on:click=on_choose_folder>"書き出し先のフォルダを選ぶ"</button>
+                        <p class="panel-note" data-testid="backup-folder">
+                            {move || if folder_label.with(String::is_empty) {
+                                "フォルダを選ぶと、以後のバックアップはそのフォルダに直接保存されます(このページを開いている間)。".to_string()
+                            } else {
+                                format!("書き出し先: フォルダ「{}」", folder_label.get())
+                            }}
+                        </p>
+                    </div>
+                })}
             </Show>
             <div class="field">
                 <label for="restore-file" class="big-button secondary file-label">"バックアップから復元"</label>
@@ -260,9 +301,11 @@ pub fn BackupPanel() -> impl IntoView {
             <Show when=move || can_apply.get()>
                 <button type="button" on:click=on_apply disabled=move || busy.get()>"復元する"</button>
             </Show>
-            <p class="panel-note">
-                "フォルダへの自動書き出しはまだありません。書き出したファイルを手で保管してください。"
-            </p>
+            {(!folder_supported()).then(|| view! {
+                <p class="panel-note">
+                    "この開き方では、フォルダへの直接保存は使えません。書き出したファイルを手で保管してください。"
+                </p>
+            })}
             <KeptBranches/>
         </section>
     }

@@ -14,6 +14,9 @@ use crate::ledger::{
 };
 use crate::ui::download::save_bytes;
 
+/// Rows shown at once: a year of a busy office is tens of thousands of entries.
+const MAX_ROWS: usize = 300;
+
 fn client_value(k: &ClientKey) -> String {
     format!("{}-{}", k.insurer_number, k.insured_number)
 }
@@ -90,7 +93,7 @@ pub fn EntryTable(
                 <th scope="col">"利用者"</th><th scope="col">"内容"</th><th scope="col">"ファイル"</th>
             </tr></thead>
             <tbody>
-                {move || entries.get().into_iter().rev().map(|e| {
+                {move || entries.get().into_iter().rev().take(MAX_ROWS).map(|e| {
                     let who: Vec<String> = e.subject.clients.iter().map(|c| c.name.clone()).collect();
                     let file = e.subject.file.clone().filter(|_| matches!(e.kind(),
                         crate::ledger::Kind::Received | crate::ledger::Kind::Sent | crate::ledger::Kind::DeletionReceived));
@@ -107,6 +110,9 @@ pub fn EntryTable(
                 }).collect_view()}
             </tbody>
         </table>
+        {move || (entries.with(Vec::len) > MAX_ROWS).then(|| view! {
+            <p class="panel-note">{format!("新しい{MAX_ROWS}件を表示しています。検索や利用者・月・相手先で絞り込んでください。")}</p>
+        })}
     }
 }
 

@@ -9,6 +9,7 @@ mod backup;
 mod browse;
 mod checkpoint;
 mod events;
+mod folder;
 mod print;
 mod record;
 mod settings;
