@@ -259,3 +259,35 @@ async fn store_keeps_a_branch_once_and_lists_files_in_hash_order() {
     assert_eq!(files.len(), 2);
     assert!(files[0].sha256 < files[1].sha256);
 }
+
+#[wasm_bindgen_test]
+async fn consent_by_electronic_means_asks_for_the_prior_approval_date() {
+    let db = "test-ledger-consent";
+    fresh_db(db, Some(&office())).await;
+    let (host, _keep) = mount(move || {
+        LedgerState::provide_named(db);
+        view! { <EventForm/> }
+    });
+    sleep(200).await;
+    enter(&by_id(&host, "event-kind"), "consent");
+    tick().await;
+    let electronic: HtmlElement = host
+        .query_selector("input[name=consent-method][value=electronic]")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    electronic.click();
+    tick().await;
+    button(&host, "この記録を追加").click();
+    tick().await;
+    let prior = by_id(&host, "err-event-prior").text_content().unwrap();
+    assert!(prior.contains("事前の承諾"), "{prior}");
+    assert!(by_id(&host, "err-event-client")
+        .text_content()
+        .unwrap()
+        .contains("利用者を選んでください"));
+    assert!(by_id(&host, "err-event-date")
+        .text_content()
+        .unwrap()
+        .contains("同意日を入力してください"));
+}
