@@ -200,6 +200,17 @@ pub fn backup_reminder(
     }
 }
 
+/// Whether this month's checkpoint is still to be made: the ledger has entries and no
+/// チェックポイント entry was recorded in the current Japan month.
+pub fn monthly_checkpoint_due(entries: &[super::entry::Entry], now: Timestamp) -> bool {
+    let month = now.japan_date().year_month();
+    !entries.is_empty()
+        && !entries.iter().rev().any(|e| {
+            e.kind() == super::entry::Kind::Checkpoint
+                && e.recorded_at.japan_date().year_month() == month
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,6 +264,37 @@ mod tests {
             .unwrap()
             .insert("password".into(), "x".into());
         assert!(OfficeSettings::from_value(&v).is_err());
+    }
+
+    #[test]
+    fn a_checkpoint_is_due_each_month_once_there_are_records() {
+        use crate::ledger::chain::seal;
+        use crate::ledger::entry::{Details, EntryDraft, Subject};
+        use crate::ledger::sample::sample_ledger;
+        let t = |s: &str| Timestamp::parse_rfc3339(s).unwrap();
+        assert!(!monthly_checkpoint_due(&[], t("2025-05-03T00:00:00.000Z")));
+        let (mut entries, _) = sample_ledger(3, 1, 1, false);
+        let may = t("2025-05-03T00:00:00.000Z");
+        assert!(monthly_checkpoint_due(&entries, may));
+        let head = crate::ledger::ChainHead::of(&entries);
+        let draft = EntryDraft::new(
+            "佐藤",
+            Subject::default(),
+            Details::Checkpoint {
+                entry_count: head.entry_count,
+                head_hash: head.hash.clone(),
+            },
+        );
+        entries.push(seal(&head, draft, may).unwrap());
+        assert!(!monthly_checkpoint_due(
+            &entries,
+            t("2025-05-31T14:00:00.000Z")
+        ));
+        // 2025-05-31 15:00 UTC is already June 1st in Japan.
+        assert!(monthly_checkpoint_due(
+            &entries,
+            t("2025-05-31T15:00:00.000Z")
+        ));
     }
 
     #[test]

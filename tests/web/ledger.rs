@@ -197,16 +197,29 @@ async fn record_panel_proposes_sent_and_records_file_check_result_and_bytes() {
 async fn status_lines_say_when_the_last_backup_was_and_how_the_chain_checks() {
     let db = "test-ledger-status";
     fresh_db(db, Some(&office())).await;
-    let (host, _keep) = mount(move || {
+    let (host, keep) = mount(move || {
         LedgerState::provide_named(db);
         view! { <BackupStatus/> <ChainStatus/> }
     });
     let text = wait_for_text(&host, "最後のバックアップ: まだありません").await;
-    assert!(
-        text.contains("バックアップを書き出す"),
-        "a reminder says what to do: {text}"
-    );
     assert!(text.contains("記録はまだありません"), "{text}");
+    assert!(
+        !text.contains("⚠"),
+        "nothing to lose yet, no reminder: {text}"
+    );
+    drop(keep);
+
+    // With records and no backup, the line says what to do.
+    let (entries, _) = sample_ledger(3, 1, 1, false);
+    let store = LedgerStore::open_named(db).await.unwrap();
+    store.extend(&entries).await.unwrap();
+    store.close();
+    let (host, _keep) = mount(move || {
+        LedgerState::provide_named(db);
+        view! { <BackupStatus/> <ChainStatus/> }
+    });
+    let text = wait_for_text(&host, "記録1〜3のつながりを確認しました").await;
+    assert!(text.contains("⚠ バックアップがまだありません"), "{text}");
 }
 
 #[wasm_bindgen_test]

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::state::{now, LedgerState};
+use crate::ledger::settings::monthly_checkpoint_due;
 use crate::ledger::{
     parse_checkpoint, verify_against_checkpoint, Checkpoint, Details, EntryDraft, Subject,
 };
@@ -79,6 +80,9 @@ pub fn CheckpointPanel() -> impl IntoView {
                 "台帳の記録はつながった鎖になっていて、途中を書き換えると分かります。ただし、台帳をまるごと作り直されると、このパソコンの中だけでは見分けられません。"
                 "チェックポイントを紙や別の媒体に保管しておけば、その時点までの記録が、保管した後に書き換えられていないことを確かめられます。"
             </p>
+            {move || state.entries.with(|e| monthly_checkpoint_due(e, now())).then(|| view! {
+                <p class="reminder-line" role="note">"⚠ 今月のチェックポイントはまだ作られていません。月に1回作って、印刷して保管してください。"</p>
+            })}
             <button type="button" on:click=issue>"チェックポイントを作る"</button>
             <p class="save-status" role="status">{move || status.get()}</p>
             <Show when=move || !text.with(String::is_empty)>

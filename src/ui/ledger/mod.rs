@@ -42,7 +42,9 @@ pub fn BackupStatus() -> impl IntoView {
     view! {
         <p class="backup-status" data-testid="backup-status">
             <strong>{move || line().status}</strong>
-            {move || line().reminder.map(|r| view! { <span class="reminder" role="alert">" ⚠ " {r}</span> })}
+            // Nothing to lose yet: no reminder before the first record.
+            {move || line().reminder.filter(|_| !state.entries.with(Vec::is_empty))
+                .map(|r| view! { <span class="reminder" role="alert">" ⚠ " {r}</span> })}
         </p>
     }
 }

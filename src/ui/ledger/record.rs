@@ -342,7 +342,8 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
     };
 
     view! {
-        <section class="record-panel no-print" aria-labelledby="record-heading" hidden=move || checked().is_empty()>
+        <section class="record-panel no-print" aria-labelledby="record-heading"
+            hidden=move || workspace.uploads.with(|all| !all.iter().any(|u| u.outcome().is_some()))>
             <h3 id="record-heading">"台帳に記録"</h3>
             <Show
                 when=move || state.settings.with(|s| s.as_ref().is_some_and(|s| s.is_ready()))
