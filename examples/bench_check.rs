@@ -26,7 +26,10 @@ fn best(runs: usize, mut f: impl FnMut()) -> f64 {
 }
 
 fn main() {
-    let mb: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(20);
+    let mb: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(20);
     let bytes = fixtures::large_upplan(mb * 1024 * 1024);
     let mib = bytes.len() as f64 / (1024.0 * 1024.0);
     let runs = 5;
@@ -58,6 +61,9 @@ fn main() {
     println!("parse-only (records):      {:>8.1} MiB/s", speed(parse));
     println!("full check:                {:>8.1} MiB/s", speed(check));
     println!("parse / decode: {:>6.1}%", 100.0 * decode / parse);
-    println!("check / decode: {:>6.1}%  (goal ≥ 35%)", 100.0 * decode / check);
+    println!(
+        "check / decode: {:>6.1}%  (goal ≥ 35%)",
+        100.0 * decode / check
+    );
     println!("check / parse:  {:>6.1}%", 100.0 * parse / check);
 }
