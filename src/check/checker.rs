@@ -98,11 +98,7 @@ fn run(path: &str, bytes: &[u8], keep: bool) -> CheckedFile {
     let first = peek_first_record(bytes, start);
     let csv_version = first.as_ref().map(|f| f.version.clone());
     let spec_version = csv_version.as_deref().and_then(SpecVersion::from_csv_value);
-    let mut emit = Emitter {
-        findings: FindingList::new(MAX_FINDINGS_PER_FILE),
-        bytes,
-        layout: None,
-    };
+    let mut emit = Emitter::new(bytes, FindingList::new(MAX_FINDINGS_PER_FILE));
     report_name(
         &name,
         &name_issues,
@@ -559,6 +555,22 @@ fn report_column_count(identity: &FileIdentity, layout: &Layout, rec: &Record, e
             );
             if let Some(g) = other {
                 m.push_str(&format!("（{found}項目は{}のレイアウトです）", g.label()));
+            } else {
+                let others: Vec<String> = Spec::get()
+                    .kinds
+                    .iter()
+                    .filter(|k| k.id != kind.id)
+                    .filter_map(|k| {
+                        let g = identity.generation?;
+                        (k.layout(g)?.fields.len() == found).then(|| k.id.clone())
+                    })
+                    .collect();
+                if !others.is_empty() {
+                    m.push_str(&format!(
+                        "（{found}項目は{}と同じです。ファイル名の種類を確かめてください）",
+                        others.join("、")
+                    ));
+                }
             }
             m.push_str("。項目数が違うため、このレコードの項目は確認していません");
             m
