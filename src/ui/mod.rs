@@ -4,6 +4,7 @@
 //! and show its results. The files on the page live in one [`Workspace`] given to every
 //! component through context; the ledger's state lives in [`ledger`].
 
+mod bench_hooks;
 mod check_results;
 pub mod check_worker;
 mod download;
