@@ -1,0 +1,165 @@
+// Checking in the page, as a clerk does it: choose this month's files, see which are fine and
+// exactly what to fix in the others, save the report. Fixtures come from the repo's generator
+// (`cargo run --example write_fixtures`); the CLI's JSON for the same files is the reference.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { launchBrowser, serveDist, singleFileOnStick, openPage, ROOT } from './support.mjs';
+
+let browser;
+let server;
+let stick;
+let dir;
+
+const VALID = 'UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV';
+const BAD = 'bad/insured_9_digits/UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV';
+const LARGE = 'large/UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV';
+
+const cargo = (...args) => execFileSync('cargo', ['run', '--quiet', '--release', ...args], { cwd: ROOT, maxBuffer: 1 << 28 });
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'check-e2e-'));
+  cargo('--example', 'write_fixtures', '--', dir);
+  execFileSync('mkdir', ['-p', path.join(dir, 'large')]);
+  cargo('--example', 'write_large_upplan', '--', path.join(dir, LARGE), '20');
+  browser = await launchBrowser();
+  server = await serveDist();
+  stick = await singleFileOnStick();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+  await stick?.cleanup();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** The CLI's JSON document for these fixture paths (relative to the fixture folder). */
+function cliReport(paths) {
+  let out;
+  try {
+    out = execFileSync(path.join(ROOT, 'target/release/careplan-check'), ['--json', ...paths], { cwd: dir });
+  } catch (error) {
+    out = error.stdout; // exit 1 = errors found; the document is still printed
+  }
+  return JSON.parse(out.toString('utf8'));
+}
+
+const fileCard = (page, name) => page.getByRole('article', { name });
+
+for (const way of ['http', 'file']) {
+  test(`from ${way === 'http' ? 'localhost' : 'file://'}: a valid file can be sent, a bad one says what to fix`, async () => {
+    const { page, context, problems } = await openPage(browser, way === 'http' ? server.url : stick.url);
+    try {
+      await page.getByLabel('ファイルを選ぶ').setInputFiles(path.join(dir, 'valid', VALID));
+      await fileCard(page, VALID).getByText('送信・取込できます').waitFor();
+      await page.getByRole('button', { name: '画面から消す' }).click();
+
+      await page.getByLabel('ファイルを選ぶ').setInputFiles(path.join(dir, BAD));
+      const card = fileCard(page, path.basename(BAD));
+      await card.getByText('エラーがあります').waitFor();
+      const expected = cliReport([BAD]).files[0].findings.find((f) => f.code === 'FIELD_FORMAT');
+      assert.equal(expected.field, '被保険者番号');
+      const row = card.getByRole('row').filter({ hasText: expected.message });
+      await row.waitFor();
+      assert.match(await row.innerText(), /被保険者番号/);
+      assert.match(await row.innerText(), /2行目|2件目/);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test('the saved JSON is the CLI document for the same files; the CSV opens in Excel safely', async () => {
+  const names = ['valid/' + VALID, BAD, 'bad/gaiji/' + (await firstIn('bad/gaiji'))];
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  try {
+    await page.goto(stick.url);
+    await page.getByLabel('ファイルを選ぶ').setInputFiles(names.map((n) => path.join(dir, n)));
+    await page.getByText(`${names.length}件のファイル:`).waitFor();
+    await page.waitForFunction(() => !document.querySelector('.progress')?.textContent);
+
+    const [jsonDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'JSONで保存' }).click(),
+    ]);
+    const fromPage = JSON.parse(await readFile(await jsonDownload.path(), 'utf8'));
+    const fromCli = cliReport(names);
+    // The page knows only file names; the CLI prints the paths it was given.
+    for (const f of fromCli.files) f.path = path.basename(f.path);
+    assert.deepEqual(fromPage, fromCli);
+
+    const [csvDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSVで保存' }).click(),
+    ]);
+    const csv = await readFile(await csvDownload.path());
+    assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
+    const text = csv.subarray(3).toString('utf8');
+    assert.ok(text.startsWith('ファイル,重要度,コード'), text.slice(0, 80));
+    assert.ok(text.includes('被保険者番号'));
+  } finally {
+    await context.close();
+  }
+});
+
+test('formula-like and hostile file names stay inert: shown as text, neutralised in the CSV', async () => {
+  const formula = '=HYPERLINK("http://example.invalid","x").CSV';
+  const hostile = '<img src=x onerror=alert(1)>\u202Egpj.CSV';
+  const context = await browser.newContext({ acceptDownloads: true });
+  const page = await context.newPage();
+  const dialogs = [];
+  page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+  try {
+    await page.goto(stick.url);
+    await page.getByLabel('ファイルを選ぶ').setInputFiles([
+      { name: formula, mimeType: 'text/csv', buffer: Buffer.from('a,b\r\n') },
+      { name: hostile, mimeType: 'text/csv', buffer: Buffer.from('a,b\r\n') },
+    ]);
+    await fileCard(page, hostile).getByText('エラーがあります').waitFor();
+    await fileCard(page, formula).getByText('エラーがあります').waitFor();
+    assert.equal(await page.locator('img').count(), 0);
+    assert.deepEqual(dialogs, []);
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'CSVで保存' }).click(),
+    ]);
+    const text = (await readFile(await download.path())).subarray(3).toString('utf8');
+    const cells = text.split('\r\n').slice(1).map((line) => line.split(',')[0]);
+    assert.ok(cells.some((c) => c.startsWith(`"'=HYPERLINK`)), cells.join('\n'));
+    assert.ok(!cells.some((c) => /^"?=/.test(c)), 'no cell starts with =');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the page stays responsive while a 20 MB file is checked (no task over 200 ms)', async () => {
+  const { page, context, problems } = await openPage(browser, stick.url);
+  try {
+    await page.evaluate(() => {
+      window.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) window.__longTasks.push(Math.round(entry.duration));
+      }).observe({ type: 'longtask', buffered: false });
+    });
+    await page.getByLabel('ファイルを選ぶ').setInputFiles(path.join(dir, LARGE));
+    await page.getByText('件のファイルを点検中です').waitFor();
+    await fileCard(page, path.basename(LARGE)).getByText('送信・取込できます').waitFor({ timeout: 60_000 });
+    const longTasks = await page.evaluate(() => window.__longTasks);
+    assert.ok(longTasks.every((ms) => ms <= 200), `long tasks (ms): ${longTasks.join(', ')}`);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+async function firstIn(sub) {
+  const { readdir } = await import('node:fs/promises');
+  return (await readdir(path.join(dir, sub)))[0];
+}
