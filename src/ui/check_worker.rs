@@ -21,7 +21,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent, Url, Worker};
 
-use crate::check::{check_file_keeping_records, CheckedFile, FileReport};
+use crate::check::{check_file, check_file_keeping_records, CheckedFile, FileReport};
 use crate::facts::FileFacts;
 
 /// One checked file as the page receives it.
@@ -31,14 +31,24 @@ pub struct CheckOutcome {
     pub facts: FileFacts,
 }
 
+/// Files larger than this are checked without keeping their decoded records (which take a
+/// few times the file's size in memory): they get the full report, but no client list and
+/// no reconciliation. Real monthly files are far smaller.
+pub const KEEP_RECORDS_UP_TO_BYTES: usize = 32 * 1024 * 1024;
+
 /// Checks one file and collects its facts: the work either side does.
-fn check_now(name: &str, bytes: &[u8]) -> (CheckOutcome, CheckedFile) {
+fn check_now(name: &str, bytes: &[u8]) -> (CheckOutcome, Option<CheckedFile>) {
+    if bytes.len() > KEEP_RECORDS_UP_TO_BYTES {
+        let report = check_file(name, bytes);
+        let facts = FileFacts::of_report(&report);
+        return (CheckOutcome { report, facts }, None);
+    }
     let checked = check_file_keeping_records(name, bytes);
     let outcome = CheckOutcome {
         report: checked.report.clone(),
         facts: FileFacts::of(&checked),
     };
-    (outcome, checked)
+    (outcome, Some(checked))
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -74,7 +84,9 @@ pub fn serve() {
                     .map(|b| b.to_vec())
                     .unwrap_or_default();
                 let (outcome, checked) = check_now(&name, &bytes);
-                CHECKED.with(|all| all.borrow_mut().push(checked));
+                if let Some(checked) = checked {
+                    CHECKED.with(|all| all.borrow_mut().push(checked));
+                }
                 message(&[
                     ("op", "checked".into()),
                     ("id", get(&data, "id")),

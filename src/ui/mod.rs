@@ -9,6 +9,7 @@ mod check_results;
 pub mod check_worker;
 mod download;
 mod drop_zone;
+mod dropped_folders;
 pub mod ledger;
 mod runtime_status;
 mod workspace;

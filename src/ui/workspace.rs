@@ -80,17 +80,21 @@ impl Workspace {
         })
     }
 
-    /// Reads and checks new files, one after another, updating each as it goes.
-    pub fn add_files(self, files: Vec<File>) {
+    /// Reads and checks new files, one after another, updating each as it goes. A file's
+    /// folder-relative path comes with it from a dropped folder, or from the folder picker's
+    /// `webkitRelativePath`.
+    pub fn add_files(self, files: Vec<(File, Option<String>)>) {
         let mut jobs = Vec::new();
         self.uploads.update(|all| {
-            for file in files {
+            for (file, dropped_path) in files {
                 let id = self.next_id.get_value() + 1;
                 self.next_id.set_value(id);
-                let relative_path = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .filter(|p| !p.is_empty());
+                let relative_path = dropped_path.or_else(|| {
+                    js_sys::Reflect::get(&file, &"webkitRelativePath".into())
+                        .ok()
+                        .and_then(|v| v.as_string())
+                        .filter(|p| !p.is_empty())
+                });
                 all.push(Upload {
                     id,
                     name: file.name(),

@@ -159,6 +159,41 @@ test('the page stays responsive while a 20 MB file is checked (no task over 200 
   }
 });
 
+test('a whole folder chosen with 「フォルダを選ぶ」 is checked file by file, with folder paths', async () => {
+  const { readdir } = await import('node:fs/promises');
+  const names = await readdir(path.join(dir, 'valid'));
+  const { page, context, problems } = await openPage(browser, stick.url);
+  try {
+    await page.getByLabel('フォルダを選ぶ').setInputFiles(path.join(dir, 'valid'));
+    await page.getByText(`${names.length}件のファイル:`).waitFor();
+    await page.waitForFunction(() => !document.querySelector('.progress')?.textContent);
+    for (const name of names) {
+      await fileCard(page, `valid/${name}`).waitFor();
+    }
+    assert.equal(await page.getByText('エラーがあります').count(), 0, 'generated valid files have no error');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('binary junk named .CSV gets a clear Japanese message, not a crash', async () => {
+  const junk = Buffer.alloc(3 * 1024 * 1024);
+  for (let i = 0; i < junk.length; i++) junk[i] = (i * 2654435761) >>> 24;
+  const name = 'UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV';
+  const { page, context, problems } = await openPage(browser, stick.url);
+  try {
+    await page.getByLabel('ファイルを選ぶ').setInputFiles({ name, mimeType: 'text/csv', buffer: junk });
+    const card = fileCard(page, name);
+    await card.getByText('エラーがあります').waitFor({ timeout: 30_000 });
+    await card.getByText('指摘を見る').waitFor();
+    assert.match(await card.innerText(), /文字コード|Shift_JIS|MS932|読め/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 async function firstIn(sub) {
   const { readdir } = await import('node:fs/promises');
   return (await readdir(path.join(dir, sub)))[0];
