@@ -275,6 +275,12 @@ enum SeverityFilter {
 
 #[component]
 fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl IntoView {
+    // Each table's radio buttons form their own group.
+    static TABLES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let group = format!(
+        "severity-filter-{}",
+        TABLES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     let filter = RwSignal::new(SeverityFilter::All);
     let mut by_code: BTreeMap<String, (Severity, u64)> = BTreeMap::new();
     for f in &findings {
@@ -302,7 +308,7 @@ fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl Into
             <label class="filter-choice">
                 <input
                     type="radio"
-                    name="severity-filter"
+                    name=group.clone()
                     checked=move || filter.get() == value
                     on:change=move |_| filter.set(value)
                 />
