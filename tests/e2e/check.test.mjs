@@ -7,11 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { launchBrowser, serveDist, singleFileOnStick, openPage, ROOT } from './support.mjs';
+import { useBrowserAndPage, openPage, ROOT } from './support.mjs';
 
-let browser;
-let server;
-let stick;
+const env = useBrowserAndPage();
 let dir;
 
 const VALID = 'UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV';
@@ -25,15 +23,9 @@ before(async () => {
   cargo('--example', 'write_fixtures', '--', dir);
   execFileSync('mkdir', ['-p', path.join(dir, 'large')]);
   cargo('--example', 'write_large_upplan', '--', path.join(dir, LARGE), '20');
-  browser = await launchBrowser();
-  server = await serveDist();
-  stick = await singleFileOnStick();
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  await stick?.cleanup();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -52,7 +44,7 @@ const fileCard = (page, name) => page.getByRole('article', { name });
 
 for (const way of ['http', 'file']) {
   test(`from ${way === 'http' ? 'localhost' : 'file://'}: a valid file can be sent, a bad one says what to fix`, async () => {
-    const { page, context, problems } = await openPage(browser, way === 'http' ? server.url : stick.url);
+    const { page, context, problems } = await openPage(env.browser, way === 'http' ? env.server.url : env.stick.url);
     try {
       await page.getByLabel('ファイルを選ぶ').setInputFiles(path.join(dir, 'valid', VALID));
       await fileCard(page, VALID).getByText('送信・取込できます').waitFor();
@@ -76,10 +68,10 @@ for (const way of ['http', 'file']) {
 
 test('the saved JSON is the CLI document for the same files; the CSV opens in Excel safely', async () => {
   const names = ['valid/' + VALID, BAD, 'bad/gaiji/' + (await firstIn('bad/gaiji'))];
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await env.browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   try {
-    await page.goto(stick.url);
+    await page.goto(env.stick.url);
     await page.getByLabel('ファイルを選ぶ').setInputFiles(names.map((n) => path.join(dir, n)));
     await page.getByText(`${names.length}件のファイル:`).waitFor();
     await page.waitForFunction(() => !document.querySelector('.progress')?.textContent);
@@ -111,12 +103,12 @@ test('the saved JSON is the CLI document for the same files; the CSV opens in Ex
 test('formula-like and hostile file names stay inert: shown as text, neutralised in the CSV', async () => {
   const formula = '=HYPERLINK("http://example.invalid","x").CSV';
   const hostile = '<img src=x onerror=alert(1)>\u202Egpj.CSV';
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await env.browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
   const dialogs = [];
   page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
   try {
-    await page.goto(stick.url);
+    await page.goto(env.stick.url);
     await page.getByLabel('ファイルを選ぶ').setInputFiles([
       { name: formula, mimeType: 'text/csv', buffer: Buffer.from('a,b\r\n') },
       { name: hostile, mimeType: 'text/csv', buffer: Buffer.from('a,b\r\n') },
@@ -140,7 +132,7 @@ test('formula-like and hostile file names stay inert: shown as text, neutralised
 });
 
 test('the page stays responsive while a 20 MB file is checked (no task over 200 ms)', async () => {
-  const { page, context, problems } = await openPage(browser, stick.url);
+  const { page, context, problems } = await openPage(env.browser, env.stick.url);
   try {
     await page.evaluate(() => {
       window.__longTasks = [];
@@ -162,7 +154,7 @@ test('the page stays responsive while a 20 MB file is checked (no task over 200 
 test('a whole folder chosen with 「フォルダを選ぶ」 is checked file by file, with folder paths', async () => {
   const { readdir } = await import('node:fs/promises');
   const names = await readdir(path.join(dir, 'valid'));
-  const { page, context, problems } = await openPage(browser, stick.url);
+  const { page, context, problems } = await openPage(env.browser, env.stick.url);
   try {
     await page.getByLabel('フォルダを選ぶ').setInputFiles(path.join(dir, 'valid'));
     await page.getByText(`${names.length}件のファイル:`).waitFor();
@@ -181,7 +173,7 @@ test('binary junk named .CSV gets a clear Japanese message, not a crash', async 
   const junk = Buffer.alloc(3 * 1024 * 1024);
   for (let i = 0; i < junk.length; i++) junk[i] = (i * 2654435761) >>> 24;
   const name = 'UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV';
-  const { page, context, problems } = await openPage(browser, stick.url);
+  const { page, context, problems } = await openPage(env.browser, env.stick.url);
   try {
     await page.getByLabel('ファイルを選ぶ').setInputFiles({ name, mimeType: 'text/csv', buffer: junk });
     const card = fileCard(page, name);
