@@ -41,7 +41,7 @@ fn main() -> ExitCode {
     let mut files = Vec::new();
     for p in &paths {
         if let Err(e) = collect(p, true, &mut files) {
-            eprintln!("careplan-check: {}: {e}", p.display());
+            eprintln!("careplan-check: {} を開けません（{e}）", p.display());
             return ExitCode::from(2);
         }
     }
