@@ -66,9 +66,23 @@ pub struct Reconciliation {
     pub plan_vs_actual: Vec<UserMonth>,
 }
 
-/// Reconciles the files of one run. `files` must be in the order they were given (dropped,
-/// received or to be imported).
+/// Whether the order of the files means anything.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InputOrder {
+    /// The files are in the order they were dropped, received or imported: an older unit
+    /// after a newer one is reported (`ORDER_OLDER_AFTER_NEWER`).
+    AsGiven,
+    /// The order is arbitrary (e.g. a folder listed by name): import order is not judged.
+    Unknown,
+}
+
+/// Reconciles the files of one run, in the order given (see [`InputOrder::AsGiven`]).
 pub fn reconcile(files: &[CheckedFile]) -> Reconciliation {
+    reconcile_with(files, InputOrder::AsGiven)
+}
+
+/// Reconciles the files of one run, saying whether their order is the import order.
+pub fn reconcile_with(files: &[CheckedFile], input_order: InputOrder) -> Reconciliation {
     let views: Vec<view::FileView> = files
         .iter()
         .enumerate()
@@ -76,7 +90,7 @@ pub fn reconcile(files: &[CheckedFile]) -> Reconciliation {
         .collect();
     let mut cross_file = Vec::new();
     let mut units = units::build_units(&views, &mut cross_file);
-    order::resolve_versions(&mut units, &views, &mut cross_file);
+    order::resolve_versions(&mut units, &views, input_order, &mut cross_file);
     let plan_vs_actual = plan_actual::compare(&units, &views, &mut cross_file);
     totals::check_totals(&units, &views, &mut cross_file);
     Reconciliation {

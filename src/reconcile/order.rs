@@ -14,13 +14,16 @@ use std::collections::{BTreeMap, HashMap};
 use super::findings::{ReconcileCode, Report};
 use super::units::{record_key, TransmissionUnit, UnitSet, UnitUser, VersionState};
 use super::view::{FileView, UserKey};
+use super::InputOrder;
 use crate::check::CrossFileFinding;
 
 /// The files whose records name a unit's users and keys.
 fn key_files(u: &TransmissionUnit, views: &[FileView]) -> Vec<usize> {
+    // Only the parent file (第1表, 第6表) makes a unit a version: a unit without it cannot
+    // replace anything on import, and UNIT_MISSING_FILE already names it.
     let prefer: &[&str] = match u.set {
-        UnitSet::Plan => &["UP1KYO", "UP2KYO", "UPHOSOKU", "UP3KYO"],
-        UnitSet::Usage => &["UPPLAN", "UPSIKYU", "UPHOSOKU"],
+        UnitSet::Plan => &["UP1KYO"],
+        UnitSet::Usage => &["UPPLAN"],
         UnitSet::Prevention => {
             return u
                 .file_indexes
@@ -55,8 +58,10 @@ type Subject = (UnitSet, String, String, UserKey, String);
 pub(crate) fn resolve_versions(
     units: &mut [TransmissionUnit],
     views: &[FileView],
+    input_order: InputOrder,
     out: &mut Vec<CrossFileFinding>,
 ) {
+    let judge_order = input_order == InputOrder::AsGiven;
     let mut subjects: HashMap<Subject, Vec<Occurrence>> = HashMap::new();
     let mut order: Vec<Subject> = Vec::new();
     for (ui, u) in units.iter().enumerate() {
@@ -138,7 +143,8 @@ pub(crate) fn resolve_versions(
                 no_target.entry(o.unit).or_default().push(user.clone());
             }
             for newer in &occ[p + 1..] {
-                if units[newer.unit].sequence > *seq
+                if judge_order
+                    && units[newer.unit].sequence > *seq
                     && units[newer.unit].input_position < units[o.unit].input_position
                 {
                     late.entry((o.unit, newer.unit))

@@ -4,8 +4,8 @@
 //! The national system only carries the files; nobody compares them, and a day planned but not
 //! performed (or performed but not planned) is exactly what later shows up as a wrong
 //! 給付管理票 or an inspection finding. Both files use the same layout, one record per service
-//! code per service date (spec §5), so the comparison key is 保険者番号 + 被保険者番号 + 対象年月
-//! + サービス事業者コード + サービス種類 (first 2 characters of サービスコード), then service code
+//! code per service date (spec §5), so the comparison key is 保険者番号 + 被保険者番号 + 対象年月,
+//! サービス事業者コード + サービス種類 (first 2 characters of サービスコード), then service code
 //! and date. Only the current version of each unit is used (see [`super::order`]).
 //!
 //! A provider's records are compared only when that provider's 実績 for the month is among the
@@ -185,6 +185,9 @@ struct Row<'a> {
     date: &'a str,
     code: &'a str,
 }
+
+/// The 予定 and 実績 rows of one date and service code.
+type DayRows<'r, 'a> = (Vec<&'r Row<'a>>, Vec<&'r Row<'a>>);
 
 /// Rows of one side of a group, from one chosen unit.
 struct Side<'a> {
@@ -542,7 +545,7 @@ impl<'c> Context<'c> {
 
     fn compare_group(&self, p: Side, a: Side, um: &mut UserMonth, out: &mut Vec<CrossFileFinding>) {
         // (date, code) → (予定 rows, 実績 rows)
-        let mut days: BTreeMap<(&str, &str), (Vec<&Row>, Vec<&Row>)> = BTreeMap::new();
+        let mut days: BTreeMap<(&str, &str), DayRows> = BTreeMap::new();
         for r in &p.rows {
             days.entry((r.date, r.code)).or_default().0.push(r);
         }
@@ -765,6 +768,7 @@ impl<'c> Context<'c> {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn push_difference(
     um: &mut UserMonth,
     date: &str,

@@ -220,6 +220,9 @@ fn read_sikyu<'a>(v: &FileView<'a>) -> BTreeMap<UserKey, UserSikyu<'a>> {
     users
 }
 
+/// Σ回数, Σ(単位数×回数), whether every row had 単位数, and the first record.
+type PlanSum<'a> = (i64, i64, bool, &'a Record);
+
 /// 第6表 Σ回数 and Σ(単位数×回数) per 事業所 + サービスコード against the 第7表 row.
 fn plan_against_sikyu(
     plan: &FileView,
@@ -228,8 +231,7 @@ fn plan_against_sikyu(
     out: &mut Vec<CrossFileFinding>,
 ) {
     // user → (office, code) → (Σ回数, Σ単位数×回数, all units known, first record)
-    let mut sums: BTreeMap<UserKey, BTreeMap<(String, String), (i64, i64, bool, &Record)>> =
-        BTreeMap::new();
+    let mut sums: BTreeMap<UserKey, BTreeMap<(String, String), PlanSum>> = BTreeMap::new();
     for rec in plan.records() {
         let count = int(plan.value(rec, COUNT)).unwrap_or(0);
         let units = int(plan.value(rec, roles::UNITS));
