@@ -80,7 +80,13 @@ fn check_seed(seed: u32) {
     );
     let doc: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(doc["tool"], "careplan-check");
-    assert_eq!(doc["cross_file"], serde_json::json!([]));
+    // This folder mixes valid and seeded-bad copies of the same transmission units and the
+    // independent generator fills 第7表 amounts at random, so the reconciliation has much to
+    // say here; its findings are tested in tests/reconcile_*.rs. Only their shape is checked.
+    for cross in doc["cross_file"].as_array().unwrap() {
+        assert!(cross["code"].is_string() && cross["message"].is_string());
+        assert!(!cross["files"].as_array().unwrap().is_empty());
+    }
 
     let files = doc["files"].as_array().unwrap();
     let mut failures = Vec::new();

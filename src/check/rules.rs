@@ -85,15 +85,15 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         FieldFormat::TaisCode => b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-'),
         FieldFormat::InsurerNumber => b.len() == 6 && all_digits(b),
         FieldFormat::InsuredNumber => {
-            if b.len() == 10 && b.iter().all(u8::is_ascii_alphanumeric) && b[0] == b'H' {
-                if !is_insured_number(value) {
-                    return violation(
-                        Code::INSURED_NUMBER_H,
-                        format!("「{shown}」は「H」で始まりますが、続く9桁が数字ではありません"),
-                    );
-                }
+            let ok = is_insured_number(value);
+            if !ok && b.len() == 10 && b.iter().all(u8::is_ascii_alphanumeric) {
+                // The only 10-alphanumeric value refused: `H` not followed by 9 digits.
+                return violation(
+                    Code::INSURED_NUMBER_H,
+                    format!("「{shown}」は「H」で始まりますが、続く9桁が数字ではありません"),
+                );
             }
-            is_insured_number(value)
+            ok
         }
         FieldFormat::OfficeNumber => b.len() == 10 && all_digits(b),
         FieldFormat::PhoneNumber => b.iter().all(|&c| c.is_ascii_digit() || c == b'-'),
