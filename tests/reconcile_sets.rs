@@ -3,7 +3,7 @@
 
 use careplan_ledger::check::{check_file_keeping_records, CheckedFile, CrossFileFinding};
 use careplan_ledger::fixtures::sets::{
-    add_day, edit_day, remove_day, OfficeMonth, Provider, ACTUAL_SEQUENCE, PLAN_SEQUENCE,
+    add_day, edit_day, remove_day, OfficeMonth, Provider, PLAN_SEQUENCE,
 };
 use careplan_ledger::fixtures::{Fixture, Rows};
 use careplan_ledger::reconcile::{reconcile, DayState, Reconciliation};
@@ -86,14 +86,7 @@ fn replace(files: &mut [Fixture], new: Fixture) {
 
 /// The clean month with the 訪問介護 provider's 実績 rows changed.
 fn with_home_care_actual(change: impl FnOnce(&mut Rows)) -> Vec<Fixture> {
-    let office = OfficeMonth::sample();
-    let mut files = office.files();
-    let p = home_care();
-    let mut rows = office.service_rows("UPJSK", Some(&p));
-    change(&mut rows);
-    let unit = office.unit(&p, ACTUAL_SEQUENCE, true);
-    replace(&mut files, office.fixture("UPJSK", &unit, &rows, None));
-    files
+    OfficeMonth::sample().files_with_actual(&home_care(), change)
 }
 
 fn pairs(list: &[(&str, Option<u64>)]) -> Vec<(String, Option<u64>)> {

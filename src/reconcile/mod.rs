@@ -53,7 +53,7 @@ pub use plan_actual::{
     DayCell, DayState, Difference, DifferenceKind, ServiceLine, Tally, UserMonth, Visit,
 };
 pub use units::{TransmissionUnit, UnitSet, UnitUser, VersionState};
-pub use view::UserKey;
+pub use view::{month_ja, time_ja, UserKey};
 
 /// Everything the reconciliation found.
 #[derive(Clone, Debug, Serialize)]

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::findings::{ReconcileCode, Report};
 use super::units::{TransmissionUnit, UnitSet, VersionState};
@@ -27,7 +27,7 @@ use crate::jpdate::YearMonth;
 use crate::spec::roles;
 
 /// One user's month: the calendar the page draws (days × services) and the differences.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct UserMonth {
     pub user: UserKey,
     /// 利用者氏名 from the 利用者補足情報 of the same 利用票, when present.
@@ -47,7 +47,7 @@ pub struct UserMonth {
 }
 
 /// One service (provider + サービスコード) of a user's month.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ServiceLine {
     /// サービス事業者コード (事業所番号).
     pub provider: String,
@@ -66,7 +66,7 @@ pub struct ServiceLine {
 }
 
 /// Month totals of one service on one side.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     /// Records (one per day and service, more for 福祉用具 with 明細判別コード).
     pub records: u32,
@@ -79,7 +79,7 @@ pub struct Tally {
 }
 
 /// One day of one service line.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DayCell {
     pub day: u8,
     pub state: DayState,
@@ -89,7 +89,7 @@ pub struct DayCell {
 
 /// What a calendar cell shows. Each state has a mark and a word ([`DayState::mark`],
 /// [`DayState::label_ja`]) so the page never relies on colour alone.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayState {
     /// 予定どおり: same times, count and units.
@@ -131,7 +131,7 @@ impl DayState {
 }
 
 /// One 第6表 record as the calendar shows it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Visit {
     /// サービス開始時刻 (HHMM, 9999 = no time shown).
     pub start: String,
@@ -150,7 +150,7 @@ pub struct Visit {
 }
 
 /// What differs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DifferenceKind {
     NotPerformed,
@@ -160,8 +160,21 @@ pub enum DifferenceKind {
     Units,
 }
 
+impl DifferenceKind {
+    /// What differs, in words for the list under the calendar.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            DifferenceKind::NotPerformed => "実績なし",
+            DifferenceKind::NotPlanned => "予定外の実績",
+            DifferenceKind::Time => "時刻が違う",
+            DifferenceKind::Count => "回数が違う",
+            DifferenceKind::Units => "単位数が違う",
+        }
+    }
+}
+
 /// One difference for the list under the calendar.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Difference {
     /// サービス利用日 (YYYYMMDD).
     pub date: String,

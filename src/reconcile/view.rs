@@ -6,7 +6,7 @@
 //! Records whose column count does not match the layout are skipped: the checker already
 //! reported them (`COLUMN_COUNT`), and their values cannot be trusted to be in place.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::check::{CheckedFile, Record};
 use crate::spec::{roles, Layout, LayoutGeneration};
@@ -31,7 +31,7 @@ pub(crate) const DETAIL_NO: &str = "明細判別コード";
 pub(crate) const USER_NAME: &str = "利用者氏名";
 
 /// A person in the files: 保険者番号 + 被保険者番号.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct UserKey {
     /// 保険者番号.
     pub insurer: String,
@@ -154,7 +154,7 @@ pub(crate) fn int(v: &str) -> Option<i64> {
 }
 
 /// 「2025年5月」 from `202505` (the value itself when it is not a month).
-pub(crate) fn month_ja(m: &str) -> String {
+pub fn month_ja(m: &str) -> String {
     match crate::jpdate::YearMonth::parse_yyyymm(m) {
         Some(ym) => ym.format_ja(),
         None => m.to_owned(),
@@ -162,7 +162,7 @@ pub(crate) fn month_ja(m: &str) -> String {
 }
 
 /// 「09:00」 from `0900`; 9999 (no time shown) as 「時刻なし」.
-pub(crate) fn time_ja(t: &str) -> String {
+pub fn time_ja(t: &str) -> String {
     if t == "9999" {
         "時刻なし".to_owned()
     } else if t.len() == 4 && t.is_ascii() {

@@ -11,6 +11,7 @@ mod download;
 mod drop_zone;
 mod dropped_folders;
 pub mod ledger;
+mod plan_actual;
 mod runtime_status;
 mod workspace;
 

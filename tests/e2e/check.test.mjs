@@ -23,6 +23,7 @@ before(async () => {
   cargo('--example', 'write_fixtures', '--', dir);
   execFileSync('mkdir', ['-p', path.join(dir, 'large')]);
   cargo('--example', 'write_large_upplan', '--', path.join(dir, LARGE), '20');
+  cargo('--example', 'write_office_month', '--', path.join(dir, 'month'));
 });
 
 after(async () => {
@@ -84,11 +85,12 @@ test('the saved JSON is the CLI document for the same files; the CSV opens in Ex
     const fromCli = cliReport(names);
     // The page knows only file names; the CLI prints the paths it was given.
     for (const f of fromCli.files) f.path = path.basename(f.path);
+    for (const c of fromCli.cross_file) c.files = c.files.map((p) => path.basename(p));
     assert.deepEqual(fromPage, fromCli);
 
     const [csvDownload] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'CSVで保存' }).click(),
+      page.getByRole('button', { name: 'CSVで保存', exact: true }).click(),
     ]);
     const csv = await readFile(await csvDownload.path());
     assert.deepEqual([...csv.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 BOM');
@@ -120,7 +122,7 @@ test('formula-like and hostile file names stay inert: shown as text, neutralised
 
     const [download] = await Promise.all([
       page.waitForEvent('download'),
-      page.getByRole('button', { name: 'CSVで保存' }).click(),
+      page.getByRole('button', { name: 'CSVで保存', exact: true }).click(),
     ]);
     const text = (await readFile(await download.path())).subarray(3).toString('utf8');
     const cells = text.split('\r\n').slice(1).map((line) => line.split(',')[0]);
@@ -180,6 +182,37 @@ test('binary junk named .CSV gets a clear Japanese message, not a crash', async 
     await card.getByText('エラーがあります').waitFor({ timeout: 30_000 });
     await card.getByText('指摘を見る').waitFor();
     assert.match(await card.innerText(), /文字コード|Shift_JIS|MS932|読め/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a month of 予定 and 実績: the calendar names the missed visit, a clean month shows none', async () => {
+  const { readdir } = await import('node:fs/promises');
+  const { page, context, problems } = await openPage(env.browser, env.stick.url);
+  try {
+    const chooseMonth = async (folder) => {
+      const names = await readdir(path.join(dir, 'month', folder));
+      await page.getByLabel('ファイルを選ぶ').setInputFiles(names.map((n) => path.join(dir, 'month', folder, n)));
+      return names.length;
+    };
+    await chooseMonth('clean');
+    const region = page.getByRole('region', { name: '予定と実績の突合' });
+    await region.getByText('違い: 0件').waitFor();
+
+    await page.getByRole('button', { name: '画面から消す' }).click();
+    await chooseMonth('missed-visit');
+    await region.getByText('違い: 1件').waitFor();
+    const calendar = region.getByRole('article').filter({ hasText: '0000012345' }).first();
+    const missed = calendar.getByRole('cell', { name: /^8日: 予定あり・実績なし/ });
+    assert.equal(await missed.innerText(), '×');
+    const difference = calendar.getByRole('row').filter({ hasText: '20250508' });
+    assert.match(await difference.innerText(), /実績なし/);
+    // The same finding is in the cross-file list, naming the 予定 and 実績 files.
+    const cross = page.getByRole('region', { name: 'ファイルをまたいだ指摘' });
+    const row = cross.getByRole('row').filter({ hasText: '0000012345' }).filter({ hasText: /UPJSK_/ }).first();
+    assert.match(await row.innerText(), /UPPLAN_/);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
