@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::download::save_bytes;
+use crate::jpdate::CivilDate;
 use crate::ledger::csv_export::to_csv;
 use crate::reconcile::{month_ja, time_ja, DayCell, DayState, ServiceLine, UserMonth, Visit};
 use crate::report_export::difference_rows;
@@ -157,7 +158,10 @@ fn DifferenceList(differences: Vec<crate::reconcile::Difference>) -> impl IntoVi
         .map(|d| {
             view! {
                 <tr>
-                    <td>{d.date.clone()}</td>
+                    <td>
+                        {CivilDate::parse_yyyymmdd(&d.date)
+                            .map_or_else(|| d.date.clone(), CivilDate::format_ja)}
+                    </td>
                     <td>{format!("{} {}", d.provider, d.service_code)}</td>
                     <td>{d.kind.label_ja()}</td>
                     <td>{d.planned.clone()}</td>

@@ -207,7 +207,7 @@ test('a month of 予定 and 実績: the calendar names the missed visit, a clean
     const calendar = region.getByRole('article').filter({ hasText: '0000012345' }).first();
     const missed = calendar.getByRole('cell', { name: /^8日: 予定あり・実績なし/ });
     assert.equal(await missed.innerText(), '×');
-    const difference = calendar.getByRole('row').filter({ hasText: '20250508' });
+    const difference = calendar.getByRole('row').filter({ hasText: '2025年5月8日(木)' });
     assert.match(await difference.innerText(), /実績なし/);
     // The same finding is in the cross-file list, naming the 予定 and 実績 files.
     const cross = page.getByRole('region', { name: 'ファイルをまたいだ指摘' });
