@@ -12,6 +12,7 @@ use super::workspace::{Upload, UploadState, Workspace};
 use crate::check::{CrossFileFinding, Finding, RunReport, Severity};
 use crate::display::{byte_size, group_thousands};
 use crate::facts::{FileFacts, ShownRecord};
+use crate::jpdate::Timestamp;
 use crate::ledger::csv_export::to_csv;
 use crate::report_export::{code_title, finding_rows};
 
@@ -98,6 +99,13 @@ pub fn CheckResults() -> impl IntoView {
     view! {
         <section class="check-results" aria-labelledby="check-results-title">
             <h2 id="check-results-title">"点検結果"</h2>
+            <p class="print-only">
+                {move || {
+                    uploads.track();
+                    let now = Timestamp::from_unix_ms(js_sys::Date::now() as i64);
+                    format!("印刷日時: {}", now.format_ja())
+                }}
+            </p>
             <p class="progress" role="status" aria-live="polite">
                 {move || match busy() {
                     0 if !uploads.with(Vec::is_empty) && reconciliation.with(Option::is_none) => {
