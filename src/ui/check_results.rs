@@ -11,9 +11,9 @@ use super::plan_actual::PlanActualCalendars;
 use super::workspace::{Upload, UploadState, Workspace};
 use crate::check::{CrossFileFinding, Finding, RunReport, Severity};
 use crate::display::{byte_size, group_thousands};
+use crate::excel_csv::to_csv;
 use crate::facts::{FileFacts, ShownRecord};
 use crate::jpdate::Timestamp;
-use crate::ledger::csv_export::to_csv;
 use crate::report_export::{code_title, finding_rows};
 
 /// The report as `careplan-check --json` would print it for the same files.

@@ -5,8 +5,8 @@
 use leptos::prelude::*;
 
 use super::download::save_bytes;
+use crate::excel_csv::to_csv;
 use crate::jpdate::CivilDate;
-use crate::ledger::csv_export::to_csv;
 use crate::reconcile::{month_ja, time_ja, DayCell, DayState, ServiceLine, UserMonth, Visit};
 use crate::report_export::difference_rows;
 
