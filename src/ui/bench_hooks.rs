@@ -24,3 +24,10 @@ pub fn bench_decode(bytes: &[u8]) -> f64 {
         .0
         .len() as f64
 }
+
+/// SHA-256 only (the fingerprint every report carries); returns the digest's first byte.
+#[wasm_bindgen(js_name = careplanBenchSha256)]
+pub fn bench_sha256(bytes: &[u8]) -> f64 {
+    use sha2::{Digest, Sha256};
+    f64::from(Sha256::digest(bytes)[0])
+}
