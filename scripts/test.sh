@@ -25,4 +25,6 @@ step "release build"
 scripts/build.sh
 
 step "end-to-end tests (headless Chromium, http and file://)"
+# The tests compare the page with the command-line checker and use the fixture generators.
+cargo build --release --locked --quiet --bin careplan-check --examples
 node --test --test-concurrency=1 tests/e2e/

@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{CheckedFile, Party};
+use crate::check::identify::{parse_file_name, FileName};
+use crate::check::{CheckedFile, FileReport, Party};
 use crate::spec::roles;
 
 /// 利用者 氏名 in 利用者補足情報 (No.6) and 利用者基本情報 (No.15).
@@ -62,7 +63,6 @@ impl FileFacts {
     /// Collects the facts of a checked file.
     pub fn of(file: &CheckedFile) -> FileFacts {
         let name = &file.identity.name;
-        let kind = name.kind;
         let layout = file.identity.layout();
         let column = |field: &str| layout.and_then(|l| roles::index_of(l, field));
         let (insurer, insured) = (column(roles::INSURER_NUMBER), column(roles::INSURED_NUMBER));
@@ -129,14 +129,29 @@ impl FileFacts {
             .collect();
 
         FileFacts {
+            clients,
+            shown_records,
+            ..FileFacts::of_name(name)
+        }
+    }
+
+    /// The facts a file's name alone gives (kind, month, parties, 連番), for files checked
+    /// without keeping their records (very large ones).
+    pub fn of_report(report: &FileReport) -> FileFacts {
+        FileFacts::of_name(&parse_file_name(&report.name).0)
+    }
+
+    fn of_name(name: &FileName) -> FileFacts {
+        let kind = name.kind;
+        FileFacts {
             kind: kind.map(|k| k.id.clone()),
             kind_name_ja: kind.map(|k| k.name_ja.clone()),
             service_month: name.service_month.clone(),
             sender: name.sender.clone(),
             receiver: name.receiver.clone(),
             serial: name.sequence.clone(),
-            clients,
-            shown_records,
+            clients: Vec::new(),
+            shown_records: Vec::new(),
         }
     }
 }
@@ -189,5 +204,15 @@ mod tests {
         assert!(facts.shown_records.iter().all(|r| r.index != 1));
         assert_eq!(facts.clients.len(), 2);
         assert_eq!(facts.clients[0].plan_date, None);
+    }
+
+    #[test]
+    fn a_report_alone_gives_the_name_facts() {
+        let name = "UPSIKYU_202505_1310000001_43_1310000002_11_20250425093000.CSV";
+        let facts = FileFacts::of_report(&crate::check::check_file(name, b""));
+        assert_eq!(facts.kind.as_deref(), Some("UPSIKYU"));
+        assert_eq!(facts.service_month.as_deref(), Some("202505"));
+        assert_eq!(facts.receiver.unwrap().office, "1310000002");
+        assert!(facts.clients.is_empty());
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod display;
+pub mod excel_csv;
 pub mod facts;
 pub mod fingerprint;
 pub mod fixtures;

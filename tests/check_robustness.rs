@@ -95,3 +95,24 @@ fn records_are_kept_with_positions() {
     let second = &checked.records[1];
     assert!(second.line > first.line);
 }
+
+#[test]
+fn one_huge_broken_record_stays_linear() {
+    // An unclosed quote makes the whole file one record; invalid bytes and line breaks all
+    // through it give far more findings than the cap, each needing a line number.
+    let mut bytes = b"202407,\"".to_vec();
+    for _ in 0..300_000 {
+        bytes.extend_from_slice(b"\xFF\n");
+    }
+    let start = std::time::Instant::now();
+    let report = check_file(NAME, &bytes);
+    assert!(start.elapsed().as_secs() < 30, "took {:?}", start.elapsed());
+    assert_eq!(report.records, 1);
+    let last_listed = &report.findings[report.findings.len() - 2];
+    assert_eq!(last_listed.code, "ENCODING_INVALID");
+    // The n-th invalid byte sits on line n.
+    assert_eq!(
+        last_listed.line,
+        Some(last_listed.byte_offset.unwrap() / 2 - 3)
+    );
+}

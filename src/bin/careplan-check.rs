@@ -10,7 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use careplan_ledger::check::{check_file, RunReport};
+use careplan_ledger::check::{check_file_keeping_records, RunReport};
+use careplan_ledger::reconcile::{reconcile_with, InputOrder};
 
 const USAGE: &str = "使い方: careplan-check [--json] パス...\n\
   パスにはファイルかフォルダを指定します（フォルダは中の .CSV をすべて確認します）。\n\
@@ -41,21 +42,31 @@ fn main() -> ExitCode {
     let mut files = Vec::new();
     for p in &paths {
         if let Err(e) = collect(p, true, &mut files) {
-            eprintln!("careplan-check: {}: {e}", p.display());
+            eprintln!("careplan-check: {} を開けません（{e}）", p.display());
             return ExitCode::from(2);
         }
     }
-    let mut reports = Vec::with_capacity(files.len());
+    let mut checked = Vec::with_capacity(files.len());
     for f in &files {
         match std::fs::read(f) {
-            Ok(bytes) => reports.push(check_file(&f.to_string_lossy(), &bytes)),
+            Ok(bytes) => checked.push(check_file_keeping_records(&f.to_string_lossy(), &bytes)),
             Err(e) => {
                 eprintln!("careplan-check: {} を読めません: {e}", f.display());
                 return ExitCode::from(2);
             }
         }
     }
-    let run = RunReport::new(reports, Vec::new());
+    // Across files (送信単位, 版の順序, 予定↔実績, 合計), in the order the paths were given.
+    // A folder is listed by name, which is not an import order, so order is judged only when
+    // every path was a file given explicitly.
+    let order = if paths.iter().all(|p| p.is_file()) {
+        InputOrder::AsGiven
+    } else {
+        InputOrder::Unknown
+    };
+    let cross_file = reconcile_with(&checked, order).cross_file;
+    let reports = checked.into_iter().map(|c| c.report).collect();
+    let run = RunReport::new(reports, cross_file);
     if json {
         println!("{}", run.to_json());
     } else {

@@ -80,7 +80,11 @@ fn peek_first_record(bytes: &[u8], start: usize) -> Option<FirstRecord> {
         let span = reader.next_record(&mut fields, &mut issues)?;
         let first = fields.first()?;
         let value = &bytes[first.start..first.end];
-        if !value.is_empty() && value.iter().all(u8::is_ascii_digit) {
+        let blank = fields.len() == 1 && value.is_empty() && !first.quoted;
+        // A header names its columns (「CSVバージョン」): no digit at all. Anything else,
+        // even a mistyped version, is the first data record.
+        let header = !value.is_empty() && !value.iter().any(u8::is_ascii_digit);
+        if !blank && !header {
             return Some(FirstRecord {
                 index: span.index,
                 version: String::from_utf8_lossy(value).into_owned(),
@@ -96,13 +100,12 @@ fn run(path: &str, bytes: &[u8], keep: bool) -> CheckedFile {
     let encoding = detect_encoding(bytes);
     let start = content_start(encoding);
     let first = peek_first_record(bytes, start);
-    let csv_version = first.as_ref().map(|f| f.version.clone());
+    let csv_version = first
+        .as_ref()
+        .map(|f| f.version.clone())
+        .filter(|v| !v.is_empty());
     let spec_version = csv_version.as_deref().and_then(SpecVersion::from_csv_value);
-    let mut emit = Emitter {
-        findings: FindingList::new(MAX_FINDINGS_PER_FILE),
-        bytes,
-        layout: None,
-    };
+    let mut emit = Emitter::new(bytes, FindingList::new(MAX_FINDINGS_PER_FILE));
     report_name(
         &name,
         &name_issues,
@@ -408,6 +411,10 @@ fn report_name(name: &FileName, issues: &[NameIssue], columns: Option<usize>, em
 /// Version findings anchored on the first data record's CSVバージョン.
 fn report_version(identity: &FileIdentity, rec: &Record, emit: &mut Emitter) {
     let value = rec.get(1).unwrap_or("");
+    if value.is_empty() {
+        // FIELD_REQUIRED says so.
+        return;
+    }
     let hint = "CSVバージョンは第4.1版なら202407、第3版なら202208です。";
     match identity.spec_version {
         None => emit.field(
@@ -559,6 +566,22 @@ fn report_column_count(identity: &FileIdentity, layout: &Layout, rec: &Record, e
             );
             if let Some(g) = other {
                 m.push_str(&format!("（{found}項目は{}のレイアウトです）", g.label()));
+            } else {
+                let others: Vec<String> = Spec::get()
+                    .kinds
+                    .iter()
+                    .filter(|k| k.id != kind.id)
+                    .filter_map(|k| {
+                        let g = identity.generation?;
+                        (k.layout(g)?.fields.len() == found).then(|| k.id.clone())
+                    })
+                    .collect();
+                if !others.is_empty() {
+                    m.push_str(&format!(
+                        "（{found}項目は{}と同じです。ファイル名の種類を確かめてください）",
+                        others.join("、")
+                    ));
+                }
             }
             m.push_str("。項目数が違うため、このレコードの項目は確認していません");
             m

@@ -65,12 +65,22 @@ pub fn decode_field(
     out: &mut String,
     issue: &mut impl FnMut(TextIssue),
 ) {
-    if raw.is_ascii() {
+    // One pass decides both questions, so the common field (short, ASCII, clean) costs a
+    // single scan and a copy.
+    let mut non_ascii = false;
+    let mut control = false;
+    for &b in raw {
+        non_ascii |= b >= 0x80;
+        control |= is_control_byte(b);
+    }
+    if control {
+        control_characters(raw, base, issue);
+    }
+    if !non_ascii {
         // ASCII is the same in MS932 and UTF-8.
         if let Ok(s) = std::str::from_utf8(raw) {
             out.push_str(s);
         }
-        control_characters(raw, base, issue);
         return;
     }
     match encoding {
@@ -79,16 +89,34 @@ pub fn decode_field(
     }
 }
 
+/// C0 controls other than TAB, CR and LF (CR/LF only reach a field inside quotes), and DEL.
+fn is_control_byte(b: u8) -> bool {
+    (b < 0x20 && b != b'\t' && b != b'\r' && b != b'\n') || b == 0x7F
+}
+
 fn control_characters(raw: &[u8], base: usize, issue: &mut impl FnMut(TextIssue)) {
     // In MS932, bytes below 0x20 and 0x7F are never trail bytes, so a byte scan is exact.
     for (i, &b) in raw.iter().enumerate() {
-        if (b < 0x20 && b != b'\t' && b != b'\r' && b != b'\n') || b == 0x7F {
+        if is_control_byte(b) {
             issue(TextIssue::Control {
                 offset: base + i,
                 ch: char::from(b),
             });
         }
     }
+}
+
+/// Whether decoded UTF-8 holds a Private Use Area character (U+E000–U+F8FF: EE xx xx, or
+/// EF 80–A3 xx) or U+0080 (C2 80), the traces of 外字 and of the undefined byte 0x80.
+fn has_rare_characters(utf8: &[u8]) -> bool {
+    let mut prev = 0u8;
+    for &b in utf8 {
+        if prev == 0xEE || (prev == 0xEF && b <= 0xA3) || (prev == 0xC2 && b == 0x80) {
+            return true;
+        }
+        prev = b;
+    }
+    false
 }
 
 fn decode_sjis(raw: &[u8], base: usize, out: &mut String, issue: &mut impl FnMut(TextIssue)) {
@@ -114,14 +142,8 @@ fn decode_sjis(raw: &[u8], base: usize, out: &mut String, issue: &mut impl FnMut
             }
         }
     }
-    let decoded = &out[start_len..];
     // Rare characters are located by walking the bytes only when the decoded text has them.
-    let has_gaiji = decoded
-        .chars()
-        .any(|c| ('\u{E000}'..='\u{F8FF}').contains(&c));
-    let has_c1 = decoded.contains('\u{80}');
-    control_characters(raw, base, issue);
-    if has_gaiji || has_c1 {
+    if has_rare_characters(&out.as_bytes()[start_len..]) {
         for (i, lead, two_bytes) in SjisChars::new(raw) {
             if two_bytes && (0xF0..=0xF9).contains(&lead) {
                 let code = u16::from(lead) << 8 | u16::from(raw[i + 1]);
@@ -172,7 +194,6 @@ fn decode_utf8(raw: &[u8], base: usize, out: &mut String, issue: &mut impl FnMut
     // The whole file was valid UTF-8 and fields are cut at ASCII bytes, so this succeeds;
     // a lossy fallback keeps it total anyway.
     let text = String::from_utf8_lossy(raw);
-    control_characters(raw, base, issue);
     let mut encoder = SHIFT_JIS.new_encoder();
     let mut buf = [0u8; 8];
     let mut utf8 = [0u8; 4];

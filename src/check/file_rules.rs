@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use crate::check::emit::Emitter;
+use crate::check::emit::{Emitter, FieldAt};
 use crate::check::findings::Code;
 use crate::check::identify::FileName;
 use crate::check::record::Record;
@@ -43,12 +43,14 @@ struct SikyuRules {
     fixed_office_col: Option<usize>,
     insurer_col: usize,
     insured_col: usize,
+    code_col: usize,
     users: HashMap<String, UserRows>,
 }
 
-#[derive(Default)]
 struct UserRows {
-    first: Record,
+    /// The user's first row, where findings about the whole user point (サービスコード).
+    first: FieldAt,
+    insured: String,
     totals: u32,
     /// サービス種類 → (detail rows, has a subtotal row).
     types: HashMap<String, (u32, bool)>,
@@ -78,6 +80,7 @@ impl FileRules {
             fixed_office_col: col(roles::FIXED_OFFICE_CODE),
             insurer_col: col(roles::INSURER_NUMBER).unwrap_or(2),
             insured_col: col(roles::INSURED_NUMBER).unwrap_or(3),
+            code_col: col(roles::SERVICE_CODE).unwrap_or(9),
             users: HashMap::new(),
         });
         let hosoku = if is_hosoku {
@@ -221,9 +224,12 @@ impl SikyuRules {
         key.push_str(insurer);
         key.push('/');
         key.push_str(insured);
+        let code_col = self.code_col;
         let user = self.users.entry(key).or_insert_with(|| UserRows {
-            first: rec.clone(),
-            ..UserRows::default()
+            first: FieldAt::of(rec, code_col),
+            insured: insured.to_owned(),
+            totals: 0,
+            types: HashMap::new(),
         });
         let summary = is_summary_code(code);
         if code == TOTAL_SERVICE_CODE {
@@ -306,17 +312,14 @@ impl SikyuRules {
 
     fn finish(self, emit: &mut Emitter) {
         let mut users: Vec<UserRows> = self.users.into_values().collect();
-        users.sort_by_key(|u| u.first.index);
-        let code_col = emit
-            .layout
-            .and_then(|l| roles::index_of(l, roles::SERVICE_CODE))
-            .unwrap_or(9);
+        users.sort_by_key(|u| u.first.record);
+        let code_col = self.code_col;
         for u in users {
-            let insured = u.first.get(self.insured_col).unwrap_or("").to_owned();
+            let insured = u.insured.as_str();
             if u.totals == 0 {
-                emit.field(
+                emit.field_at(
                     Code::TOTAL_ROW_MISSING,
-                    &u.first,
+                    u.first,
                     code_col,
                     || format!("被保険者番号「{insured}」の全合計行（サービスコード999999）がありません"),
                     |_| "利用者ごとに全合計行（サービスコード999999、サービス事業所コード9999999999）を1行入れます。".to_owned(),
@@ -326,9 +329,9 @@ impl SikyuRules {
             types.sort();
             for (t, (details, has_subtotal)) in types {
                 if details >= 2 && !has_subtotal {
-                    emit.field(
+                    emit.field_at(
                         Code::SUBTOTAL_MISSING,
-                        &u.first,
+                        u.first,
                         code_col,
                         || format!("被保険者番号「{insured}」のサービス種類「{t}」は{details}行ありますが、種類別小計行（{t}AAAA）がありません"),
                         |_| "同じサービス種類の行が複数あるときは、種類CD+AAAAの種類別小計行を入れます。".to_owned(),

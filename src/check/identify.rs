@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::jpdate::days_in_month;
 use crate::spec::{FileKind, LayoutGeneration, Spec};
 
 /// An office at one end of a transmission: 事業所番号 and, in V4 names, サービス種類コード.
@@ -189,7 +190,7 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
             issues.push(NameIssue::MonthNotReal(m.clone()));
         }
     }
-    if is_digits(seq, 14) && !is_real_timestamp(seq) {
+    if is_digits(seq, 14) && !is_file_serial(seq) {
         issues.push(NameIssue::TimestampNotReal(seq.to_owned()));
     }
     if is_digits(from, 10) && from == to {
@@ -246,25 +247,18 @@ pub fn is_real_date(s: &str) -> bool {
         return false;
     }
     let (y, m, d) = (num(&b[0..4]), num(&b[4..6]), num(&b[6..8]));
-    y >= 1 && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
+    y >= 1 && (1..=12).contains(&m) && d >= 1 && d <= u32::from(days_in_month(y as i32, m as u8))
 }
 
-fn is_real_timestamp(s: &str) -> bool {
+/// A ファイル連番: 14 digits `YYYYMMDDHHMMSS` that form a real date and time.
+pub fn is_file_serial(s: &str) -> bool {
     let b = s.as_bytes();
-    is_real_date(&s[..8]) && num(&b[8..10]) <= 23 && num(&b[10..12]) <= 59 && num(&b[12..14]) <= 59
-}
-
-/// Days in a month of the Gregorian calendar.
-pub fn days_in_month(year: u32, month: u32) -> u32 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
-            29
-        }
-        2 => 28,
-        _ => 0,
-    }
+    b.len() == 14
+        && b.iter().all(u8::is_ascii_digit)
+        && is_real_date(&s[..8])
+        && num(&b[8..10]) <= 23
+        && num(&b[10..12]) <= 59
+        && num(&b[12..14]) <= 59
 }
 
 /// Value of ASCII digits (callers checked they are digits).

@@ -85,17 +85,15 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         FieldFormat::TaisCode => b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-'),
         FieldFormat::InsurerNumber => b.len() == 6 && all_digits(b),
         FieldFormat::InsuredNumber => {
-            if b.len() == 10 && b.iter().all(u8::is_ascii_alphanumeric) {
-                if b[0] == b'H' && !all_digits(&b[1..]) {
-                    return violation(
-                        Code::INSURED_NUMBER_H,
-                        format!("「{shown}」は「H」で始まりますが、続く9桁が数字ではありません"),
-                    );
-                }
-                true
-            } else {
-                false
+            let ok = is_insured_number(value);
+            if !ok && b.len() == 10 && b.iter().all(u8::is_ascii_alphanumeric) {
+                // The only 10-alphanumeric value refused: `H` not followed by 9 digits.
+                return violation(
+                    Code::INSURED_NUMBER_H,
+                    format!("「{shown}」は「H」で始まりますが、続く9桁が数字ではありません"),
+                );
             }
+            ok
         }
         FieldFormat::OfficeNumber => b.len() == 10 && all_digits(b),
         FieldFormat::PhoneNumber => b.iter().all(|&c| c.is_ascii_digit() || c == b'-'),
@@ -211,6 +209,15 @@ impl std::fmt::Display for Shown<'_> {
         }
         Ok(())
     }
+}
+
+/// 被保険者番号: 10 half-width alphanumerics; one that starts with `H` (生活保護単独) is `H`
+/// followed by 9 digits. The ledger accepts exactly what the checker accepts.
+pub fn is_insured_number(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() == 10
+        && b.iter().all(u8::is_ascii_alphanumeric)
+        && (b[0] != b'H' || all_digits(&b[1..]))
 }
 
 #[cfg(test)]

@@ -1,38 +1,12 @@
-//! CSV for Excel: the inspection sheet and entry lists as UTF-8 with a BOM (so Excel on a
-//! Japanese Windows PC opens it as UTF-8, not Shift_JIS), CRLF line ends, and every cell that
-//! Excel could take for a formula neutralised.
-//!
-//! Formula safety: a cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`
-//! (OWASP's advice for CSV injection). Names and memos come from received files and from
-//! staff, so they are not trusted. The `'` is visible in the cell text; that is the price.
+//! The ledger as CSV for Excel: the inspection sheet and entry lists, written with the app's
+//! one Excel-safe CSV writer ([`crate::excel_csv`]: BOM, CRLF, formula cells neutralised).
 
 use super::entry::{Details, Entry};
 use super::inspection::InspectionSheet;
 use crate::jpdate::Timestamp;
 
-/// The UTF-8 byte order mark Excel needs.
-pub const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Makes a cell safe to open in a spreadsheet.
-pub fn neutralize(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
-    }
-}
-
-/// Writes rows as CSV bytes (BOM, CRLF, quoted where needed, every cell neutralised).
-pub fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .flexible(true)
-        .from_writer(BOM.to_vec());
-    for row in rows {
-        // Writing into a Vec cannot fail.
-        let _ = w.write_record(row.iter().map(|c| neutralize(c)));
-    }
-    w.into_inner().unwrap_or_default()
-}
+// The writer is shared with the check report's CSV: one way to make Excel-safe CSV.
+pub use crate::excel_csv::{neutralize, to_csv, BOM};
 
 fn time(t: Timestamp) -> String {
     t.format_ja()

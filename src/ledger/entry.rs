@@ -479,22 +479,11 @@ fn is_hex64(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+pub use crate::check::identify::is_file_serial;
+use crate::check::rules::is_insured_number;
+
 fn is_digits(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// 被保険者番号: 10 digits, or `H` + 9 digits (生活保護単独).
-fn is_insured_number(s: &str) -> bool {
-    is_digits(s, 10) || (s.len() == 10 && s.starts_with('H') && is_digits(&s[1..], 9))
-}
-
-/// A valid 連番: 14 digits that form a real date and time.
-pub fn is_file_serial(s: &str) -> bool {
-    is_digits(s, 14)
-        && CivilDate::parse_yyyymmdd(&s[..8]).is_some()
-        && s[8..10] < *"24"
-        && s[10..12] < *"60"
-        && s[12..14] < *"60"
 }
 
 impl EntryDraft {

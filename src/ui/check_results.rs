@@ -7,15 +7,17 @@ use leptos::prelude::*;
 
 use super::download::save_bytes;
 use super::ledger::RecordCheckedFiles;
+use super::plan_actual::PlanActualCalendars;
 use super::workspace::{Upload, UploadState, Workspace};
-use crate::check::{Finding, RunReport, Severity};
+use crate::check::{CrossFileFinding, Finding, RunReport, Severity};
 use crate::display::{byte_size, group_thousands};
+use crate::excel_csv::to_csv;
 use crate::facts::{FileFacts, ShownRecord};
-use crate::ledger::csv_export::to_csv;
+use crate::jpdate::Timestamp;
 use crate::report_export::{code_title, finding_rows};
 
 /// The report as `careplan-check --json` would print it for the same files.
-pub fn run_report(uploads: &[Upload]) -> RunReport {
+pub fn run_report(uploads: &[Upload], cross_file: Vec<CrossFileFinding>) -> RunReport {
     let files = uploads
         .iter()
         .filter_map(|u| {
@@ -24,7 +26,7 @@ pub fn run_report(uploads: &[Upload]) -> RunReport {
             Some(report)
         })
         .collect();
-    RunReport::new(files, Vec::new())
+    RunReport::new(files, cross_file)
 }
 
 /// The verdict for one file, in words (colour only repeats it).
@@ -73,7 +75,11 @@ impl Verdict {
 pub fn CheckResults() -> impl IntoView {
     let workspace = Workspace::use_context();
     let uploads = workspace.uploads;
-    let report = Memo::new(move |_| uploads.with(|all| run_report(all)));
+    let reconciliation = workspace.reconciliation;
+    let report = Memo::new(move |_| {
+        let cross_file = reconciliation.with(|r| r.as_ref().map(|r| r.cross_file.clone()));
+        uploads.with(|all| run_report(all, cross_file.unwrap_or_default()))
+    });
     let busy = move || workspace.busy_count();
 
     let save_json = move |_| {
@@ -93,8 +99,18 @@ pub fn CheckResults() -> impl IntoView {
     view! {
         <section class="check-results" aria-labelledby="check-results-title">
             <h2 id="check-results-title">"点検結果"</h2>
+            <p class="print-only">
+                {move || {
+                    uploads.track();
+                    let now = Timestamp::from_unix_ms(js_sys::Date::now() as i64);
+                    format!("印刷日時: {}", now.format_ja())
+                }}
+            </p>
             <p class="progress" role="status" aria-live="polite">
                 {move || match busy() {
+                    0 if !uploads.with(Vec::is_empty) && reconciliation.with(Option::is_none) => {
+                        "ファイル同士を突き合わせています…".to_owned()
+                    }
                     0 => String::new(),
                     n => format!("{n}件のファイルを点検中です…"),
                 }}
@@ -123,6 +139,14 @@ pub fn CheckResults() -> impl IntoView {
                     </button>
                 </div>
                 <RecordCheckedFiles/>
+                {move || report.with(|r| r.cross_file.clone()).into_iter().next().is_some().then(|| {
+                    view! { <CrossFileFindings findings=report.with(|r| r.cross_file.clone())/> }
+                })}
+                {move || {
+                    reconciliation
+                        .with(|r| r.as_ref().map(|r| r.plan_vs_actual.clone()))
+                        .map(|months| view! { <PlanActualCalendars months=months/> })
+                }}
                 {move || uploads.with(|all| unit_groups(all)).into_iter().map(|group| view! { <UnitGroup group=group/> }).collect_view()}
             </Show>
         </section>
@@ -193,6 +217,52 @@ fn serial_label(serial: &str) -> String {
         n(10..12),
         n(12..14)
     )
+}
+
+/// Findings about several files together: incomplete units, order, 予定↔実績, totals.
+#[component]
+fn CrossFileFindings(findings: Vec<CrossFileFinding>) -> impl IntoView {
+    let rows = findings
+        .into_iter()
+        .map(|c| {
+            let f = c.finding;
+            let severity_class = match f.severity {
+                Severity::Error => "severity error",
+                Severity::Warning => "severity warning",
+                Severity::Info => "severity info",
+            };
+            let files = c
+                .files
+                .into_iter()
+                .map(|name| view! { <li>{name}</li> })
+                .collect_view();
+            view! {
+                <tr>
+                    <td class=severity_class>{f.severity.label_ja()}</td>
+                    <td>{f.message.clone()}</td>
+                    <td>{f.hint.clone()}</td>
+                    <td><ul class="file-list">{files}</ul></td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="cross-file" aria-labelledby="cross-file-title">
+            <h3 id="cross-file-title">"ファイルをまたいだ指摘"</h3>
+            <table class="finding-table">
+                <caption>"送信単位・順序・予定と実績・合計の指摘"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"重要度"</th>
+                        <th scope="col">"内容"</th>
+                        <th scope="col">"直し方"</th>
+                        <th scope="col">"関係するファイル"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
 }
 
 #[component]
@@ -275,6 +345,12 @@ enum SeverityFilter {
 
 #[component]
 fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl IntoView {
+    // Each table's radio buttons form their own group.
+    static TABLES: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let group = format!(
+        "severity-filter-{}",
+        TABLES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
     let filter = RwSignal::new(SeverityFilter::All);
     let mut by_code: BTreeMap<String, (Severity, u64)> = BTreeMap::new();
     for f in &findings {
@@ -302,7 +378,7 @@ fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl Into
             <label class="filter-choice">
                 <input
                     type="radio"
-                    name="severity-filter"
+                    name=group.clone()
                     checked=move || filter.get() == value
                     on:change=move |_| filter.set(value)
                 />

@@ -1,8 +1,10 @@
 //! The big drop target and the two pickers (files, or a whole folder).
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use web_sys::{File, FileList, HtmlInputElement};
 
+use super::dropped_folders;
 use super::workspace::Workspace;
 
 /// 「ここにCSVファイルをドロップ」 plus 「ファイルを選ぶ」 and 「フォルダを選ぶ」.
@@ -21,7 +23,7 @@ pub fn DropZone() -> impl IntoView {
         }
     });
     let accept = move |list: Option<FileList>| {
-        let files = files_of(list);
+        let files: Vec<_> = files_of(list).into_iter().map(|f| (f, None)).collect();
         if !files.is_empty() {
             workspace.add_files(files);
         }
@@ -47,11 +49,19 @@ pub fn DropZone() -> impl IntoView {
             on:drop=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();
                 dragging.set(false);
-                accept(ev.data_transfer().and_then(|dt| dt.files()));
+                let Some(transfer) = ev.data_transfer() else { return };
+                let entries = dropped_folders::entries_of(&transfer);
+                if dropped_folders::has_folder(&entries) {
+                    spawn_local(async move {
+                        workspace.add_files(dropped_folders::files_below(entries).await);
+                    });
+                } else {
+                    accept(transfer.files());
+                }
             }
         >
             <p class="drop-zone-title">"ここにCSVファイルをドロップ"</p>
-            <p class="drop-zone-sub">"またはボタンで選んでください(いくつでも選べます)"</p>
+            <p class="drop-zone-sub">"フォルダごとドロップすることもできます。ボタンで選ぶこともできます(いくつでも)。"</p>
             <div class="pickers">
                 <label class="big-button">
                     <input

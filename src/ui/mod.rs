@@ -4,11 +4,14 @@
 //! and show its results. The files on the page live in one [`Workspace`] given to every
 //! component through context; the ledger's state lives in [`ledger`].
 
+mod bench_hooks;
 mod check_results;
 pub mod check_worker;
 mod download;
 mod drop_zone;
+mod dropped_folders;
 pub mod ledger;
+mod plan_actual;
 mod runtime_status;
 mod workspace;
 

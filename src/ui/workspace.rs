@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::File;
 
-use super::check_worker::{CheckOutcome, Checker};
+use super::check_worker::{CheckOutcome, Checker, ReconcileOutcome};
 
 /// One dropped or chosen file.
 #[derive(Clone, Debug)]
@@ -53,6 +53,9 @@ impl Upload {
 #[derive(Clone, Copy)]
 pub struct Workspace {
     pub uploads: RwSignal<Vec<Upload>>,
+    /// Findings across files and 予定↔実績, for everything checked; `None` while files are
+    /// still being checked (or none were).
+    pub reconciliation: RwSignal<Option<ReconcileOutcome>>,
     next_id: StoredValue<u64>,
     checker: StoredValue<Checker, LocalStorage>,
 }
@@ -61,6 +64,7 @@ impl Workspace {
     pub fn new() -> Workspace {
         Workspace {
             uploads: RwSignal::new(Vec::new()),
+            reconciliation: RwSignal::new(None),
             next_id: StoredValue::new(0),
             checker: StoredValue::new_local(Checker::start()),
         }
@@ -71,26 +75,26 @@ impl Workspace {
         use_context::<Workspace>().expect("App provides the Workspace")
     }
 
-    /// Files still being read or checked.
+    /// Files still being read or checked (reactive: views update as it changes).
     pub fn busy_count(&self) -> usize {
-        self.uploads.with(|all| {
-            all.iter()
-                .filter(|u| matches!(u.state, UploadState::Reading | UploadState::Checking))
-                .count()
-        })
+        self.uploads.with(|all| busy_in(all))
     }
 
-    /// Reads and checks new files, one after another, updating each as it goes.
-    pub fn add_files(self, files: Vec<File>) {
+    /// Reads and checks new files, one after another, updating each as it goes. A file's
+    /// folder-relative path comes with it from a dropped folder, or from the folder picker's
+    /// `webkitRelativePath`.
+    pub fn add_files(self, files: Vec<(File, Option<String>)>) {
         let mut jobs = Vec::new();
         self.uploads.update(|all| {
-            for file in files {
+            for (file, dropped_path) in files {
                 let id = self.next_id.get_value() + 1;
                 self.next_id.set_value(id);
-                let relative_path = js_sys::Reflect::get(&file, &"webkitRelativePath".into())
-                    .ok()
-                    .and_then(|v| v.as_string())
-                    .filter(|p| !p.is_empty());
+                let relative_path = dropped_path.or_else(|| {
+                    js_sys::Reflect::get(&file, &"webkitRelativePath".into())
+                        .ok()
+                        .and_then(|v| v.as_string())
+                        .filter(|p| !p.is_empty())
+                });
                 all.push(Upload {
                     id,
                     name: file.name(),
@@ -102,6 +106,7 @@ impl Workspace {
                 jobs.push((id, file));
             }
         });
+        self.reconciliation.set(None);
         let checker = self.checker.get_value();
         spawn_local(async move {
             for (id, file) in jobs {
@@ -121,12 +126,20 @@ impl Workspace {
                 let outcome = checker.check(&path, &bytes).await;
                 self.set_state(id, |u| u.state = UploadState::Checked(Box::new(outcome)));
             }
+            // The last batch to finish reconciles everything on the page.
+            if self.uploads.with_untracked(|all| busy_in(all)) == 0 {
+                let outcome = checker.reconcile().await;
+                if self.uploads.with_untracked(|all| busy_in(all)) == 0 {
+                    self.reconciliation.set(Some(outcome));
+                }
+            }
         });
     }
 
     /// Removes every file from the page (the ledger keeps what was recorded).
     pub fn clear(self) {
         self.uploads.set(Vec::new());
+        self.reconciliation.set(None);
         self.checker.with_value(Checker::forget);
     }
 
@@ -142,6 +155,13 @@ impl Workspace {
         self.uploads
             .with_untracked(|all| all.iter().find(|u| u.id == id).map(read))
     }
+}
+
+fn busy_in(uploads: &[Upload]) -> usize {
+    uploads
+        .iter()
+        .filter(|u| matches!(u.state, UploadState::Reading | UploadState::Checking))
+        .count()
 }
 
 impl Default for Workspace {

@@ -1,28 +1,12 @@
 // The foundation, as a user meets it: open the page (from a server, or as the single file
 // from a USB stick), choose files, and see their names and correct fingerprints, while the
 // page talks to no network at all.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stat } from 'node:fs/promises';
-import {
-  launchBrowser, serveDist, singleFileOnStick, openPage, memoryFile, SINGLE_FILE,
-} from './support.mjs';
+import { useBrowserAndPage, openPage, memoryFile, SINGLE_FILE } from './support.mjs';
 
-let browser;
-let server;
-let stick;
-
-before(async () => {
-  browser = await launchBrowser();
-  server = await serveDist();
-  stick = await singleFileOnStick();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await stick?.cleanup();
-});
+const env = useBrowserAndPage();
 
 const files = [
   memoryFile('UPPLAN_202505_0300000100_43_0300000005_11_20250420120000.CSV', '202407,031234,0000012345\r\n'),
@@ -41,8 +25,8 @@ async function chooseFilesAndSeeFingerprints(page) {
 
 for (const way of ['http', 'file']) {
   test(`opened ${way === 'http' ? 'from a localhost server' : 'as the single file from a USB stick'}: choose two files, see their SHA-256`, async () => {
-    const url = way === 'http' ? server.url : stick.url;
-    const { page, context, requests, problems } = await openPage(browser, url);
+    const url = way === 'http' ? env.server.url : env.stick.url;
+    const { page, context, requests, problems } = await openPage(env.browser, url);
     try {
       await page.getByRole('heading', { name: 'ケアプラン連携 証跡台帳' }).waitFor();
       await page.getByText('ここにCSVファイルをドロップ').waitFor();
@@ -65,7 +49,7 @@ for (const way of ['http', 'file']) {
 }
 
 test('files dropped on the drop zone are listed with their SHA-256', async () => {
-  const { page, context, problems } = await openPage(browser, stick.url);
+  const { page, context, problems } = await openPage(env.browser, env.stick.url);
   try {
     await page.getByText('ここにCSVファイルをドロップ').waitFor();
     const dropped = files.map((f) => ({ name: f.name, base64: f.buffer.toString('base64') }));
@@ -90,7 +74,7 @@ test('files dropped on the drop zone are listed with their SHA-256', async () =>
 test('the single file is at most 2 MB and carries a CSP that forbids every connection', async () => {
   const { size } = await stat(SINGLE_FILE);
   assert.ok(size <= 2 * 1024 * 1024, `size ${size}`);
-  const { page, context } = await openPage(browser, stick.url);
+  const { page, context } = await openPage(env.browser, env.stick.url);
   try {
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     assert.match(csp, /connect-src 'none'/);

@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: the built page (dist/), a tiny static server on
 // 127.0.0.1 only, and Debian's headless Chromium driven by playwright-core.
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 import { createServer } from 'node:http';
 import { createHash } from 'node:crypto';
 import { readFile, mkdtemp, copyFile, rm } from 'node:fs/promises';
@@ -22,6 +23,26 @@ const CHROMIUM_ARGS = [
 
 export async function launchBrowser() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * Registers before/after hooks that start one browser, the localhost server of dist/ and the
+ * single file copied alone onto a "USB stick" folder, for every test of a file. Returns an
+ * object whose `browser`, `server` and `stick` are set once the hooks have run.
+ */
+export function useBrowserAndPage() {
+  const env = {};
+  before(async () => {
+    env.browser = await launchBrowser();
+    env.server = await serveDist();
+    env.stick = await singleFileOnStick();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+    await env.stick?.cleanup();
+  });
+  return env;
 }
 
 /** Serves dist/ on 127.0.0.1 at a free port. Returns { url, close }. */

@@ -1,0 +1,52 @@
+//! CSV for Excel on a Japanese Windows PC: UTF-8 with a BOM (so Excel does not read it as
+//! Shift_JIS), CRLF line ends, and every cell that Excel could take for a formula
+//! neutralised. Used by every CSV the app saves (check report, differences, ledger, inspection
+//! sheet).
+//!
+//! Formula safety: a cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`
+//! (OWASP's advice for CSV injection). File names, cells and memos come from received files
+//! and from staff, so they are not trusted. The `'` is visible in the cell text; that is the
+//! price.
+
+/// The UTF-8 byte order mark Excel needs.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Makes a cell safe to open in a spreadsheet.
+pub fn neutralize(cell: &str) -> String {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
+        _ => cell.to_string(),
+    }
+}
+
+/// Writes rows as CSV bytes (BOM, CRLF, quoted where needed, every cell neutralised).
+pub fn to_csv(rows: &[Vec<String>]) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        .from_writer(BOM.to_vec());
+    for row in rows {
+        // Writing into a Vec cannot fail.
+        let _ = w.write_record(row.iter().map(|c| neutralize(c)));
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bom_crlf_quotes_and_neutralised_formulas() {
+        let rows = vec![
+            vec!["名前".to_string(), "=1+1".to_string()],
+            vec!["a,b".to_string(), "@SUM(A1)".to_string()],
+        ];
+        let bytes = to_csv(&rows);
+        assert!(bytes.starts_with(BOM));
+        let text = std::str::from_utf8(&bytes[BOM.len()..]).unwrap();
+        assert_eq!(text, "名前,'=1+1\r\n\"a,b\",'@SUM(A1)\r\n");
+        assert_eq!(neutralize("-3"), "'-3");
+        assert_eq!(neutralize("3"), "3");
+    }
+}

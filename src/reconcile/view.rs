@@ -1,0 +1,173 @@
+//! How the reconciliation reads a checked file: who sent it to whom, in which 送信単位, and
+//! its data records with columns found by their 日本語名称.
+//!
+//! Columns are looked up by name in the file's own layout (V3 and V4 number them differently,
+//! e.g. 第6表 サービス事業者コード is No.20 in V4 and No.17 in V3), never by a fixed 項目No.
+//! Records whose column count does not match the layout are skipped: the checker already
+//! reported them (`COLUMN_COUNT`), and their values cannot be trusted to be in place.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::{CheckedFile, Record};
+use crate::spec::{roles, Layout, LayoutGeneration};
+
+/// 居宅サービス計画作成（変更）日: the plan-family key (第1表 No.14, 第2表/第3表 No.5, 利用者補足 No.4).
+pub(crate) const PLAN_DATE: &str = roles::PLAN_DATE;
+/// 相談日: key of 利用者基本情報 (UPKIHON, its 別表 and DLTKIHON).
+pub(crate) const CONSULTATION_DATE: &str = "相談日";
+/// 計画作成(変更)日: key of 介護予防サービス・支援計画書 (UPYOBO, its 別表 and DLTYOBO).
+pub(crate) const PREVENTION_PLAN_DATE: &str = "計画作成(変更)日";
+/// サービス事業者コード: the provider of a 第6表 row (No.20 in V4) and of a DLTJSK (No.5).
+pub(crate) const PROVIDER: &str = "サービス事業者コード";
+/// サービス種類コード of DLTJSK (No.6).
+pub(crate) const SERVICE_TYPE: &str = "サービス種類コード";
+pub(crate) const START_TIME: &str = "サービス開始時刻";
+pub(crate) const END_TIME: &str = "サービス終了時刻";
+/// サービス回数 (第6表 No.14).
+pub(crate) const COUNT: &str = "サービス回数";
+/// 明細判別コード: tells apart 福祉用具 rows with the same code and units.
+pub(crate) const DETAIL_NO: &str = "明細判別コード";
+/// 利用者氏名 (利用者補足情報 No.6).
+pub(crate) const USER_NAME: &str = "利用者氏名";
+
+/// A person in the files: 保険者番号 + 被保険者番号.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct UserKey {
+    /// 保険者番号.
+    pub insurer: String,
+    /// 被保険者番号.
+    pub insured: String,
+}
+
+impl UserKey {
+    /// How messages name the user: 「被保険者番号 0000012345（保険者番号 131016）」.
+    pub fn label(&self) -> String {
+        format!(
+            "被保険者番号「{}」（保険者番号「{}」）",
+            self.insured, self.insurer
+        )
+    }
+}
+
+/// One checked file as the reconciliation sees it.
+pub(crate) struct FileView<'a> {
+    /// Position in the caller's list: the order the files were dropped in.
+    pub index: usize,
+    pub file: &'a CheckedFile,
+    pub kind: &'static str,
+    pub layout: Option<&'static Layout>,
+}
+
+impl<'a> FileView<'a> {
+    pub fn new(index: usize, file: &'a CheckedFile) -> Option<FileView<'a>> {
+        let kind = file.identity.kind()?;
+        Some(FileView {
+            index,
+            file,
+            kind: kind.id.as_str(),
+            layout: file.identity.layout(),
+        })
+    }
+
+    pub fn path(&self) -> &'a str {
+        &self.file.report.path
+    }
+
+    /// The 14-digit ファイル連番.
+    pub fn sequence(&self) -> Option<&'a str> {
+        self.file.identity.name.sequence.as_deref()
+    }
+
+    pub fn sender(&self) -> Option<&'a str> {
+        self.file
+            .identity
+            .name
+            .sender
+            .as_ref()
+            .map(|p| p.office.as_str())
+    }
+
+    pub fn receiver(&self) -> Option<&'a str> {
+        self.file
+            .identity
+            .name
+            .receiver
+            .as_ref()
+            .map(|p| p.office.as_str())
+    }
+
+    /// The name's 対象年月 token (`000000` for a plan-set 利用者補足情報).
+    pub fn month_token(&self) -> Option<&'a str> {
+        self.file.identity.name.service_month.as_deref()
+    }
+
+    pub fn generation(&self) -> Option<LayoutGeneration> {
+        self.file
+            .identity
+            .generation
+            .or(self.file.identity.name.shape)
+    }
+
+    /// 1-based column of the named field in this file's layout.
+    pub fn col(&self, name_ja: &str) -> Option<usize> {
+        self.layout.and_then(|l| roles::index_of(l, name_ja))
+    }
+
+    /// The data records: as many columns as the layout, first field all digits (so header
+    /// lines and blank lines are left out).
+    pub fn records(&self) -> impl Iterator<Item = &'a Record> + 'a {
+        let width = self.layout.map(|l| l.fields.len());
+        self.file.records.iter().filter(move |r| {
+            Some(r.len()) == width
+                && r.get(1)
+                    .is_some_and(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+        })
+    }
+
+    /// The user a record is about.
+    pub fn user(&self, rec: &Record) -> UserKey {
+        let get = |n| {
+            self.col(n)
+                .and_then(|c| rec.get(c))
+                .unwrap_or("")
+                .to_owned()
+        };
+        UserKey {
+            insurer: get(roles::INSURER_NUMBER),
+            insured: get(roles::INSURED_NUMBER),
+        }
+    }
+
+    /// The value of the named field of a record (empty when absent).
+    pub fn value(&self, rec: &'a Record, name_ja: &str) -> &'a str {
+        self.col(name_ja).and_then(|c| rec.get(c)).unwrap_or("")
+    }
+}
+
+/// An integer cell: `None` when empty or not a number (the checker reports those).
+pub(crate) fn int(v: &str) -> Option<i64> {
+    let v = v.trim();
+    if v.is_empty() || v.len() > 15 {
+        return None;
+    }
+    v.parse().ok()
+}
+
+/// 「2025年5月」 from `202505` (the value itself when it is not a month).
+pub fn month_ja(m: &str) -> String {
+    match crate::jpdate::YearMonth::parse_yyyymm(m) {
+        Some(ym) => ym.format_ja(),
+        None => m.to_owned(),
+    }
+}
+
+/// 「09:00」 from `0900`; 9999 (no time shown) as 「時刻なし」.
+pub fn time_ja(t: &str) -> String {
+    if t == "9999" {
+        "時刻なし".to_owned()
+    } else if t.len() == 4 && t.is_ascii() {
+        format!("{}:{}", &t[..2], &t[2..])
+    } else {
+        format!("「{t}」")
+    }
+}

@@ -1,0 +1,349 @@
+#!/usr/bin/env python3
+"""Independent fixture generator for careplan-check (stdlib only, Python 3).
+
+Written separately from the Rust generator (src/fixtures): it reads only the spec data
+(src/spec/fields.json), makes its own valid values, writes CSV by hand and encodes with
+Python's own `cp932` codec. It writes
+
+    OUT/valid/*.CSV                      files that must give no finding
+    OUT/bad/<defect>/<name>.CSV          files with exactly one seeded defect
+    OUT/manifest.json                    [{"file", "code", "record", "field_no"}, ...]
+
+`record` is the 1-based logical CSV record (quoted line breaks stay in one record),
+`field_no` the spec's 項目No.; both null for file-level findings.
+
+Usage: gen_fixtures.py OUT [--seed N]
+"""
+
+import json
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SPEC = os.path.join(HERE, "..", "..", "src", "spec", "fields.json")
+
+FREE = [
+    "髙橋 﨑子",
+    "ｶﾅ ｼﾞｮｳﾎｳ",
+    "①入浴介助、②排泄介助",
+    'デイサービス"ひまわり"',
+    "朝の\r\n見守り",
+    "東京都港区芝公園４－２－８，５階",
+    "様子,変化なし",
+]
+
+OFFICE_FROM, OFFICE_TO = "2710000011", "2710000022"
+
+
+class Gen:
+    def __init__(self, seed):
+        self.rnd = random.Random(seed)
+        with open(SPEC, encoding="utf-8") as f:
+            self.spec = json.load(f)
+        self.kinds = {k["id"]: k for k in self.spec["files"]}
+        self.manifest = []
+
+    # ---- values -------------------------------------------------------------------------
+    def digits(self, n):
+        return "".join(self.rnd.choice("0123456789") for _ in range(n))
+
+    def value(self, f, ctx):
+        name, typ, n = f["name_ja"], f["type"], f["max_len"]
+        note = f.get("note", "")
+        if f["required"] == "cond" or typ == "":
+            return ""
+        if name == "CSVバージョン":
+            return ctx["version"]
+        if name in ("対象年月", "削除対象年月"):
+            return ctx["month"]
+        if name == "保険者番号":
+            return ctx["insurer"]
+        if name == "被保険者番号":
+            return ctx["insured"]
+        if "9999999999を固定" in note or "always set 9999999999" in note:
+            return "9999999999"
+        if f.get("codes"):
+            return self.rnd.choice(sorted(f["codes"]))
+        if typ.startswith("free text"):
+            return self.rnd.choice(FREE)
+        if typ == "日付 YYYYMMDD":
+            return ctx["month"] + "%02d" % self.rnd.randint(1, 28)
+        if typ == "数字 YYYYMM":
+            return ctx["month"]
+        if typ in ("HHMM", "HHMM or 9999"):
+            return "%02d%02d" % (self.rnd.randint(0, 23), self.rnd.randint(0, 59))
+        if typ == "XXX-XXXX":
+            return self.digits(3) + "-" + self.digits(4)
+        if typ == "数字 1-99":
+            return str(self.rnd.randint(1, 99))
+        if typ == "数値 99.99":
+            return "%d.%02d" % (self.rnd.randint(10, 11), self.rnd.randint(0, 99))
+        if typ == "英字":
+            return "Y"
+        if typ.startswith("英数"):
+            return self.digits(min(n or 10, 10)) if n and n >= 10 else self.digits(n or 2)
+        if typ in ("数字", "整数"):
+            if n == 10:
+                return self.digits(10)
+            if n == 6 and name == "保険者番号":
+                return self.digits(6)
+            return str(self.rnd.randint(0, 10 ** min(n, 4) - 1))
+        return ""
+
+    def row(self, layout, ctx):
+        return [[self.value(f, ctx), f["type"].startswith("free text")] for f in layout]
+
+    # ---- files --------------------------------------------------------------------------
+    def layout(self, kind, gen):
+        k = self.kinds[kind]
+        if gen == "V3" and "fields_v3_reconstructed" in k:
+            return k["fields_v3_reconstructed"]
+        return k["fields"]
+
+    @staticmethod
+    def col(layout, name):
+        for f in layout:
+            if f["name_ja"] == name:
+                return f["no"] - 1
+        return None
+
+    def users(self):
+        return [("271007", self.digits(10)), ("271007", "H" + self.digits(9)), ("271008", self.digits(10))]
+
+    def rows(self, kind, gen, ctx):
+        lay = self.layout(kind, gen)
+        c = lambda name: self.col(lay, name)
+        out = []
+        for insurer, insured in self.users():
+            u = dict(ctx, insurer=insurer, insured=insured)
+            if kind in ("UPPLAN", "UPJSK"):
+                for _ in range(self.rnd.randint(1, 3)):
+                    r = self.row(lay, u)
+                    r[c("サービスコード")][0] = "13" + self.digits(4)
+                    r[c("サービス開始時刻")][0] = "0930"
+                    r[c("サービス終了時刻")][0] = "1030"
+                    out.append(r)
+                if gen == "V4":
+                    r = self.row(lay, u)
+                    r[c("サービスコード")][0] = "17" + self.digits(4)
+                    r[c("福祉用具届出コード")][0] = "K" + self.digits(11)
+                    r[c("用具名称（機種名）")] = ["車いす「ﾗｸﾗｸ」①型", True]
+                    r[c("サービス開始時刻")][0] = "9999"
+                    r[c("サービス終了時刻")][0] = "9999"
+                    out.append(r)
+            elif kind == "UPSIKYU":
+                def put(code, office=None, summary=False):
+                    r = self.row(lay, u)
+                    r[c("サービスコード")][0] = code
+                    if office:
+                        r[c("サービス事業所コード")][0] = office
+                    if summary:
+                        r[c("単位数")][0] = "0"
+                        r[c("割引後率")][0] = ""
+                        r[c("割引後単位数")][0] = ""
+                    out.append(r)
+                put("13" + self.digits(4))
+                put("13" + self.digits(4))
+                put("13AAAA", summary=True)
+                put("15" + self.digits(4))
+                put("999999", office="9999999999", summary=True)
+            else:
+                out.append(self.row(lay, u))
+        if kind == "UPHOSOKU":
+            for r in out:
+                if ctx["plan_set"]:
+                    r[3][0] = ctx["month"] + "10"
+                    r[62][0] = "000000"
+                else:
+                    r[3][0] = "00000000"
+                    r[62][0] = ctx["month"]
+        return out
+
+    def name(self, kind, gen, ctx, token=None):
+        k = self.kinds[kind]
+        parts = [kind]
+        if k["filename_pattern_v4"].startswith("^%s_(\\d{6})_" % kind):
+            parts.append(token or ctx["month"])
+        if gen == "V4":
+            parts += [OFFICE_FROM, "43", OFFICE_TO, "13"]
+        else:
+            parts += [OFFICE_FROM, OFFICE_TO]
+        parts.append(ctx["seq"])
+        return "_".join(parts) + ".CSV"
+
+    @staticmethod
+    def text(rows):
+        lines = []
+        for r in rows:
+            cells = []
+            for v, quoted in r:
+                cells.append('"' + v.replace('"', '""') + '"' if quoted else v)
+            lines.append(",".join(cells) + "\r\n")
+        return "".join(lines)
+
+    def write(self, out, rel, data):
+        path = os.path.join(out, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+
+    def expect(self, rel, code, record, field_no):
+        self.manifest.append({"file": rel, "code": code, "record": record, "field_no": field_no})
+
+    # ---- the run ------------------------------------------------------------------------
+    def run(self, out):
+        v4 = dict(version="202407", month="202506", seq="20250520101500", plan_set=False)
+        v3 = dict(version="202208", month="202411", seq="20241020101500", plan_set=False)
+        for gen, ctx in (("V4", v4), ("V3", v3)):
+            for kind, k in self.kinds.items():
+                if gen == "V3" and not k.get("filename_pattern_v3"):
+                    continue
+                data = self.text(self.rows(kind, gen, ctx)).encode("cp932")
+                self.write(out, "valid/" + self.name(kind, gen, ctx), data)
+            plan = dict(ctx, plan_set=True)
+            data = self.text(self.rows("UPHOSOKU", gen, plan)).encode("cp932")
+            self.write(out, "valid/" + self.name("UPHOSOKU", gen, plan, "000000"), data)
+        self.defects(out, v4)
+
+    def bad(self, out, tag, kind, ctx, mutate, gen="V4", token=None, encoding="cp932", name=None):
+        rows = self.rows(kind, gen, ctx)
+        lay = self.layout(kind, gen)
+        expected = mutate(rows, lay)
+        rel = "bad/%s/%s" % (tag, name or self.name(kind, gen, ctx, token))
+        text = self.text(rows)
+        data = text.encode(encoding)
+        data = data.replace("@FF@".encode(encoding), b"\xff").replace("@GAIJI@".encode(encoding), b"\xf0\x40")
+        self.write(out, rel, data)
+        for code, record, field_no in expected:
+            self.expect(rel, code, record, field_no)
+
+    def pick(self, rows, lay, pred=lambda f: True):
+        """A random (record index, field) whose field satisfies pred."""
+        fields = [f for f in lay if pred(f)]
+        f = self.rnd.choice(fields)
+        return self.rnd.randrange(len(rows)), f
+
+    def defects(self, out, ctx):
+        rnd = self.rnd
+
+        def insured(rows, lay):
+            i = rnd.randrange(len(rows))
+            rows[i][2][0] = "12345"
+            return [("FIELD_FORMAT", i + 1, 3)]
+        self.bad(out, "insured_short", "UP1KYO", ctx, insured)
+
+        def insured_h(rows, lay):
+            i = rnd.randrange(len(rows))
+            rows[i][2][0] = "H1234E6789"
+            return [("INSURED_NUMBER_H", i + 1, 3)]
+        self.bad(out, "insured_h", "UP2KYO", ctx, insured_h)
+
+        def bad_date(rows, lay):
+            i, f = self.pick(rows, lay, lambda f: f["type"] == "日付 YYYYMMDD" and f["name_ja"] != "サービス利用日")
+            rows[i][f["no"] - 1][0] = ctx["month"] + "31" if ctx["month"].endswith("06") else "20250230"
+            return [("FIELD_DATE", i + 1, f["no"])]
+        for kind in ("UP1KYO", "UPKIHON", "UPYOBO"):
+            self.bad(out, "bad_date_" + kind, kind, ctx, bad_date)
+
+        def required(rows, lay):
+            safe = {"UPPLAN": [4, 12, 13, 14, 20, 23]}
+            i = rnd.randrange(len(rows))
+            no = rnd.choice(safe["UPPLAN"])
+            rows[i][no - 1][0] = ""
+            return [("FIELD_REQUIRED", i + 1, no)]
+        self.bad(out, "required_empty", "UPPLAN", ctx, required)
+
+        def too_long(rows, lay):
+            i, f = self.pick(rows, lay, lambda f: f["type"] == "整数" and f["max_len"] and not f.get("confidence", "high").startswith(("medium", "low")))
+            rows[i][f["no"] - 1][0] = "1" * (f["max_len"] + 1)
+            return [("FIELD_TOO_LONG", i + 1, f["no"])]
+        self.bad(out, "too_long", "UPHOSOKU", ctx, too_long)
+
+        def bad_code(rows, lay):
+            i, f = self.pick(rows, lay, lambda f: f.get("codes") and f["max_len"] == 1 and "9" not in f["codes"])
+            rows[i][f["no"] - 1][0] = "9"
+            return [("FIELD_CODE", i + 1, f["no"])]
+        for kind in ("UPKIHON", "UPYOBO", "UP1KYO"):
+            self.bad(out, "bad_code_" + kind, kind, ctx, bad_code)
+
+        def columns(rows, lay):
+            i = rnd.randrange(len(rows))
+            del rows[i][rnd.randrange(len(lay))]
+            return [("COLUMN_COUNT", i + 1, None)]
+        self.bad(out, "column_missing", "UP2KYO", ctx, columns)
+
+        def invalid(marker, code):
+            def m(rows, lay):
+                i, f = self.pick(rows, lay, lambda f: f["type"].startswith("free text"))
+                cell = rows[i][f["no"] - 1]
+                cell[0] = cell[0][:1] + marker + cell[0][1:]
+                return [(code, i + 1, f["no"])]
+            return m
+        self.bad(out, "invalid_byte", "UPKIHON", ctx, invalid("@FF@", "ENCODING_INVALID"))
+        self.bad(out, "gaiji", "UP2KYO", ctx, invalid("@GAIJI@", "ENCODING_GAIJI"))
+        self.bad(out, "utf8", "UP3KYO", ctx, lambda rows, lay: [("ENCODING_UTF8", None, None)], encoding="utf-8")
+
+        def month_mixed(rows, lay):
+            i = rnd.randrange(1, len(rows))
+            rows[i][4][0] = "202507"
+            rows[i][9][0] = "20250715"
+            return [("SERVICE_MONTH_MIXED", i + 1, 5)]
+        self.bad(out, "month_mixed", "UPPLAN", ctx, month_mixed)
+
+        def no_total(rows, lay):
+            # User 2 (records 6-10): drop its 全合計 row; the finding points at its first row.
+            del rows[9]
+            return [("TOTAL_ROW_MISSING", 6, 9)]
+        self.bad(out, "no_total", "UPSIKYU", ctx, no_total)
+
+        def welfare(rows, lay):
+            idx = [i for i, r in enumerate(rows) if r[14][0].startswith("17")]
+            i = rnd.choice(idx)
+            rows[i][16][0] = ""
+            return [("WELFARE_EQUIPMENT_CODE", i + 1, 16)]
+        self.bad(out, "welfare_no_code", "UPJSK", ctx, welfare)
+
+        def version(rows, lay):
+            for r in rows:
+                r[0][0] = "202410"
+            return [("VERSION_UNKNOWN", 1, 1)]
+        self.bad(out, "version_202410", "UPPLAN", ctx, version)
+
+        v3_late = dict(ctx, version="202208")
+        self.bad(out, "v3_in_2025", "UPPLAN", v3_late, lambda rows, lay: [("VERSION_V3_AFTER_V4", 1, 1)], gen="V3")
+
+        def hosoku(rows, lay):
+            i = rnd.randrange(len(rows))
+            rows[i][62][0] = "202505"
+            return [("HOSOKU_TARGET_MONTH", i + 1, 63)]
+        self.bad(out, "hosoku_plan_month", "UPHOSOKU", dict(ctx, plan_set=True), hosoku, token="000000")
+
+        def stray(rows, lay):
+            i, f = self.pick(rows, lay, lambda f: f["type"].startswith("free text"))
+            rows[i][f["no"] - 1] = ['12"3', False]
+            return [("CSV_STRAY_QUOTE", i + 1, f["no"])]
+        self.bad(out, "stray_quote", "UPYOBO_SUB", ctx, stray)
+
+        name9 = self.name("DLTPLAN", "V4", ctx).replace(OFFICE_TO, OFFICE_TO[1:])
+        self.bad(out, "office_9_digits", "DLTPLAN", ctx, lambda rows, lay: [("FILENAME_SHAPE", None, None)], name=name9)
+
+
+def main():
+    args = sys.argv[1:]
+    if not args:
+        print(__doc__)
+        return 2
+    seed = 20250601
+    if "--seed" in args:
+        seed = int(args[args.index("--seed") + 1])
+    out = args[0]
+    g = Gen(seed)
+    g.run(out)
+    with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(g.manifest, f, ensure_ascii=False, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
