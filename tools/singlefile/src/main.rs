@@ -2,8 +2,8 @@
 //!
 //! Chromium refuses ES-module scripts and `fetch()` of a `.wasm` on `file://` pages, so the
 //! normal Trunk output shows a blank page from a USB stick. This tool inlines the
-//! wasm-bindgen "no-modules" glue and the wasm (as base64, handed to the glue's init as
-//! bytes) into one classic inline script, pins that script in the page's
+//! wasm-bindgen "no-modules" glue and the wasm (gzipped and base64-encoded, unpacked by the
+//! browser and handed to the glue's init as bytes) into one classic inline script, pins that script in the page's
 //! Content-Security-Policy by its SHA-256, and writes the result as both
 //! `careplan-ledger.html` (for the USB stick) and `index.html` (for an intranet server). The
 //! page then needs no connection at all (`connect-src 'none'`), whichever way it is opened.
@@ -108,26 +108,42 @@ fn boot_script(glue: &str, wasm: &[u8]) -> Result<String, String> {
             ));
         }
     }
-    // The page keeps the glue's source text and the wasm bytes in `__careplanBoot`, so it
-    // can start the same program in a Web Worker (from a blob: URL) to check large files
-    // off the main thread. The glue is everything before the boot marker.
+    // The wasm travels gzip-compressed (a third of its size) and is unpacked by the browser's
+    // own DecompressionStream: no fetch, nothing the CSP forbids. The page then keeps the
+    // glue's source text and the wasm bytes in `__careplanBoot`, so it can start the same
+    // program in a Web Worker (from a blob: URL) to check large files off the main thread.
+    // The glue is everything before the boot marker.
     Ok(format!(
         "{glue}\n{BOOT_MARKER}\n;(function () {{\n\
          var source = document.currentScript.textContent;\n\
+         var glue = source.slice(0, source.indexOf(\"{BOOT_MARKER}\"));\n\
          var b64 = \"{wasm}\";\n\
          var text = atob(b64);\n\
-         var bytes = new Uint8Array(text.length);\n\
-         for (var i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);\n\
-         globalThis.__careplanBoot = {{ glue: source.slice(0, source.indexOf(\"{BOOT_MARKER}\")), wasm: bytes }};\n\
-         wasm_bindgen({{ module_or_path: bytes }}).catch(function (error) {{\n\
+         var packed = new Uint8Array(text.length);\n\
+         for (var i = 0; i < text.length; i++) packed[i] = text.charCodeAt(i);\n\
+         var unpacked = new Blob([packed]).stream().pipeThrough(new DecompressionStream(\"gzip\"));\n\
+         new Response(unpacked).arrayBuffer().then(function (buffer) {{\n\
+           var bytes = new Uint8Array(buffer);\n\
+           globalThis.__careplanBoot = {{ glue: glue, wasm: bytes }};\n\
+           return wasm_bindgen({{ module_or_path: bytes }});\n\
+         }}).catch(function (error) {{\n\
            var p = document.createElement(\"p\");\n\
            p.setAttribute(\"role\", \"alert\");\n\
            p.textContent = \"ページを起動できませんでした。Edge または Chrome の新しい版で開いてください。(\" + error + \")\";\n\
            document.body.appendChild(p);\n\
          }});\n\
          }})();",
-        wasm = base64(wasm)
+        wasm = base64(&gzip(wasm))
     ))
+}
+
+/// The wasm, gzip-compressed at the best level (the browser unpacks it at start-up).
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
 }
 
 /// Standard base64 with padding (RFC 4648 §4), as `atob` and CSP hashes expect.
@@ -180,7 +196,18 @@ mod tests {
         let start = page.find("<script>").unwrap() + "<script>".len();
         let end = page.find("</script>").unwrap();
         let script = &page[start..end];
-        assert!(script.contains("AGFzbQ=="), "wasm bytes as base64");
+        let b64 = script
+            .split("var b64 = \"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert_eq!(
+            b64,
+            base64(&gzip(&[0, 97, 115, 109])),
+            "wasm bytes gzipped, as base64"
+        );
         let hash = format!("sha256-{}", base64(&Sha256::digest(script.as_bytes())));
         assert!(page.contains(&format!("script-src '{hash}'")));
         assert!(!page.contains(CSP_PLACEHOLDER));
