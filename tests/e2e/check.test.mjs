@@ -219,6 +219,38 @@ test('a month of 予定 and 実績: the calendar names the missed visit, a clean
   }
 });
 
+test('keyboard only: Tab reaches 「ファイルを選ぶ」 with a visible focus ring', async () => {
+  const { page, context } = await openPage(env.browser, env.stick.url);
+  try {
+    await page.getByLabel('ファイルを選ぶ').waitFor({ state: 'attached' });
+    let reached = false;
+    for (let i = 0; i < 10 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => document.activeElement?.closest('label')?.textContent?.includes('ファイルを選ぶ') ?? false);
+    }
+    assert.ok(reached, 'the file picker is reachable by Tab');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement.closest('label')).outlineStyle);
+    assert.notEqual(outline, 'none');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a 100 MB file is checked without a crash and gets its status', async () => {
+  const big = path.join(dir, 'large', '100', path.basename(LARGE));
+  execFileSync('mkdir', ['-p', path.dirname(big)]);
+  cargo('--example', 'write_large_upplan', '--', big, '100');
+  const { page, context, problems } = await openPage(env.browser, env.stick.url);
+  try {
+    await page.getByLabel('ファイルを選ぶ').setInputFiles(big);
+    await fileCard(page, path.basename(big)).getByText('送信・取込できます').waitFor({ timeout: 120_000 });
+    assert.match(await fileCard(page, path.basename(big)).innerText(), /(9\d|10\d)\.\d MB/);
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 async function firstIn(sub) {
   const { readdir } = await import('node:fs/promises');
   return (await readdir(path.join(dir, sub)))[0];
