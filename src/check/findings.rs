@@ -62,37 +62,44 @@ pub struct Position {
     pub byte_offset: Option<u64>,
 }
 
-macro_rules! catalogue {
-    ($( $(#[$doc:meta])* $variant:ident => ($sev:ident, $title:literal), )*) => {
-        /// Every finding code. The variant name in SCREAMING_SNAKE_CASE is the stable code,
-        /// so it is spelled exactly as reports and docs show it.
+/// Declares a catalogue of finding codes: an enum whose variant names are the stable code
+/// strings, with `ALL`, `as_str`, `severity` and `title_ja`. Used for the checker's [`Code`]
+/// and the reconciliation's `ReconcileCode`, so both catalogues work the same way.
+macro_rules! finding_catalogue {
+    ($(#[$enum_doc:meta])* $name:ident;
+     $( $(#[$doc:meta])* $variant:ident => ($sev:ident, $title:literal), )*) => {
+        $(#[$enum_doc])*
         #[allow(non_camel_case_types)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Code { $( $(#[$doc])* $variant, )* }
+        pub enum $name { $( $(#[$doc])* $variant, )* }
 
-        impl Code {
+        impl $name {
             /// The whole catalogue, in documentation order.
-            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+            pub const ALL: &'static [$name] = &[ $( $name::$variant, )* ];
 
             /// The stable code string, e.g. `FIELD_FORMAT`.
             pub fn as_str(self) -> &'static str {
-                match self { $( Code::$variant => stringify!($variant), )* }
+                match self { $( $name::$variant => stringify!($variant), )* }
             }
 
             /// The default severity (fields the spec is unsure of lower it to a warning).
-            pub fn severity(self) -> Severity {
-                match self { $( Code::$variant => Severity::$sev, )* }
+            pub fn severity(self) -> $crate::check::Severity {
+                match self { $( $name::$variant => $crate::check::Severity::$sev, )* }
             }
 
             /// A one-line Japanese description of the code for the catalogue.
             pub fn title_ja(self) -> &'static str {
-                match self { $( Code::$variant => $title, )* }
+                match self { $( $name::$variant => $title, )* }
             }
         }
     };
 }
+pub(crate) use finding_catalogue;
 
-catalogue! {
+finding_catalogue! {
+    /// Every finding code of the single-file checker. The variant name in SCREAMING_SNAKE_CASE
+    /// is the stable code, so it is spelled exactly as reports and docs show it.
+    Code;
     // File and encoding
     /// The file has no bytes, or only line breaks.
     EMPTY_FILE => (Error, "ファイルが空です。"),

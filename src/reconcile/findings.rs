@@ -9,38 +9,12 @@
 
 use std::borrow::Cow;
 
+use crate::check::findings::finding_catalogue;
 use crate::check::{CrossFileFinding, Finding, Record, Severity};
 
-macro_rules! catalogue {
-    ($( $(#[$doc:meta])* $variant:ident => ($sev:ident, $title:literal), )*) => {
-        /// Every cross-file finding code. The variant name is the stable code string.
-        #[allow(non_camel_case_types)]
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum ReconcileCode { $( $(#[$doc])* $variant, )* }
-
-        impl ReconcileCode {
-            /// The whole catalogue, in documentation order.
-            pub const ALL: &'static [ReconcileCode] = &[ $( ReconcileCode::$variant, )* ];
-
-            /// The stable code string, e.g. `UNIT_MISSING_FILE`.
-            pub fn as_str(self) -> &'static str {
-                match self { $( ReconcileCode::$variant => stringify!($variant), )* }
-            }
-
-            /// The default severity.
-            pub fn severity(self) -> Severity {
-                match self { $( ReconcileCode::$variant => Severity::$sev, )* }
-            }
-
-            /// A one-line Japanese description for the catalogue.
-            pub fn title_ja(self) -> &'static str {
-                match self { $( ReconcileCode::$variant => $title, )* }
-            }
-        }
-    };
-}
-
-catalogue! {
+finding_catalogue! {
+    /// Every cross-file finding code. The variant name is the stable code string.
+    ReconcileCode;
     // 送信単位 (transmission units: files with the same 連番, 送信元 and 送信先)
     /// A unit lacks a file its set requires (e.g. 第6表 without 第7表 or 利用者補足情報).
     UNIT_MISSING_FILE => (Error, "送信単位（同じ連番のファイルの組み合わせ）に必要なファイルがありません。"),

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::download::save_bytes;
 use super::ledger::RecordCheckedFiles;
 use super::plan_actual::PlanActualCalendars;
+use super::table::{severity_class, CaptionedTable};
 use super::workspace::{Upload, UploadState, Workspace};
 use crate::check::{CrossFileFinding, Finding, RunReport, Severity};
 use crate::display::{byte_size, group_thousands};
@@ -226,11 +227,6 @@ fn CrossFileFindings(findings: Vec<CrossFileFinding>) -> impl IntoView {
         .into_iter()
         .map(|c| {
             let f = c.finding;
-            let severity_class = match f.severity {
-                Severity::Error => "severity error",
-                Severity::Warning => "severity warning",
-                Severity::Info => "severity info",
-            };
             let files = c
                 .files
                 .into_iter()
@@ -238,7 +234,7 @@ fn CrossFileFindings(findings: Vec<CrossFileFinding>) -> impl IntoView {
                 .collect_view();
             view! {
                 <tr>
-                    <td class=severity_class>{f.severity.label_ja()}</td>
+                    <td class=severity_class(f.severity)>{f.severity.label_ja()}</td>
                     <td>{f.message.clone()}</td>
                     <td>{f.hint.clone()}</td>
                     <td><ul class="file-list">{files}</ul></td>
@@ -249,18 +245,13 @@ fn CrossFileFindings(findings: Vec<CrossFileFinding>) -> impl IntoView {
     view! {
         <section class="cross-file" aria-labelledby="cross-file-title">
             <h3 id="cross-file-title">"ファイルをまたいだ指摘"</h3>
-            <table class="finding-table">
-                <caption>"送信単位・順序・予定と実績・合計の指摘"</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">"重要度"</th>
-                        <th scope="col">"内容"</th>
-                        <th scope="col">"直し方"</th>
-                        <th scope="col">"関係するファイル"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <CaptionedTable
+                class="finding-table"
+                caption="送信単位・順序・予定と実績・合計の指摘"
+                headings=&["重要度", "内容", "直し方", "関係するファイル"]
+            >
+                {rows}
+            </CaptionedTable>
         </section>
     }
 }
@@ -389,13 +380,13 @@ fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl Into
     let findings = StoredValue::new(findings);
     let records = StoredValue::new(records);
     view! {
-        <table class="finding-summary">
-            <caption>"指摘の種類ごとの件数"</caption>
-            <thead>
-                <tr><th scope="col">"重要度"</th><th scope="col">"内容"</th><th scope="col">"件数"</th><th scope="col">"コード"</th></tr>
-            </thead>
-            <tbody>{summary}</tbody>
-        </table>
+        <CaptionedTable
+            class="finding-summary"
+            caption="指摘の種類ごとの件数"
+            headings=&["重要度", "内容", "件数", "コード"]
+        >
+            {summary}
+        </CaptionedTable>
         <fieldset class="severity-filter no-print">
             <legend>"表示する指摘"</legend>
             {choice(SeverityFilter::All, "すべて")}
@@ -403,20 +394,11 @@ fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl Into
             {choice(SeverityFilter::Only(Severity::Warning), "警告だけ")}
             {choice(SeverityFilter::Only(Severity::Info), "情報だけ")}
         </fieldset>
-        <table class="finding-table">
-            <caption>"指摘の一覧"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"重要度"</th>
-                    <th scope="col">"行"</th>
-                    <th scope="col">"項目No."</th>
-                    <th scope="col">"項目名"</th>
-                    <th scope="col">"内容"</th>
-                    <th scope="col">"直し方"</th>
-                    <th scope="col">"詳しく"</th>
-                </tr>
-            </thead>
-            <tbody>
+        <CaptionedTable
+            class="finding-table"
+            caption="指摘の一覧"
+            headings=&["重要度", "行", "項目No.", "項目名", "内容", "直し方", "詳しく"]
+        >
                 {move || {
                     let wanted = filter.get();
                     findings.with_value(|all| {
@@ -434,18 +416,12 @@ fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl Into
                             .collect_view()
                     })
                 }}
-            </tbody>
-        </table>
+        </CaptionedTable>
     }
 }
 
 #[component]
 fn FindingRow(finding: Finding, record: Option<ShownRecord>) -> impl IntoView {
-    let severity_class = match finding.severity {
-        Severity::Error => "severity error",
-        Severity::Warning => "severity warning",
-        Severity::Info => "severity info",
-    };
     let place = match (finding.record, finding.line) {
         (Some(r), Some(l)) if r != l => format!("{r}件目({l}行目)"),
         (Some(r), _) => format!("{r}行目"),
@@ -463,7 +439,7 @@ fn FindingRow(finding: Finding, record: Option<ShownRecord>) -> impl IntoView {
     let highlighted = finding.field_no;
     view! {
         <tr>
-            <td class=severity_class>{finding.severity.label_ja()}</td>
+            <td class=severity_class(finding.severity)>{finding.severity.label_ja()}</td>
             <td>{place}</td>
             <td class="number">{finding.field_no.map(|n| n.to_string())}</td>
             <td>{finding.field.as_deref().map(str::to_owned)}</td>

@@ -13,6 +13,7 @@ mod dropped_folders;
 pub mod ledger;
 mod plan_actual;
 mod runtime_status;
+mod table;
 mod workspace;
 
 use leptos::prelude::*;

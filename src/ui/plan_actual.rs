@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::download::save_bytes;
+use super::table::CaptionedTable;
 use crate::excel_csv::to_csv;
 use crate::jpdate::CivilDate;
 use crate::reconcile::{month_ja, time_ja, DayCell, DayState, ServiceLine, UserMonth, Visit};
@@ -172,19 +173,12 @@ fn DifferenceList(differences: Vec<crate::reconcile::Difference>) -> impl IntoVi
         })
         .collect_view();
     view! {
-        <table class="finding-table differences">
-            <caption>"違いの一覧"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"日付"</th>
-                    <th scope="col">"事業所・サービス"</th>
-                    <th scope="col">"違い"</th>
-                    <th scope="col">"予定"</th>
-                    <th scope="col">"実績"</th>
-                    <th scope="col">"内容"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <CaptionedTable
+            class="finding-table differences"
+            caption="違いの一覧"
+            headings=&["日付", "事業所・サービス", "違い", "予定", "実績", "内容"]
+        >
+            {rows}
+        </CaptionedTable>
     }
 }

@@ -2,28 +2,23 @@
 //! with validation next to the fields, recording checked files, the status lines, the event
 //! form's messages, and the store's kept branches.
 
-use std::sync::Arc;
-
-use careplan_ledger::check::check_file_keeping_records;
-use careplan_ledger::facts::FileFacts;
 use careplan_ledger::fixtures::valid_files;
 use careplan_ledger::jpdate::Timestamp;
 use careplan_ledger::ledger::sample::sample_ledger;
 use careplan_ledger::ledger::settings::SETTINGS_KEY;
 use careplan_ledger::ledger::{KeptBranch, OfficeSettings};
 use careplan_ledger::store::LedgerStore;
-use careplan_ledger::ui::check_worker::CheckOutcome;
 use careplan_ledger::ui::ledger::{
     BackupStatus, ChainStatus, EventForm, LedgerState, RecordCheckedFiles, SettingsForm,
 };
-use careplan_ledger::ui::{Upload, UploadState, Workspace};
+use careplan_ledger::ui::Workspace;
 use js_sys::Reflect;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
 
-use crate::{sleep, tick};
+use crate::{checked_upload, sleep, tick};
 
 const OURS: &str = "1310000001";
 
@@ -127,21 +122,6 @@ async fn settings_form_explains_mistakes_next_to_the_fields_and_saves_when_right
     store.close();
     assert_eq!(saved.office_number, OURS);
     assert_eq!(saved.staff, ["佐藤 花子", "鈴木 一郎"]);
-}
-
-fn checked_upload(id: u64, name: &str, bytes: &[u8]) -> Upload {
-    let checked = check_file_keeping_records(name, bytes);
-    Upload {
-        id,
-        name: name.to_owned(),
-        relative_path: None,
-        size: bytes.len() as u64,
-        bytes: Arc::from(bytes.to_vec()),
-        state: UploadState::Checked(Box::new(CheckOutcome {
-            report: checked.report.clone(),
-            facts: FileFacts::of(&checked),
-        })),
-    }
 }
 
 #[wasm_bindgen_test]

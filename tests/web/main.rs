@@ -6,6 +6,13 @@ mod ledger;
 mod store;
 mod ui;
 
+use std::sync::Arc;
+
+use careplan_ledger::check::check_file_keeping_records;
+use careplan_ledger::facts::FileFacts;
+use careplan_ledger::ui::check_worker::CheckOutcome;
+use careplan_ledger::ui::{Upload, UploadState};
+
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// Waits `ms` milliseconds. Leptos 0.8 runs effects asynchronously, so tests let them
@@ -20,6 +27,21 @@ pub async fn sleep(ms: i32) {
     wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
 }
 
+/// An upload that went through the real checker.
+pub fn checked_upload(id: u64, name: &str, bytes: &[u8]) -> Upload {
+    let checked = check_file_keeping_records(name, bytes);
+    Upload {
+        id,
+        name: name.to_owned(),
+        relative_path: None,
+        size: bytes.len() as u64,
+        bytes: Arc::from(bytes.to_vec()),
+        state: UploadState::Checked(Box::new(CheckOutcome {
+            report: checked.report.clone(),
+            facts: FileFacts::of(&checked),
+        })),
+    }
+}
 pub async fn tick() {
     sleep(20).await;
 }

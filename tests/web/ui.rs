@@ -1,18 +1,13 @@
 //! Component tests: each mounts one component into a fresh element and reads the DOM the
 //! way a person would see it.
 
-use std::sync::Arc;
-
-use careplan_ledger::check::check_file_keeping_records;
-use careplan_ledger::facts::FileFacts;
-use careplan_ledger::ui::check_worker::CheckOutcome;
-use careplan_ledger::ui::{CheckResults, DropZone, RuntimeStatus, Upload, UploadState, Workspace};
+use careplan_ledger::ui::{CheckResults, DropZone, RuntimeStatus, Upload, Workspace};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
 
-use crate::tick;
+use crate::{checked_upload, tick};
 
 /// A fresh container in the page; the returned handle keeps the mounted view alive.
 fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (HtmlElement, impl Drop) {
@@ -21,22 +16,6 @@ fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (HtmlElem
     document.body().unwrap().append_child(&host).unwrap();
     let handle = leptos::mount::mount_to(host.clone(), view);
     (host, handle)
-}
-
-/// An upload that went through the real checker.
-fn checked_upload(id: u64, name: &str, bytes: &[u8]) -> Upload {
-    let checked = check_file_keeping_records(name, bytes);
-    Upload {
-        id,
-        name: name.to_owned(),
-        relative_path: None,
-        size: bytes.len() as u64,
-        bytes: Arc::from(bytes.to_vec()),
-        state: UploadState::Checked(Box::new(CheckOutcome {
-            report: checked.report.clone(),
-            facts: FileFacts::of(&checked),
-        })),
-    }
 }
 
 /// Mounts the check results with a workspace holding `uploads`.
