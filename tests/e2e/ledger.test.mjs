@@ -354,3 +354,30 @@ test('from a localhost server, where the browser can write to a folder: backups 
     await close();
   }
 });
+
+test('two tabs recording at the same moment keep one valid chain', async () => {
+  const profile = await freshProfileDir();
+  cleanups.push(profile);
+  const { context, page, problems, close } = await openProfile(profile, stick.url);
+  try {
+    await setUpOffice(page);
+    // A second tab of the same page (same browser profile, same IndexedDB).
+    const other = await context.newPage();
+    await other.goto(stick.url);
+    await other.getByText('ここにCSVファイルをドロップ').waitFor();
+    await Promise.all([checkAndRecord(page), checkAndRecord(other)]);
+
+    const entries = (await storedEntries(page)).map((json) => JSON.parse(json));
+    assert.equal(entries.length, 8, 'both tabs recorded 4 entries each');
+    entries.forEach((entry, i) => {
+      assert.equal(entry.seq, i + 1, 'no seq twice, none missing');
+      if (i > 0) assert.equal(entry.prev_hash, entries[i - 1].hash, `entry ${i + 1} follows entry ${i}`);
+    });
+    await page.reload();
+    await openLedger(page);
+    await page.getByTestId('chain-status').filter({ hasText: '記録1〜8のつながりを確認しました' }).waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+});
