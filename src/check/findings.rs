@@ -91,6 +91,21 @@ macro_rules! finding_catalogue {
             pub fn title_ja(self) -> &'static str {
                 match self { $( $name::$variant => $title, )* }
             }
+
+            /// The catalogue as a Markdown table, the content of its section of
+            /// `docs/findings.md` (kept equal by `tests/findings_doc.rs`).
+            pub fn catalogue_markdown() -> String {
+                let mut out = String::from("| code | severity | meaning |\n|---|---|---|\n");
+                for code in Self::ALL {
+                    out.push_str(&format!(
+                        "| `{}` | {} | {} |\n",
+                        code.as_str(),
+                        $crate::check::findings::severity_en(code.severity()),
+                        code.title_ja()
+                    ));
+                }
+                out
+            }
         }
     };
 }
@@ -205,23 +220,8 @@ finding_catalogue! {
     FINDINGS_TRUNCATED => (Info, "指摘が多いため、以降は件数のみ数えています。"),
 }
 
-impl Code {
-    /// The catalogue as Markdown, the content of `docs/findings.md`'s table.
-    pub fn catalogue_markdown() -> String {
-        let mut out = String::from("| code | severity | meaning |\n|---|---|---|\n");
-        for code in Code::ALL {
-            out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                code.as_str(),
-                severity_en(code.severity()),
-                code.title_ja()
-            ));
-        }
-        out
-    }
-}
-
-fn severity_en(s: Severity) -> &'static str {
+/// The severity as the catalogue table spells it.
+pub(crate) fn severity_en(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -5,7 +5,7 @@
 //! judges one file against the spec, these judge files against each other (送信単位, 版の順序,
 //! 予定↔実績, 合計). Both share the finding shape ([`Finding`]), so the report, the page and
 //! the ledger treat them alike. `docs/findings.md` has a section generated from
-//! [`ReconcileCode::ALL`], kept equal by `tests/reconcile_findings_doc.rs`.
+//! [`ReconcileCode::ALL`], kept equal by `tests/findings_doc.rs`.
 
 use std::borrow::Cow;
 
@@ -75,27 +75,6 @@ finding_catalogue! {
     TOTAL_HOSOKU_OVER => (Warning, "利用者補足情報の合計限度超単位数が第7表の全合計と違います。"),
     /// The month's 給付管理単位数 exceed 区分支給限度基準額 (利用者補足情報 No.19).
     TOTAL_OVER_LIMIT => (Warning, "区分支給限度基準額を超えています。"),
-}
-
-impl ReconcileCode {
-    /// The catalogue as Markdown, the content of `docs/findings.md`'s reconciliation table.
-    pub fn catalogue_markdown() -> String {
-        let mut out = String::from("| code | severity | meaning |\n|---|---|---|\n");
-        for code in ReconcileCode::ALL {
-            let sev = match code.severity() {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                Severity::Info => "info",
-            };
-            out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                code.as_str(),
-                sev,
-                code.title_ja()
-            ));
-        }
-        out
-    }
 }
 
 /// Builds one cross-file finding. The position (record, line, byte offset, 項目No.) points into
