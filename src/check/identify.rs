@@ -130,50 +130,41 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
         );
         out.service_month = Some(m.to_owned());
     }
-    let from = it.next().unwrap_or_default();
-    bad(
+    // 事業所番号 (10 digits) and, in V4 names, サービス種類コード (2 characters) of one end.
+    let mut party = |it: &mut std::vec::IntoIter<&str>,
+                     office_name: &'static str,
+                     type_name: &'static str,
+                     issues: &mut Vec<NameIssue>| {
+        let office = it.next().unwrap_or_default();
+        bad(
+            office_name,
+            office,
+            "数字10桁",
+            is_digits(office, 10),
+            issues,
+        );
+        let service_type = (shape == LayoutGeneration::V4).then(|| {
+            let t = it.next().unwrap_or_default();
+            bad(type_name, t, "英数大文字2桁", is_service_type(t), issues);
+            t.to_owned()
+        });
+        Party {
+            office: office.to_owned(),
+            service_type,
+        }
+    };
+    let sender = party(
+        &mut it,
         "送信元事業所番号",
-        from,
-        "数字10桁",
-        is_digits(from, 10),
+        "送信元サービス種類コード",
         &mut issues,
     );
-    let from_type = if shape == LayoutGeneration::V4 {
-        let t = it.next().unwrap_or_default();
-        let ok = is_service_type(t);
-        bad(
-            "送信元サービス種類コード",
-            t,
-            "英数大文字2桁",
-            ok,
-            &mut issues,
-        );
-        Some(t.to_owned())
-    } else {
-        None
-    };
-    let to = it.next().unwrap_or_default();
-    bad(
+    let receiver = party(
+        &mut it,
         "送信先事業所番号",
-        to,
-        "数字10桁",
-        is_digits(to, 10),
+        "送信先サービス種類コード",
         &mut issues,
     );
-    let to_type = if shape == LayoutGeneration::V4 {
-        let t = it.next().unwrap_or_default();
-        let ok = is_service_type(t);
-        bad(
-            "送信先サービス種類コード",
-            t,
-            "英数大文字2桁",
-            ok,
-            &mut issues,
-        );
-        Some(t.to_owned())
-    } else {
-        None
-    };
     let seq = it.next().unwrap_or_default();
     bad(
         "連番（作成日時）",
@@ -193,17 +184,11 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
     if is_digits(seq, 14) && !is_file_serial(seq) {
         issues.push(NameIssue::TimestampNotReal(seq.to_owned()));
     }
-    if is_digits(from, 10) && from == to {
-        issues.push(NameIssue::SameOffice(from.to_owned()));
+    if is_digits(&sender.office, 10) && sender.office == receiver.office {
+        issues.push(NameIssue::SameOffice(sender.office.clone()));
     }
-    out.sender = Some(Party {
-        office: from.to_owned(),
-        service_type: from_type,
-    });
-    out.receiver = Some(Party {
-        office: to.to_owned(),
-        service_type: to_type,
-    });
+    out.sender = Some(sender);
+    out.receiver = Some(receiver);
     out.sequence = Some(seq.to_owned());
     (out, issues)
 }
