@@ -6,11 +6,12 @@
 //! the finding cap plus two reused record buffers (and, for 第7表, a few bytes per user);
 //! time is linear in the input.
 
-use crate::check::decode::{content_start, decode_field, detect_encoding, TextEncoding, TextIssue};
+use crate::check::decode::{content_start, detect_encoding, TextEncoding, TextIssue};
 use crate::check::emit::Emitter;
 use crate::check::file_rules::FileRules;
 use crate::check::findings::{Code, FindingList, MAX_FINDINGS_PER_FILE};
 use crate::check::identify::{is_real_year_month, parse_file_name, FileName, NameIssue};
+use crate::check::read_record::read_record;
 use crate::check::record::Record;
 use crate::check::records::{FieldSpan, RecordReader, StructureIssue, Terminator};
 use crate::check::report::FileReport;
@@ -57,12 +58,41 @@ pub struct CheckedFile {
 /// Checks one file. `path` is the name or path the user knows it by; only its last part is
 /// read as the file name. Never panics; a 100 MB file is read in one linear pass.
 pub fn check_file(path: &str, bytes: &[u8]) -> FileReport {
-    run(path, bytes, false).report
+    check_file_with(path, bytes, CheckOptions::default()).report
 }
 
 /// Like [`check_file`], and also keeps every decoded record (memory grows with the file).
 pub fn check_file_keeping_records(path: &str, bytes: &[u8]) -> CheckedFile {
-    run(path, bytes, true)
+    let options = CheckOptions {
+        keep_records: true,
+        ..CheckOptions::default()
+    };
+    check_file_with(path, bytes, options)
+}
+
+/// What a check does besides finding problems.
+#[derive(Clone, Copy, Debug)]
+pub struct CheckOptions {
+    /// Keep every decoded record in [`CheckedFile::records`].
+    pub keep_records: bool,
+    /// Compute the file's SHA-256. Without it `report.sha256` is left empty for the caller to
+    /// fill: the page has the browser hash the bytes on another thread while this runs.
+    pub compute_sha256: bool,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            keep_records: false,
+            compute_sha256: true,
+        }
+    }
+}
+
+/// Checks one file as `options` say; [`check_file`] and [`check_file_keeping_records`] are
+/// the usual ways in.
+pub fn check_file_with(path: &str, bytes: &[u8], options: CheckOptions) -> CheckedFile {
+    run(path, bytes, options)
 }
 
 /// The first data record's CSVバージョン and column count, and its index.
@@ -95,7 +125,8 @@ fn peek_first_record(bytes: &[u8], start: usize) -> Option<FirstRecord> {
     None
 }
 
-fn run(path: &str, bytes: &[u8], keep: bool) -> CheckedFile {
+fn run(path: &str, bytes: &[u8], options: CheckOptions) -> CheckedFile {
+    let keep = options.keep_records;
     let (name, name_issues) = parse_file_name(path);
     let encoding = detect_encoding(bytes);
     let start = content_start(encoding);
@@ -142,7 +173,7 @@ fn run(path: &str, bytes: &[u8], keep: bool) -> CheckedFile {
             || "ファイルにデータがありません。".to_owned(),
             Some("出力し直したファイルを確認してください。"),
         );
-        return finish(path, bytes, identity, emit, 0, records_kept);
+        return finish(path, bytes, options, identity, emit, 0, records_kept);
     }
     let mut rules = identity
         .name
@@ -162,16 +193,16 @@ fn run(path: &str, bytes: &[u8], keep: bool) -> CheckedFile {
         if matches!(span.terminator, Terminator::Lf | Terminator::Cr) {
             other_breaks += 1;
         }
-        rec.clear(span.index, span.line, span.start as u64);
-        for (i, f) in spans.iter().enumerate() {
-            let text_start = rec.text_mut().len();
-            let raw = &bytes[f.start..f.end];
-            decode_field(encoding, raw, f.start, rec.text_mut(), &mut |issue| {
-                text_issues.push((i + 1, issue))
-            });
-            let first_byte = if f.quoted { f.start - 1 } else { f.start };
-            rec.end_field(text_start, first_byte as u64, f.quoted, f.escaped);
-        }
+        let well_formed = structure.is_empty();
+        read_record(
+            bytes,
+            encoding,
+            &span,
+            &spans,
+            well_formed,
+            &mut rec,
+            &mut text_issues,
+        );
         for issue in structure.drain(..) {
             report_structure(issue, &rec, &spans, &mut emit);
         }
@@ -242,12 +273,21 @@ fn run(path: &str, bytes: &[u8], keep: bool) -> CheckedFile {
     if let Some(first) = &first_data {
         report_version_for_month(&identity, content_month.as_deref(), first, &mut emit);
     }
-    finish(path, bytes, identity, emit, last_index, records_kept)
+    finish(
+        path,
+        bytes,
+        options,
+        identity,
+        emit,
+        last_index,
+        records_kept,
+    )
 }
 
 fn finish(
     path: &str,
     bytes: &[u8],
+    options: CheckOptions,
     identity: FileIdentity,
     emit: Emitter,
     records: u64,
@@ -260,7 +300,11 @@ fn finish(
         kind: identity.name.kind.map(|k| k.id.clone()),
         spec_version: identity.spec_version.map(|v| v.csv_value().to_owned()),
         records,
-        sha256: sha256_hex(bytes),
+        sha256: if options.compute_sha256 {
+            sha256_hex(bytes)
+        } else {
+            String::new()
+        },
         findings,
         counts,
     };

@@ -38,12 +38,16 @@ mod emit;
 mod file_rules;
 pub mod findings;
 pub mod identify;
+mod read_record;
 pub mod record;
 pub mod records;
 pub mod report;
 pub mod rules;
 
-pub use checker::{check_file, check_file_keeping_records, CheckedFile, FileIdentity};
+pub use checker::{
+    check_file, check_file_keeping_records, check_file_with, CheckOptions, CheckedFile,
+    FileIdentity,
+};
 pub use decode::TextEncoding;
 pub use findings::{Code, Finding, Severity, SeverityCounts, MAX_FINDINGS_PER_FILE};
 pub use identify::{FileName, Party};

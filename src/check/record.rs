@@ -72,6 +72,42 @@ impl Record {
         &mut self.text
     }
 
+    /// The decoded text so far, as bytes.
+    pub(crate) fn text_bytes(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+
+    /// Adds a field whose value is `text[start..end]` (read `""` as `"` when `escaped`);
+    /// `false`, adding nothing, if that is not a piece of the text.
+    pub(crate) fn push_field(
+        &mut self,
+        start: usize,
+        end: usize,
+        byte_offset: u64,
+        quoted: bool,
+        escaped: bool,
+    ) -> bool {
+        let Some(value) = self.text.get(start..end) else {
+            return false;
+        };
+        let (start, end) = if escaped {
+            // The value without its doubled quotes goes after the record's text.
+            let unescaped = value.replace("\"\"", "\"");
+            let at = self.text.len();
+            self.text.push_str(&unescaped);
+            (at, self.text.len())
+        } else {
+            (start, end)
+        };
+        self.fields.push(RecordField {
+            start,
+            end,
+            byte_offset,
+            quoted,
+        });
+        true
+    }
+
     /// Closes the field whose text was appended since `start`, reading `""` as `"`.
     pub(crate) fn end_field(
         &mut self,

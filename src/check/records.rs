@@ -20,6 +20,12 @@ pub struct FieldSpan {
     pub quoted: bool,
     /// The content holds doubled quotes (`""`) to be read as one `"`.
     pub escaped: bool,
+    /// The content has bytes ≥ 0x80 (so it needs decoding; ASCII reads the same in MS932
+    /// and UTF-8).
+    pub non_ascii: bool,
+    /// The content has a C0 control byte other than TAB, CR and LF, or DEL: a
+    /// `decode::TextIssue::Control` to report.
+    pub control: bool,
 }
 
 /// One logical record's place in the file; its fields are in the caller's span buffer.
@@ -65,15 +71,43 @@ pub struct RecordReader<'a> {
     index: u64,
 }
 
-/// Bytes that end an unquoted run: `,` `"` CR LF.
-const SPECIAL: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b',' as usize] = true;
-    t[b'"' as usize] = true;
-    t[b'\r' as usize] = true;
-    t[b'\n' as usize] = true;
+/// What a byte is to the reader, as bit flags: one table look-up per byte classifies it for
+/// splitting and, for free, for decoding.
+type ByteClass = u8;
+/// `,` `"` CR LF: ends an unquoted run.
+const SPECIAL: ByteClass = 1;
+/// ≥ 0x80.
+const NON_ASCII: ByteClass = 2;
+/// C0 controls other than TAB, CR and LF, and DEL (0x7F).
+const CONTROL: ByteClass = 4;
+/// CR or LF.
+const NEWLINE: ByteClass = 8;
+
+const CLASS: [ByteClass; 256] = {
+    let mut t = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        if b >= 0x80 {
+            t[b] = NON_ASCII;
+        } else if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F {
+            t[b] = CONTROL;
+        }
+        b += 1;
+    }
+    t[b',' as usize] = SPECIAL;
+    t[b'"' as usize] = SPECIAL;
+    t[b'\r' as usize] = SPECIAL | NEWLINE;
+    t[b'\n' as usize] = SPECIAL | NEWLINE;
     t
 };
+
+impl FieldSpan {
+    fn with_classes(mut self, seen: ByteClass) -> Self {
+        self.non_ascii = seen & NON_ASCII != 0;
+        self.control = seen & CONTROL != 0;
+        self
+    }
+}
 
 impl<'a> RecordReader<'a> {
     /// Starts reading at byte `start` (past a BOM, if any).
@@ -114,14 +148,19 @@ impl<'a> RecordReader<'a> {
                 end: self.pos,
                 quoted: false,
                 escaped: false,
+                non_ascii: false,
+                control: false,
             };
+            let mut seen: ByteClass = 0;
             if bytes.get(self.pos) == Some(&b'"') {
-                self.read_quoted(&mut field, issues);
+                seen = self.read_quoted(&mut field, issues);
             } else {
                 let mut stray_reported = false;
                 while self.pos < len {
                     let b = bytes[self.pos];
-                    if !SPECIAL[usize::from(b)] {
+                    let class = CLASS[usize::from(b)];
+                    if class & SPECIAL == 0 {
+                        seen |= class;
                         self.pos += 1;
                         continue;
                     }
@@ -140,7 +179,7 @@ impl<'a> RecordReader<'a> {
                 }
                 field.end = self.pos;
             }
-            fields.push(field);
+            fields.push(field.with_classes(seen));
             // After the field: a delimiter, a line break or the end.
             match bytes.get(self.pos) {
                 Some(b',') => {
@@ -182,8 +221,13 @@ impl<'a> RecordReader<'a> {
     }
 
     /// Reads a quoted field starting at the opening quote; leaves `pos` at the byte after the
-    /// closing quote, or after any junk that follows it up to the next delimiter.
-    fn read_quoted(&mut self, field: &mut FieldSpan, issues: &mut Vec<StructureIssue>) {
+    /// closing quote, or after any junk that follows it up to the next delimiter. Returns the
+    /// classes of the content's bytes.
+    fn read_quoted(
+        &mut self,
+        field: &mut FieldSpan,
+        issues: &mut Vec<StructureIssue>,
+    ) -> ByteClass {
         let bytes = self.bytes;
         let len = bytes.len();
         let open = self.pos;
@@ -191,14 +235,21 @@ impl<'a> RecordReader<'a> {
         field.quoted = true;
         self.pos += 1;
         field.start = self.pos;
+        let mut seen: ByteClass = 0;
         loop {
             // Skip to the next quote, counting line breaks for positions.
-            while self.pos < len && bytes[self.pos] != b'"' {
-                match bytes[self.pos] {
-                    b'\n' => self.line += 1,
-                    b'\r' if bytes.get(self.pos + 1) != Some(&b'\n') => self.line += 1,
-                    _ => {}
+            while self.pos < len {
+                let b = bytes[self.pos];
+                let class = CLASS[usize::from(b)];
+                if class & SPECIAL != 0 {
+                    if b == b'"' {
+                        break;
+                    }
+                    if b == b'\n' || bytes.get(self.pos + 1) != Some(&b'\n') {
+                        self.line += u64::from(class & NEWLINE != 0);
+                    }
                 }
+                seen |= class;
                 self.pos += 1;
             }
             if self.pos >= len {
@@ -207,7 +258,7 @@ impl<'a> RecordReader<'a> {
                     offset: open,
                     line: open_line,
                 });
-                return;
+                return seen;
             }
             if bytes.get(self.pos + 1) == Some(&b'"') {
                 field.escaped = true;
@@ -229,6 +280,7 @@ impl<'a> RecordReader<'a> {
                 line: self.line,
             });
         }
+        seen
     }
 }
 
@@ -303,9 +355,28 @@ mod tests {
                 start: 2,
                 end: 2,
                 quoted: false,
-                escaped: false
+                escaped: false,
+                non_ascii: false,
+                control: false,
             }]
         );
         assert_eq!(recs[2].0.line, 3);
+    }
+
+    #[test]
+    fn fields_know_whether_they_are_ascii_and_free_of_controls() {
+        let (recs, _) = read_all(b"a,\x82\xA0,\"x\x01\",\"\r\n\xB1\",\x7F\r\n");
+        let flags: Vec<(bool, bool)> = recs[0].1.iter().map(|f| (f.non_ascii, f.control)).collect();
+        assert_eq!(
+            flags,
+            [
+                (false, false),
+                (true, false),
+                (false, true),
+                (true, false),
+                (false, true)
+            ]
+        );
+        assert_eq!(recs[0].0.line, 1);
     }
 }

@@ -1,18 +1,36 @@
 //! Entry points for the browser benchmark (`tests/bench/browser_check.mjs`): the same
 //! checker and decoder the page uses, callable from the page's JS as
 //! `wasm_bindgen.careplanBenchCheck(bytes)` so they can be timed against other parsers in one
-//! run. They read nothing but their argument and have no effect on the page.
+//! run. They read nothing but their argument and change nothing the page shows (the page-like
+//! check uses a checking worker of its own).
 
 use wasm_bindgen::prelude::*;
 
 use crate::check::check_file;
+use crate::ui::check_worker::Checker;
 
 /// A V4 第6表 name, so the benchmark runs the full column rules.
 const BENCH_NAME: &str = "UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV";
 
-/// Full check of `bytes` as a 第6表; returns the number of records (so nothing is optimised away).
+thread_local! {
+    /// The benchmark's own checker (worker), started on first use.
+    static BENCH_CHECKER: Checker = Checker::start();
+}
+
+/// Full check of `bytes` as a 第6表 the way the page does it: sent to the checking worker,
+/// which checks and keeps the records for reconciling, while the page hashes with the
+/// browser's SHA-256; done when the page has the report. Resolves to the number of records.
 #[wasm_bindgen(js_name = careplanBenchCheck)]
-pub fn bench_check(bytes: &[u8]) -> f64 {
+pub async fn bench_check(bytes: Vec<u8>) -> f64 {
+    let checker = BENCH_CHECKER.with(Checker::clone);
+    let outcome = checker.check(BENCH_NAME, &bytes).await;
+    checker.forget();
+    outcome.report.records as f64
+}
+
+/// Full check in this thread, SHA-256 in wasm (`sha2`): the report `careplan-check` makes.
+#[wasm_bindgen(js_name = careplanBenchCheckHere)]
+pub fn bench_check_here(bytes: &[u8]) -> f64 {
     check_file(BENCH_NAME, bytes).records as f64
 }
 
@@ -30,4 +48,28 @@ pub fn bench_decode(bytes: &[u8]) -> f64 {
 pub fn bench_sha256(bytes: &[u8]) -> f64 {
     use sha2::{Digest, Sha256};
     f64::from(Sha256::digest(bytes)[0])
+}
+
+/// Check without SHA-256 (what the page's worker runs while the browser hashes).
+#[wasm_bindgen(js_name = careplanBenchCheckUnhashed)]
+pub fn bench_check_unhashed(bytes: &[u8], keep_records: bool) -> f64 {
+    let options = crate::check::CheckOptions {
+        keep_records,
+        compute_sha256: false,
+    };
+    crate::check::check_file_with(BENCH_NAME, bytes, options)
+        .report
+        .records as f64
+}
+
+/// Records and fields on raw bytes only.
+#[wasm_bindgen(js_name = careplanBenchParse)]
+pub fn bench_parse(bytes: &[u8]) -> f64 {
+    let mut reader = crate::check::records::RecordReader::new(bytes, 0);
+    let (mut fields, mut issues) = (Vec::new(), Vec::new());
+    let mut n = 0usize;
+    while reader.next_record(&mut fields, &mut issues).is_some() {
+        n += fields.len();
+    }
+    n as f64
 }

@@ -7,13 +7,19 @@
 //! program's `main` sees it has no window and calls [`serve`]. Where no worker can be made
 //! (browser tests, an old browser), files are checked on the main thread instead.
 //!
-//! Protocol (plain JS objects): page → worker `{op:"check", id, name, bytes}`,
+//! The page hashes each file with the browser's own SHA-256 (see [`browser_hash`]) while the
+//! worker checks it, so the two run on two threads; where the browser offers no
+//! `crypto.subtle`, the worker's checker hashes with `sha2`.
+//!
+//! Protocol (plain JS objects): page → worker `{op:"check", id, name, bytes, sha256}`
+//! (`sha256`: whether the worker hashes), `{op:"sha256", id, sha256}` (the page's hash for
+//! the file of check `id`),
 //! `{op:"reconcile", id}` and `{op:"forget"}`; worker → page `{op:"ready"}` and
 //! `{op:"done", id, …}` with JSON text: `report`, `counts`, `facts` for a check, `result` for a
 //! reconciliation. The worker keeps the checked files (with their records) so the
 //! reconciliation of everything on the page runs where the records are.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -23,11 +29,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent, Url, Worker};
 
-use crate::check::{
-    check_file, check_file_keeping_records, CheckedFile, CrossFileFinding, FileReport,
-};
+use crate::check::{check_file_with, CheckOptions, CheckedFile, CrossFileFinding, FileReport};
 use crate::facts::FileFacts;
+use crate::fingerprint::sha256_hex;
 use crate::reconcile::{reconcile, UserMonth};
+use crate::ui::browser_hash::{self, PendingSha256};
 
 /// One checked file as the page receives it.
 #[derive(Clone, Debug)]
@@ -51,30 +57,64 @@ pub struct ReconcileOutcome {
 thread_local! {
     /// Files checked so far (in the worker, or on the main thread when there is no worker),
     /// kept with their records for reconciling them together, in arrival order.
-    static CHECKED: RefCell<Vec<CheckedFile>> = const { RefCell::new(Vec::new()) };
+    static CHECKED: RefCell<Kept> = const {
+        RefCell::new(Kept {
+            ids: Vec::new(),
+            files: Vec::new(),
+        })
+    };
+}
+
+/// The checked files and the request ids they came with (to fill in their SHA-256 later).
+struct Kept {
+    ids: Vec<u32>,
+    files: Vec<CheckedFile>,
 }
 
 /// Checks one file, keeps it for the reconciliation and collects its facts: the work either
-/// side does.
-fn check_now(name: &str, bytes: &[u8]) -> CheckOutcome {
-    if bytes.len() > KEEP_RECORDS_UP_TO_BYTES {
-        let report = check_file(name, bytes);
-        let facts = FileFacts::of_report(&report);
-        return CheckOutcome { report, facts };
+/// side does. Without `compute_sha256` the report's `sha256` is left empty, for the caller to
+/// fill (and to pass on with [`record_sha256`]).
+fn check_now(id: u32, name: &str, bytes: &[u8], compute_sha256: bool) -> CheckOutcome {
+    let keep_records = bytes.len() <= KEEP_RECORDS_UP_TO_BYTES;
+    let options = CheckOptions {
+        keep_records,
+        compute_sha256,
+    };
+    let checked = check_file_with(name, bytes, options);
+    if !keep_records {
+        let facts = FileFacts::of_report(&checked.report);
+        return CheckOutcome {
+            report: checked.report,
+            facts,
+        };
     }
-    let checked = check_file_keeping_records(name, bytes);
     let outcome = CheckOutcome {
         report: checked.report.clone(),
         facts: FileFacts::of(&checked),
     };
-    CHECKED.with(|all| all.borrow_mut().push(checked));
+    CHECKED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        kept.ids.push(id);
+        kept.files.push(checked);
+    });
     outcome
+}
+
+/// Gives the kept file of request `id` its SHA-256 (which tells the reconciliation whether
+/// two files with the same name are the same).
+fn record_sha256(id: u32, sha256: &str) {
+    CHECKED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        if let Some(i) = kept.ids.iter().position(|&k| k == id) {
+            kept.files[i].report.sha256 = sha256.to_owned();
+        }
+    });
 }
 
 /// Reconciles every file kept so far.
 fn reconcile_now() -> ReconcileOutcome {
-    CHECKED.with(|all| {
-        let result = reconcile(&all.borrow());
+    CHECKED.with(|kept| {
+        let result = reconcile(&kept.borrow().files);
         ReconcileOutcome {
             cross_file: result.cross_file,
             plan_vs_actual: result.plan_vs_actual,
@@ -83,7 +123,11 @@ fn reconcile_now() -> ReconcileOutcome {
 }
 
 fn forget_now() {
-    CHECKED.with(|all| all.borrow_mut().clear());
+    CHECKED.with(|kept| {
+        let mut kept = kept.borrow_mut();
+        kept.ids.clear();
+        kept.files.clear();
+    });
 }
 
 fn get(target: &JsValue, key: &str) -> JsValue {
@@ -114,7 +158,9 @@ pub fn serve() {
                     .dyn_into::<Uint8Array>()
                     .map(|b| b.to_vec())
                     .unwrap_or_default();
-                let outcome = check_now(&name, &bytes);
+                let compute_sha256 = get(&data, "sha256").as_bool().unwrap_or(true);
+                let request = id.as_f64().unwrap_or(0.0) as u32;
+                let outcome = check_now(request, &name, &bytes, compute_sha256);
                 message(&[
                     ("op", "done".into()),
                     ("id", id),
@@ -129,6 +175,11 @@ pub fn serve() {
                 ("id", id),
                 ("result", to_json(&reconcile_now()).into()),
             ]),
+            Some("sha256") => {
+                let sha256 = get(&data, "sha256").as_string().unwrap_or_default();
+                record_sha256(id.as_f64().unwrap_or(0.0) as u32, &sha256);
+                return;
+            }
             Some("forget") => {
                 forget_now();
                 return;
@@ -154,6 +205,7 @@ type Waiting = Rc<RefCell<HashMap<u32, oneshot::Sender<JsValue>>>>;
 #[derive(Clone)]
 pub struct Checker {
     worker: Option<WorkerLink>,
+    next_id: Rc<Cell<u32>>,
 }
 
 #[derive(Clone)]
@@ -163,7 +215,6 @@ struct WorkerLink {
     /// Set when the worker failed: from then on everything runs on the main thread.
     broken: Rc<RefCell<bool>>,
     waiting: Waiting,
-    next_id: Rc<RefCell<u32>>,
 }
 
 impl Checker {
@@ -171,6 +222,7 @@ impl Checker {
     pub fn start() -> Checker {
         Checker {
             worker: start_worker().ok(),
+            next_id: Rc::default(),
         }
     }
 
@@ -181,30 +233,52 @@ impl Checker {
 
     /// Checks one file. Never fails: if the worker died, the file is checked here.
     pub async fn check(&self, name: &str, bytes: &[u8]) -> CheckOutcome {
+        let id = self.new_id();
+        let copy = Uint8Array::from(bytes);
+        let use_browser = browser_hash::available();
         if let Some(link) = self.live_worker() {
-            let request = [
-                ("op", "check".into()),
-                ("name", name.into()),
-                ("bytes", Uint8Array::from(bytes).into()),
-            ];
-            let outcome = link.request(&request).await.and_then(|reply| {
-                let text = |key| get(&reply, key).as_string().unwrap_or_default();
-                let mut report: FileReport = serde_json::from_str(&text("report")).ok()?;
-                report.counts = serde_json::from_str(&text("counts")).ok()?;
-                let facts = serde_json::from_str(&text("facts")).ok()?;
-                Some(CheckOutcome { report, facts })
-            });
-            if let Some(outcome) = outcome {
-                return outcome;
+            if link.ready.clone().await.is_ok() {
+                // The worker starts checking (its own copy) before the browser hashes this one.
+                let request = [
+                    ("op", "check".into()),
+                    ("name", name.into()),
+                    ("bytes", copy.clone().into()),
+                    ("sha256", (!use_browser).into()),
+                ];
+                let reply = link.send(id, &request);
+                let digest = browser_hash::start_sha256(&copy);
+                if let Some(reply) = reply {
+                    if let Some(mut outcome) = reply.await.ok().and_then(|r| read_outcome(&r)) {
+                        if use_browser {
+                            let sha256 = finish_sha256(digest, bytes).await;
+                            let _ = link.worker.post_message(&message(&[
+                                ("op", "sha256".into()),
+                                ("id", id.into()),
+                                ("sha256", sha256.as_str().into()),
+                            ]));
+                            outcome.report.sha256 = sha256;
+                        }
+                        return outcome;
+                    }
+                }
             }
         }
-        check_now(name, bytes)
+        let digest = browser_hash::start_sha256(&copy);
+        let mut outcome = check_now(id, name, bytes, digest.is_none());
+        if digest.is_some() {
+            let sha256 = finish_sha256(digest, bytes).await;
+            record_sha256(id, &sha256);
+            outcome.report.sha256 = sha256;
+        }
+        outcome
     }
 
     /// Reconciles every file checked since the last [`Checker::forget`].
     pub async fn reconcile(&self) -> ReconcileOutcome {
         if let Some(link) = self.live_worker() {
-            let reply = link.request(&[("op", "reconcile".into())]).await;
+            let reply = link
+                .request(self.new_id(), &[("op", "reconcile".into())])
+                .await;
             let text = reply.and_then(|r| get(&r, "result").as_string());
             if let Some(outcome) = text.and_then(|t| serde_json::from_str(&t).ok()) {
                 return outcome;
@@ -223,20 +297,28 @@ impl Checker {
         }
     }
 
+    /// A number for the next request, unique for this checker.
+    fn new_id(&self) -> u32 {
+        let id = self.next_id.get() + 1;
+        self.next_id.set(id);
+        id
+    }
+
     fn live_worker(&self) -> Option<&WorkerLink> {
         self.worker.as_ref().filter(|w| !*w.broken.borrow())
     }
 }
 
 impl WorkerLink {
-    /// Sends a request and waits for its answer; `None` if the worker failed.
-    async fn request(&self, pairs: &[(&str, JsValue)]) -> Option<JsValue> {
+    /// Sends request `id` and waits for its answer; `None` if the worker failed.
+    async fn request(&self, id: u32, pairs: &[(&str, JsValue)]) -> Option<JsValue> {
         self.ready.clone().await.ok()?;
-        let id = {
-            let mut next = self.next_id.borrow_mut();
-            *next += 1;
-            *next
-        };
+        self.send(id, pairs)?.await.ok()
+    }
+
+    /// Sends request `id` to the (ready) worker; the receiver gets its answer, or is dropped
+    /// if the worker fails. `None` if the request could not be sent.
+    fn send(&self, id: u32, pairs: &[(&str, JsValue)]) -> Option<oneshot::Receiver<JsValue>> {
         let (send, receive) = oneshot::channel();
         self.waiting.borrow_mut().insert(id, send);
         let mut all = pairs.to_vec();
@@ -245,7 +327,27 @@ impl WorkerLink {
             self.waiting.borrow_mut().remove(&id);
             return None;
         }
-        receive.await.ok()
+        Some(receive)
+    }
+}
+
+/// The worker's answer to a check, read back into the page's types.
+fn read_outcome(reply: &JsValue) -> Option<CheckOutcome> {
+    let text = |key| get(reply, key).as_string().unwrap_or_default();
+    let mut report: FileReport = serde_json::from_str(&text("report")).ok()?;
+    report.counts = serde_json::from_str(&text("counts")).ok()?;
+    let facts = serde_json::from_str(&text("facts")).ok()?;
+    Some(CheckOutcome { report, facts })
+}
+
+/// The browser's digest, or `sha2`'s if the browser could not give one.
+async fn finish_sha256(digest: Option<PendingSha256>, bytes: &[u8]) -> String {
+    match digest {
+        Some(pending) => match pending.finish().await {
+            Some(hex) => hex,
+            None => sha256_hex(bytes),
+        },
+        None => sha256_hex(bytes),
     }
 }
 
@@ -313,6 +415,5 @@ fn start_worker() -> Result<WorkerLink, JsValue> {
         ready: futures::FutureExt::shared(ready_receive),
         broken,
         waiting,
-        next_id: Rc::new(RefCell::new(0)),
     })
 }

@@ -5,6 +5,7 @@
 //! component through context; the ledger's state lives in [`ledger`].
 
 mod bench_hooks;
+pub mod browser_hash;
 mod check_results;
 pub mod check_worker;
 mod download;

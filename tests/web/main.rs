@@ -2,6 +2,7 @@
 //! --test web` (run by scripts/test.sh). Components in `ui`, the IndexedDB store in `store`.
 #![cfg(target_arch = "wasm32")]
 
+mod hash;
 mod ledger;
 mod store;
 mod ui;
