@@ -240,8 +240,7 @@ fn run(path: &str, bytes: &[u8], options: CheckOptions) -> CheckedFile {
                 if rec.len() != layout.fields.len() {
                     report_column_count(&identity, layout, &rec, &mut emit);
                 } else {
-                    for (i, field) in layout.fields.iter().enumerate() {
-                        let value = rec.get(i + 1).unwrap_or("");
+                    for (i, (field, value)) in layout.fields.iter().zip(rec.values()).enumerate() {
                         if let Some(v) = check_value(field, value) {
                             let code = v.code;
                             emit.field(code, &rec, i + 1, || v.detail, |_| hint_for(field, code));

@@ -87,14 +87,19 @@ impl Record {
         quoted: bool,
         escaped: bool,
     ) -> bool {
-        let Some(value) = self.text.get(start..end) else {
+        if self.text.get(start..end).is_none() {
             return false;
-        };
+        }
         let (start, end) = if escaped {
             // The value without its doubled quotes goes after the record's text.
-            let unescaped = value.replace("\"\"", "\"");
             let at = self.text.len();
-            self.text.push_str(&unescaped);
+            let mut rest = start;
+            // In a well-quoted field every `"` is the first of a pair.
+            while let Some(i) = memchr::memchr(b'"', &self.text.as_bytes()[rest..end]) {
+                self.text.extend_from_within(rest..rest + i + 1);
+                rest = (rest + i + 2).min(end);
+            }
+            self.text.extend_from_within(rest..end);
             (at, self.text.len())
         } else {
             (start, end)

@@ -105,10 +105,11 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         );
     }
     if let Some(max) = field.max_len {
-        let len = if value.is_ascii() {
-            value.len()
-        } else {
+        // Every format but free text has passed as ASCII: bytes are characters.
+        let len = if field.format == FieldFormat::FreeText {
             value.chars().count()
+        } else {
+            value.len()
         };
         let counted = if field.format == FieldFormat::Integer && b.first() == Some(&b'-') {
             len - 1
