@@ -70,6 +70,8 @@ impl FileFacts {
 
         let mut clients: Vec<ClientFacts> = Vec::new();
         if let (Some(insurer), Some(insured)) = (insurer, insured) {
+            // A client's rows usually come together: try the last one first.
+            let mut last = 0;
             for record in &file.records {
                 let (Some(a), Some(b)) = (record.get(insurer), record.get(insured)) else {
                     continue;
@@ -77,9 +79,11 @@ impl FileFacts {
                 if a.is_empty() && b.is_empty() {
                     continue;
                 }
-                let position = clients
-                    .iter()
-                    .position(|c| c.insurer_number == a && c.insured_number == b);
+                let is = |c: &ClientFacts| c.insurer_number == a && c.insured_number == b;
+                let position = match clients.get(last) {
+                    Some(c) if is(c) => Some(last),
+                    _ => clients.iter().position(is),
+                };
                 let position = match position {
                     Some(p) => p,
                     None if clients.len() < MAX_CLIENTS => {
@@ -92,6 +96,7 @@ impl FileFacts {
                     }
                     None => continue,
                 };
+                last = position;
                 let client = &mut clients[position];
                 let value = |col: Option<usize>| {
                     col.and_then(|c| record.get(c))

@@ -16,13 +16,21 @@ pub struct Record {
     fields: Vec<RecordField>,
 }
 
-/// Where one field's value is, in the record's text and in the file.
+/// Where one field's value is, in the record's text and in the file. Kept small (16 bytes):
+/// the page keeps every field of every record of a month's files.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct RecordField {
-    start: usize,
-    end: usize,
-    byte_offset: u64,
+    start: u32,
+    end: u32,
+    /// Bytes from the record's first byte to the field's first byte.
+    offset_in_record: u32,
     quoted: bool,
+}
+
+/// A position inside one record as stored (no record comes near 4 GiB; a larger one would
+/// read as empty fields, never panic).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 impl Record {
@@ -39,19 +47,22 @@ impl Record {
     /// read as `"`.
     pub fn get(&self, no: usize) -> Option<&str> {
         let f = self.fields.get(no.checked_sub(1)?)?;
-        self.text.get(f.start..f.end)
+        self.text.get(f.start as usize..f.end as usize)
     }
 
     /// All values in column order.
     pub fn values(&self) -> impl Iterator<Item = &str> {
-        self.fields
-            .iter()
-            .map(|f| self.text.get(f.start..f.end).unwrap_or(""))
+        self.fields.iter().map(|f| {
+            self.text
+                .get(f.start as usize..f.end as usize)
+                .unwrap_or("")
+        })
     }
 
     /// Byte offset in the file of field `no`'s first byte (its opening quote, if quoted).
     pub fn field_byte_offset(&self, no: usize) -> Option<u64> {
-        Some(self.fields.get(no.checked_sub(1)?)?.byte_offset)
+        let f = self.fields.get(no.checked_sub(1)?)?;
+        Some(self.byte_offset + u64::from(f.offset_in_record))
     }
 
     /// Whether field `no` was enclosed in quotes.
@@ -104,12 +115,7 @@ impl Record {
         } else {
             (start, end)
         };
-        self.fields.push(RecordField {
-            start,
-            end,
-            byte_offset,
-            quoted,
-        });
+        self.push(start, end, byte_offset, quoted);
         true
     }
 
@@ -126,10 +132,15 @@ impl Record {
             self.text.truncate(start);
             self.text.push_str(&unescaped);
         }
+        self.push(start, self.text.len(), byte_offset, quoted);
+    }
+
+    fn push(&mut self, start: usize, end: usize, byte_offset: u64, quoted: bool) {
+        let offset_in_record = byte_offset.saturating_sub(self.byte_offset);
         self.fields.push(RecordField {
-            start,
-            end: self.text.len(),
-            byte_offset,
+            start: narrow(start),
+            end: narrow(end),
+            offset_in_record: u32::try_from(offset_in_record).unwrap_or(u32::MAX),
             quoted,
         });
     }

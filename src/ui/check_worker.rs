@@ -234,19 +234,24 @@ impl Checker {
     /// Checks one file. Never fails: if the worker died, the file is checked here.
     pub async fn check(&self, name: &str, bytes: &[u8]) -> CheckOutcome {
         let id = self.new_id();
-        let copy = Uint8Array::from(bytes);
         let use_browser = browser_hash::available();
         if let Some(link) = self.live_worker() {
             if link.ready.clone().await.is_ok() {
-                // The worker starts checking (its own copy) before the browser hashes this one.
+                // The worker gets a copy of its own (moved, not copied again) and starts
+                // checking; meanwhile this thread hashes another copy.
+                let for_worker = Uint8Array::from(bytes);
                 let request = [
                     ("op", "check".into()),
                     ("name", name.into()),
-                    ("bytes", copy.clone().into()),
+                    ("bytes", for_worker.clone().into()),
                     ("sha256", (!use_browser).into()),
                 ];
-                let reply = link.send(id, &request);
-                let digest = browser_hash::start_sha256(&copy);
+                let reply = link.send(id, &request, Some(&for_worker.buffer()));
+                let digest = if use_browser {
+                    browser_hash::start_sha256(&Uint8Array::from(bytes))
+                } else {
+                    None
+                };
                 if let Some(reply) = reply {
                     if let Some(mut outcome) = reply.await.ok().and_then(|r| read_outcome(&r)) {
                         if use_browser {
@@ -263,7 +268,7 @@ impl Checker {
                 }
             }
         }
-        let digest = browser_hash::start_sha256(&copy);
+        let digest = browser_hash::start_sha256(&Uint8Array::from(bytes));
         let mut outcome = check_now(id, name, bytes, digest.is_none());
         if digest.is_some() {
             let sha256 = finish_sha256(digest, bytes).await;
@@ -313,17 +318,28 @@ impl WorkerLink {
     /// Sends request `id` and waits for its answer; `None` if the worker failed.
     async fn request(&self, id: u32, pairs: &[(&str, JsValue)]) -> Option<JsValue> {
         self.ready.clone().await.ok()?;
-        self.send(id, pairs)?.await.ok()
+        self.send(id, pairs, None)?.await.ok()
     }
 
-    /// Sends request `id` to the (ready) worker; the receiver gets its answer, or is dropped
-    /// if the worker fails. `None` if the request could not be sent.
-    fn send(&self, id: u32, pairs: &[(&str, JsValue)]) -> Option<oneshot::Receiver<JsValue>> {
+    /// Sends request `id` to the (ready) worker, handing `transfer` over to it; the receiver
+    /// gets its answer, or is dropped if the worker fails. `None` if it could not be sent.
+    fn send(
+        &self,
+        id: u32,
+        pairs: &[(&str, JsValue)],
+        transfer: Option<&js_sys::ArrayBuffer>,
+    ) -> Option<oneshot::Receiver<JsValue>> {
         let (send, receive) = oneshot::channel();
         self.waiting.borrow_mut().insert(id, send);
         let mut all = pairs.to_vec();
         all.push(("id", id.into()));
-        if self.worker.post_message(&message(&all)).is_err() {
+        let sent = match transfer {
+            Some(buffer) => self
+                .worker
+                .post_message_with_transfer(&message(&all), &Array::of1(buffer)),
+            None => self.worker.post_message(&message(&all)),
+        };
+        if sent.is_err() {
             self.waiting.borrow_mut().remove(&id);
             return None;
         }
