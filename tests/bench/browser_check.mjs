@@ -38,6 +38,25 @@ try {
     await context.close();
   }
 
+  // The first check after opening the page, as a user sees it: the page starts, the user
+  // takes a second to drop the file.
+  const firstCheck = [];
+  for (let i = 0; i < 3; i++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(stick.url);
+    await page.getByLabel('ファイルを選ぶ').waitFor({ state: 'attached' });
+    firstCheck.push(await page.evaluate(async ({ b64 }) => {
+      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      await wasm_bindgen.careplanBenchCheck(new Uint8Array(0)); // starts the bench's worker
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const t = performance.now();
+      await wasm_bindgen.careplanBenchCheck(data);
+      return performance.now() - t;
+    }, { b64: bytes.toString('base64') }));
+    await context.close();
+  }
+
   const context = await browser.newContext({ bypassCSP: true });
   const page = await context.newPage();
   await page.goto(stick.url);
@@ -82,6 +101,8 @@ try {
   console.log(`input: ${mib.toFixed(1)} MiB 第6表, ${result.check.out} records; best of ${RUNS} runs each;`);
   console.log('last column: speed relative to TextDecoder + PapaParse (parse only)');
   line('full check, as the page does it (worker + browser SHA-256)', result.check, '(goal ≥ 6x)');
+  const firstMs = [...firstCheck].sort((a, b) => a - b)[1];
+  line('  the first check after opening the page (median of 3)', { ms: firstMs });
   line('check + SHA-256 in wasm, one thread (plain-http page, CLI)', result.here);
   line('check without SHA-256, one thread', result.unhashed);
   line('  the same, keeping the records', result.kept);
