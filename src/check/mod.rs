@@ -23,6 +23,8 @@
 //! # Modules, in the order bytes flow through them
 //! - [`decode`]: UTF-8 recognition, strict MS932 decoding of a field, 外字;
 //! - [`records`]: logical CSV records on raw bytes, with positions;
+//! - `read_record`: a record's spans → a decoded [`Record`] (one decoder call for a usual
+//!   record, field by field for one with something to report);
 //! - [`identify`]: the file name's kind, V3/V4 shape and tokens;
 //! - [`rules`]: one value against its spec row;
 //! - `file_rules`: rules across fields and records (service month, 第7表 totals …);
