@@ -80,8 +80,6 @@ const SPECIAL: ByteClass = 1;
 const NON_ASCII: ByteClass = 2;
 /// C0 controls other than TAB, CR and LF, and DEL (0x7F).
 const CONTROL: ByteClass = 4;
-/// CR or LF.
-const NEWLINE: ByteClass = 8;
 
 const CLASS: [ByteClass; 256] = {
     let mut t = [0; 256];
@@ -96,10 +94,24 @@ const CLASS: [ByteClass; 256] = {
     }
     t[b',' as usize] = SPECIAL;
     t[b'"' as usize] = SPECIAL;
-    t[b'\r' as usize] = SPECIAL | NEWLINE;
-    t[b'\n' as usize] = SPECIAL | NEWLINE;
+    t[b'\r' as usize] = SPECIAL;
+    t[b'\n' as usize] = SPECIAL;
     t
 };
+
+/// The length of the run at the start of `bytes` without `,` `"` CR or LF, and the classes
+/// of its bytes. (An iterator over a slice, so the hot loop has no bounds checks.)
+fn plain_run(bytes: &[u8]) -> (usize, ByteClass) {
+    let mut seen = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let class = CLASS[usize::from(b)];
+        if class & SPECIAL != 0 {
+            return (i, seen);
+        }
+        seen |= class;
+    }
+    (bytes.len(), seen)
+}
 
 impl FieldSpan {
     fn with_classes(mut self, seen: ByteClass) -> Self {
@@ -156,14 +168,13 @@ impl<'a> RecordReader<'a> {
                 seen = self.read_quoted(&mut field, issues);
             } else {
                 let mut stray_reported = false;
-                while self.pos < len {
-                    let b = bytes[self.pos];
-                    let class = CLASS[usize::from(b)];
-                    if class & SPECIAL == 0 {
-                        seen |= class;
-                        self.pos += 1;
-                        continue;
-                    }
+                loop {
+                    let (run, run_seen) = plain_run(&bytes[self.pos..]);
+                    seen |= run_seen;
+                    self.pos += run;
+                    let Some(&b) = bytes.get(self.pos) else {
+                        break;
+                    };
                     if b == b'"' {
                         if !stray_reported {
                             issues.push(StructureIssue::StrayQuote {
@@ -238,19 +249,20 @@ impl<'a> RecordReader<'a> {
         let mut seen: ByteClass = 0;
         loop {
             // Skip to the next quote, counting line breaks for positions.
-            while self.pos < len {
-                let b = bytes[self.pos];
-                let class = CLASS[usize::from(b)];
-                if class & SPECIAL != 0 {
-                    if b == b'"' {
-                        break;
-                    }
-                    if b == b'\n' || bytes.get(self.pos + 1) != Some(&b'\n') {
-                        self.line += u64::from(class & NEWLINE != 0);
+            loop {
+                let (run, run_seen) = plain_run(&bytes[self.pos..]);
+                seen |= run_seen;
+                self.pos += run;
+                match bytes.get(self.pos) {
+                    Some(b'"') | None => break,
+                    Some(&b) => {
+                        // A comma, or a line break: CR LF counts once.
+                        if b == b'\n' || (b == b'\r' && bytes.get(self.pos + 1) != Some(&b'\n')) {
+                            self.line += 1;
+                        }
+                        self.pos += 1;
                     }
                 }
-                seen |= class;
-                self.pos += 1;
             }
             if self.pos >= len {
                 field.end = len;
