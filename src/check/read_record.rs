@@ -238,4 +238,65 @@ mod tests {
         }
         assert!(fast_records > 100, "{fast_records}");
     }
+
+    #[test]
+    fn random_records_read_the_same_both_ways() {
+        // Pieces that matter to the two paths, glued at random (a fixed xorshift sequence).
+        let pieces: Vec<Vec<u8>> = [
+            "a",
+            "12",
+            ",",
+            ",",
+            "\"",
+            "\"\"",
+            "\r\n",
+            "\n",
+            "\r",
+            "あ",
+            "髙",
+            "ｱ",
+            "Ω",
+            "§",
+            "①",
+            "２－８",
+            "\t",
+        ]
+        .iter()
+        .map(|p| sjis(p))
+        .chain([
+            vec![0xF0, 0x40],
+            vec![0x82],
+            vec![0x80],
+            vec![0x01],
+            vec![0xFF],
+        ])
+        .collect();
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut fast_records, mut exact_records) = (0, 0);
+        for _ in 0..3000 {
+            let len = next() % 24;
+            let input: Vec<u8> = (0..len)
+                .flat_map(|_| pieces[(next() % pieces.len() as u64) as usize].clone())
+                .collect();
+            for (fast, exact, fast_taken) in both_ways(&input) {
+                assert_same(&fast, &exact);
+                if fast_taken {
+                    fast_records += 1;
+                } else {
+                    exact_records += 1;
+                }
+            }
+        }
+        // Both paths were exercised many times.
+        assert!(
+            fast_records > 1000 && exact_records > 1000,
+            "{fast_records} {exact_records}"
+        );
+    }
 }

@@ -135,6 +135,7 @@ impl Record {
         self.push(start, self.text.len(), byte_offset, quoted);
     }
 
+    #[inline]
     fn push(&mut self, start: usize, end: usize, byte_offset: u64, quoted: bool) {
         let offset_in_record = byte_offset.saturating_sub(self.byte_offset);
         self.fields.push(RecordField {

@@ -12,9 +12,9 @@
 //! `crypto.subtle`, the worker's checker hashes with `sha2`.
 //!
 //! Protocol (plain JS objects): page → worker `{op:"check", id, name, bytes, sha256}`
-//! (`sha256`: whether the worker hashes), `{op:"sha256", id, sha256}` (the page's hash for
-//! the file of check `id`),
-//! `{op:"reconcile", id}` and `{op:"forget"}`; worker → page `{op:"ready"}` and
+//! (`bytes` transferred; `sha256`: whether the worker hashes), `{op:"sha256", id, sha256}`
+//! (the page's hash for the file of check `id`), `{op:"reconcile", id}` and
+//! `{op:"forget"}`; worker → page `{op:"ready"}` and
 //! `{op:"done", id, …}` with JSON text: `report`, `counts`, `facts` for a check, `result` for a
 //! reconciliation. The worker keeps the checked files (with their records) so the
 //! reconciliation of everything on the page runs where the records are.
