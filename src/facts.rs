@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::check::identify::{parse_file_name, FileName};
-use crate::check::{CheckedFile, FileReport, Party};
+use crate::check::{CheckedFile, FileIdentity, FileReport, Party, Record};
 use crate::spec::roles;
 
 /// 利用者 氏名 in 利用者補足情報 (No.6) and 利用者基本情報 (No.15).
@@ -59,60 +59,96 @@ pub struct ShownRecord {
     pub values: Vec<String>,
 }
 
+/// Collects the clients of a file record by record: from a checked file's kept records
+/// ([`FileFacts::of`]), or during the check itself ([`crate::check::check_file_seeing`]),
+/// which is faster for a big file because each record is read while it is still in cache.
+#[derive(Debug, Default)]
+pub struct ClientList {
+    /// (保険者番号, 被保険者番号, 利用者氏名, 作成日) columns, found from the first record's
+    /// layout.
+    columns: Option<ClientColumns>,
+    clients: Vec<ClientFacts>,
+    /// A client's rows usually come together: the last one is tried first.
+    last: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct ClientColumns {
+    insurer: Option<usize>,
+    insured: Option<usize>,
+    name: Option<usize>,
+    plan_date: Option<usize>,
+}
+
+impl ClientList {
+    /// Takes note of one record of a file with identity `identity`.
+    pub fn see(&mut self, identity: &FileIdentity, record: &Record) {
+        let columns = *self.columns.get_or_insert_with(|| {
+            let layout = identity.layout();
+            let column = |field: &str| layout.and_then(|l| roles::index_of(l, field));
+            ClientColumns {
+                insurer: column(roles::INSURER_NUMBER),
+                insured: column(roles::INSURED_NUMBER),
+                name: column(CLIENT_NAME),
+                plan_date: column(roles::PLAN_DATE),
+            }
+        });
+        let (Some(insurer), Some(insured)) = (columns.insurer, columns.insured) else {
+            return;
+        };
+        let (Some(a), Some(b)) = (record.get(insurer), record.get(insured)) else {
+            return;
+        };
+        if a.is_empty() && b.is_empty() {
+            return;
+        }
+        let is = |c: &ClientFacts| c.insurer_number == a && c.insured_number == b;
+        let position = match self.clients.get(self.last) {
+            Some(c) if is(c) => Some(self.last),
+            _ => self.clients.iter().position(is),
+        };
+        let position = match position {
+            Some(p) => p,
+            None if self.clients.len() < MAX_CLIENTS => {
+                self.clients.push(ClientFacts {
+                    insurer_number: a.to_owned(),
+                    insured_number: b.to_owned(),
+                    ..ClientFacts::default()
+                });
+                self.clients.len() - 1
+            }
+            None => return,
+        };
+        self.last = position;
+        let client = &mut self.clients[position];
+        let value = |col: Option<usize>| {
+            col.and_then(|c| record.get(c))
+                .map(str::trim)
+                .filter(|v| !v.is_empty() && v.bytes().any(|b| b != b'0'))
+                .map(str::to_owned)
+        };
+        if client.name.is_none() {
+            client.name = value(columns.name);
+        }
+        if client.plan_date.is_none() {
+            client.plan_date = value(columns.plan_date);
+        }
+    }
+}
+
 impl FileFacts {
     /// Collects the facts of a checked file.
     pub fn of(file: &CheckedFile) -> FileFacts {
-        let name = &file.identity.name;
-        let layout = file.identity.layout();
-        let column = |field: &str| layout.and_then(|l| roles::index_of(l, field));
-        let (insurer, insured) = (column(roles::INSURER_NUMBER), column(roles::INSURED_NUMBER));
-        let (client_name, plan_date) = (column(CLIENT_NAME), column(roles::PLAN_DATE));
-
-        let mut clients: Vec<ClientFacts> = Vec::new();
-        if let (Some(insurer), Some(insured)) = (insurer, insured) {
-            // A client's rows usually come together: try the last one first.
-            let mut last = 0;
-            for record in &file.records {
-                let (Some(a), Some(b)) = (record.get(insurer), record.get(insured)) else {
-                    continue;
-                };
-                if a.is_empty() && b.is_empty() {
-                    continue;
-                }
-                let is = |c: &ClientFacts| c.insurer_number == a && c.insured_number == b;
-                let position = match clients.get(last) {
-                    Some(c) if is(c) => Some(last),
-                    _ => clients.iter().position(is),
-                };
-                let position = match position {
-                    Some(p) => p,
-                    None if clients.len() < MAX_CLIENTS => {
-                        clients.push(ClientFacts {
-                            insurer_number: a.to_owned(),
-                            insured_number: b.to_owned(),
-                            ..ClientFacts::default()
-                        });
-                        clients.len() - 1
-                    }
-                    None => continue,
-                };
-                last = position;
-                let client = &mut clients[position];
-                let value = |col: Option<usize>| {
-                    col.and_then(|c| record.get(c))
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty() && v.bytes().any(|b| b != b'0'))
-                        .map(str::to_owned)
-                };
-                if client.name.is_none() {
-                    client.name = value(client_name);
-                }
-                if client.plan_date.is_none() {
-                    client.plan_date = value(plan_date);
-                }
-            }
+        let mut clients = ClientList::default();
+        for record in &file.records {
+            clients.see(&file.identity, record);
         }
+        FileFacts::with_clients(file, clients)
+    }
 
+    /// The facts of a checked file whose clients were collected while it was checked.
+    pub fn with_clients(file: &CheckedFile, clients: ClientList) -> FileFacts {
+        let name = &file.identity.name;
         let mut wanted: Vec<u64> = file
             .report
             .findings
@@ -134,7 +170,7 @@ impl FileFacts {
             .collect();
 
         FileFacts {
-            clients,
+            clients: clients.clients,
             shown_records,
             ..FileFacts::of_name(name)
         }
@@ -219,5 +255,28 @@ mod tests {
         assert_eq!(facts.service_month.as_deref(), Some("202505"));
         assert_eq!(facts.receiver.unwrap().office, "1310000002");
         assert!(facts.clients.is_empty());
+    }
+
+    #[test]
+    fn clients_seen_during_the_check_equal_clients_from_the_kept_records() {
+        let mut with_clients = 0;
+        for file in crate::fixtures::valid_files() {
+            let checked = check_file_keeping_records(&file.name, &file.bytes);
+            let mut clients = ClientList::default();
+            let options = crate::check::CheckOptions {
+                keep_records: true,
+                compute_sha256: true,
+            };
+            let seen = crate::check::check_file_seeing(
+                &file.name,
+                &file.bytes,
+                options,
+                &mut |identity, record| clients.see(identity, record),
+            );
+            let during = FileFacts::with_clients(&seen, clients);
+            assert_eq!(during, FileFacts::of(&checked), "{}", file.name);
+            with_clients += usize::from(!during.clients.is_empty());
+        }
+        assert!(with_clients > 5, "{with_clients}");
     }
 }

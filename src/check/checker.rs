@@ -92,7 +92,19 @@ impl Default for CheckOptions {
 /// Checks one file as `options` say; [`check_file`] and [`check_file_keeping_records`] are
 /// the usual ways in.
 pub fn check_file_with(path: &str, bytes: &[u8], options: CheckOptions) -> CheckedFile {
-    run(path, bytes, options)
+    run(path, bytes, options, &mut |_, _| {})
+}
+
+/// Like [`check_file_with`], and shows every record to `see` as soon as it is decoded, so a
+/// caller can collect what it needs in the same pass (the page's client list:
+/// `facts::ClientList`).
+pub fn check_file_seeing(
+    path: &str,
+    bytes: &[u8],
+    options: CheckOptions,
+    see: &mut dyn FnMut(&FileIdentity, &Record),
+) -> CheckedFile {
+    run(path, bytes, options, see)
 }
 
 /// The first data record's CSVバージョン and column count, and its index.
@@ -125,7 +137,12 @@ fn peek_first_record(bytes: &[u8], start: usize) -> Option<FirstRecord> {
     None
 }
 
-fn run(path: &str, bytes: &[u8], options: CheckOptions) -> CheckedFile {
+fn run(
+    path: &str,
+    bytes: &[u8],
+    options: CheckOptions,
+    see: &mut dyn FnMut(&FileIdentity, &Record),
+) -> CheckedFile {
     let keep = options.keep_records;
     let (name, name_issues) = parse_file_name(path);
     let encoding = detect_encoding(bytes);
@@ -203,6 +220,7 @@ fn run(path: &str, bytes: &[u8], options: CheckOptions) -> CheckedFile {
             &mut rec,
             &mut text_issues,
         );
+        see(&identity, &rec);
         for issue in structure.drain(..) {
             report_structure(issue, &rec, &spans, &mut emit);
         }

@@ -47,8 +47,8 @@ pub mod report;
 pub mod rules;
 
 pub use checker::{
-    check_file, check_file_keeping_records, check_file_with, CheckOptions, CheckedFile,
-    FileIdentity,
+    check_file, check_file_keeping_records, check_file_seeing, check_file_with, CheckOptions,
+    CheckedFile, FileIdentity,
 };
 pub use decode::TextEncoding;
 pub use findings::{Code, Finding, Severity, SeverityCounts, MAX_FINDINGS_PER_FILE};

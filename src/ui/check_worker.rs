@@ -29,8 +29,10 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, BlobPropertyBag, DedicatedWorkerGlobalScope, MessageEvent, Url, Worker};
 
-use crate::check::{check_file_with, CheckOptions, CheckedFile, CrossFileFinding, FileReport};
-use crate::facts::FileFacts;
+use crate::check::{
+    check_file_seeing, check_file_with, CheckOptions, CheckedFile, CrossFileFinding, FileReport,
+};
+use crate::facts::{ClientList, FileFacts};
 use crate::fingerprint::sha256_hex;
 use crate::reconcile::{reconcile, UserMonth};
 use crate::ui::browser_hash::{self, PendingSha256};
@@ -75,29 +77,44 @@ struct Kept {
 /// side does. Without `compute_sha256` the report's `sha256` is left empty, for the caller to
 /// fill (and to pass on with [`record_sha256`]).
 fn check_now(id: u32, name: &str, bytes: &[u8], compute_sha256: bool) -> CheckOutcome {
+    let (outcome, checked) = check_one(name, bytes, compute_sha256);
+    if let Some(checked) = checked {
+        CHECKED.with(|kept| {
+            let mut kept = kept.borrow_mut();
+            kept.ids.push(id);
+            kept.files.push(checked);
+        });
+    }
+    outcome
+}
+
+/// The check and its facts, with the checked file to keep (unless it is too big to keep).
+fn check_one(
+    name: &str,
+    bytes: &[u8],
+    compute_sha256: bool,
+) -> (CheckOutcome, Option<CheckedFile>) {
     let keep_records = bytes.len() <= KEEP_RECORDS_UP_TO_BYTES;
     let options = CheckOptions {
         keep_records,
         compute_sha256,
     };
-    let checked = check_file_with(name, bytes, options);
     if !keep_records {
+        let checked = check_file_with(name, bytes, options);
         let facts = FileFacts::of_report(&checked.report);
-        return CheckOutcome {
-            report: checked.report,
-            facts,
-        };
+        let report = checked.report;
+        return (CheckOutcome { report, facts }, None);
     }
+    // The clients are collected as the records are read (faster than walking them after).
+    let mut clients = ClientList::default();
+    let checked = check_file_seeing(name, bytes, options, &mut |identity, record| {
+        clients.see(identity, record)
+    });
     let outcome = CheckOutcome {
         report: checked.report.clone(),
-        facts: FileFacts::of(&checked),
+        facts: FileFacts::with_clients(&checked, clients),
     };
-    CHECKED.with(|kept| {
-        let mut kept = kept.borrow_mut();
-        kept.ids.push(id);
-        kept.files.push(checked);
-    });
-    outcome
+    (outcome, Some(checked))
 }
 
 /// Gives the kept file of request `id` its SHA-256 (which tells the reconciliation whether
@@ -201,12 +218,7 @@ pub fn serve() {
 fn warm_up() {
     let sample = crate::fixtures::large_upplan(WARM_UP_BYTES);
     let name = "UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV";
-    let options = CheckOptions {
-        keep_records: true,
-        compute_sha256: true,
-    };
-    let checked = check_file_with(name, &sample, options);
-    let _ = FileFacts::of(&checked);
+    let _ = check_one(name, &sample, true);
 }
 
 /// Size of the warm-up sample.
