@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::check::identify::{parse_file_name, FileName};
-use crate::check::{CheckedFile, FileIdentity, FileReport, Party, Record};
+use crate::check::{CheckedFile, FileIdentity, FileReport, Party, RecordRef};
 use crate::spec::roles;
 
 /// 利用者 氏名 in 利用者補足情報 (No.6) and 利用者基本情報 (No.15).
@@ -82,7 +82,7 @@ struct ClientColumns {
 
 impl ClientList {
     /// Takes note of one record of a file with identity `identity`.
-    pub fn see(&mut self, identity: &FileIdentity, record: &Record) {
+    pub fn see(&mut self, identity: &FileIdentity, record: RecordRef) {
         let columns = *self.columns.get_or_insert_with(|| {
             let layout = identity.layout();
             let column = |field: &str| layout.and_then(|l| roles::index_of(l, field));
@@ -140,7 +140,7 @@ impl FileFacts {
     /// Collects the facts of a checked file.
     pub fn of(file: &CheckedFile) -> FileFacts {
         let mut clients = ClientList::default();
-        for record in &file.records {
+        for record in file.records.iter() {
             clients.see(&file.identity, record);
         }
         FileFacts::with_clients(file, clients)

@@ -82,7 +82,7 @@ fn records_are_kept_with_positions() {
         Some("11")
     );
     assert_eq!(id.name.sequence.as_deref(), Some("20250425093000"));
-    let first = &checked.records[0];
+    let first = checked.records.get(0).unwrap();
     assert_eq!((first.index, first.line, first.byte_offset), (1, 1, 0));
     assert_eq!(first.get(3), Some("0000012345"));
     let layout = id.layout().unwrap();
@@ -92,7 +92,7 @@ fn records_are_kept_with_positions() {
         .records
         .iter()
         .any(|r| r.values().any(|v| v.contains('髙'))));
-    let second = &checked.records[1];
+    let second = checked.records.get(1).unwrap();
     assert!(second.line > first.line);
 }
 

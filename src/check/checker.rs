@@ -12,7 +12,7 @@ use crate::check::file_rules::FileRules;
 use crate::check::findings::{Code, FindingList, MAX_FINDINGS_PER_FILE};
 use crate::check::identify::{is_real_year_month, parse_file_name, FileName, NameIssue};
 use crate::check::read_record::read_record;
-use crate::check::record::Record;
+use crate::check::record::{Record, RecordRef, RecordTable};
 use crate::check::records::{FieldSpan, RecordReader, StructureIssue, Terminator};
 use crate::check::report::FileReport;
 use crate::check::rules::{check_value, hint_for};
@@ -52,7 +52,7 @@ pub struct CheckedFile {
     pub report: FileReport,
     pub identity: FileIdentity,
     /// Every record in file order (blank lines and a header line included, as read).
-    pub records: Vec<Record>,
+    pub records: RecordTable,
 }
 
 /// Checks one file. `path` is the name or path the user knows it by; only its last part is
@@ -102,7 +102,7 @@ pub fn check_file_seeing(
     path: &str,
     bytes: &[u8],
     options: CheckOptions,
-    see: &mut dyn FnMut(&FileIdentity, &Record),
+    see: &mut dyn FnMut(&FileIdentity, RecordRef),
 ) -> CheckedFile {
     run(path, bytes, options, see)
 }
@@ -141,7 +141,7 @@ fn run(
     path: &str,
     bytes: &[u8],
     options: CheckOptions,
-    see: &mut dyn FnMut(&FileIdentity, &Record),
+    see: &mut dyn FnMut(&FileIdentity, RecordRef),
 ) -> CheckedFile {
     let keep = options.keep_records;
     let (name, name_issues) = parse_file_name(path);
@@ -183,7 +183,11 @@ fn run(
         spec_version,
         generation,
     };
-    let mut records_kept = Vec::new();
+    let mut records_kept = if keep {
+        RecordTable::for_file_of(bytes.len())
+    } else {
+        RecordTable::default()
+    };
     if bytes[start..].iter().all(|&b| b == b'\r' || b == b'\n') {
         emit.file(
             Code::EMPTY_FILE,
@@ -220,7 +224,7 @@ fn run(
             &mut rec,
             &mut text_issues,
         );
-        see(&identity, &rec);
+        see(&identity, rec.as_ref());
         for issue in structure.drain(..) {
             report_structure(issue, &rec, &spans, &mut emit);
         }
@@ -271,7 +275,7 @@ fn run(
             }
         }
         if keep {
-            records_kept.push(rec.clone());
+            records_kept.push(&rec);
         }
     }
     if other_breaks > 0 {
@@ -308,7 +312,7 @@ fn finish(
     identity: FileIdentity,
     emit: Emitter,
     records: u64,
-    kept: Vec<Record>,
+    kept: RecordTable,
 ) -> CheckedFile {
     let (findings, counts) = emit.findings.finish();
     let report = FileReport {

@@ -53,5 +53,5 @@ pub use checker::{
 pub use decode::TextEncoding;
 pub use findings::{Code, Finding, Severity, SeverityCounts, MAX_FINDINGS_PER_FILE};
 pub use identify::{FileName, Party};
-pub use record::Record;
+pub use record::{Record, RecordRef, RecordTable};
 pub use report::{CrossFileFinding, FileReport, RunReport, Summary};

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 
 use crate::check::findings::finding_catalogue;
-use crate::check::{CrossFileFinding, Finding, Record, Severity};
+use crate::check::{CrossFileFinding, Finding, RecordRef, Severity};
 
 finding_catalogue! {
     /// Every cross-file finding code. The variant name is the stable code string.
@@ -103,7 +103,7 @@ impl Report {
     }
 
     /// Points at a record of the first file.
-    pub fn at(mut self, rec: &Record) -> Report {
+    pub fn at(mut self, rec: RecordRef<'_>) -> Report {
         self.finding.record = Some(rec.index);
         self.finding.line = Some(rec.line);
         self.finding.byte_offset = Some(rec.byte_offset);
@@ -111,7 +111,7 @@ impl Report {
     }
 
     /// Points at a field of that record (項目No. and 日本語名称).
-    pub fn field(mut self, rec: &Record, no: usize, name: &str) -> Report {
+    pub fn field(mut self, rec: RecordRef<'_>, no: usize, name: &str) -> Report {
         self = self.at(rec);
         self.finding.field_no = u16::try_from(no).ok();
         self.finding.field = Some(Cow::Owned(name.to_owned()));

@@ -22,7 +22,7 @@ use super::view::{
     int, month_ja, time_ja, FileView, UserKey, COUNT, DETAIL_NO, END_TIME, PROVIDER, START_TIME,
     USER_NAME,
 };
-use crate::check::{CrossFileFinding, Record};
+use crate::check::{CrossFileFinding, RecordRef};
 use crate::jpdate::YearMonth;
 use crate::spec::roles;
 
@@ -194,7 +194,7 @@ type GroupKey = (UserKey, String, String, String);
 
 struct Row<'a> {
     view: usize,
-    rec: &'a Record,
+    rec: RecordRef<'a>,
     date: &'a str,
     code: &'a str,
 }
@@ -696,7 +696,7 @@ impl<'c> Context<'c> {
         &self,
         um: &mut UserMonth,
         out: &mut Vec<CrossFileFinding>,
-        rec: &Record,
+        rec: RecordRef<'_>,
         date: &str,
         code: &str,
         kind: DifferenceKind,

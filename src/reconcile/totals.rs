@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use super::findings::{ReconcileCode, Report};
 use super::units::{TransmissionUnit, UnitSet};
 use super::view::{int, month_ja, FileView, UserKey, COUNT, PROVIDER};
-use crate::check::{CrossFileFinding, Record, Severity};
+use crate::check::{CrossFileFinding, RecordRef, Severity};
 use crate::spec::roles;
 
 const TOTAL_CODE: &str = "999999";
@@ -41,7 +41,7 @@ const DERIVED: &str =
 
 /// One 第7表 row with the numbers the checks use.
 struct SikyuRow<'a> {
-    rec: &'a Record,
+    rec: RecordRef<'a>,
     office: &'a str,
     code: &'a str,
     units: Option<i64>,
@@ -193,7 +193,7 @@ pub(crate) fn check_totals(
 
 fn read_sikyu<'a>(v: &FileView<'a>) -> BTreeMap<UserKey, UserSikyu<'a>> {
     let mut users: BTreeMap<UserKey, UserSikyu> = BTreeMap::new();
-    let n = |rec: &'a Record, name: &str| int(v.value(rec, name));
+    let n = |rec: RecordRef<'a>, name: &str| int(v.value(rec, name));
     for rec in v.records() {
         let row = SikyuRow {
             rec,
@@ -221,7 +221,7 @@ fn read_sikyu<'a>(v: &FileView<'a>) -> BTreeMap<UserKey, UserSikyu<'a>> {
 }
 
 /// Σ回数, Σ(単位数×回数), whether every row had 単位数, and the first record.
-type PlanSum<'a> = (i64, i64, bool, &'a Record);
+type PlanSum<'a> = (i64, i64, bool, RecordRef<'a>);
 
 /// 第6表 Σ回数 and Σ(単位数×回数) per 事業所 + サービスコード against the 第7表 row.
 fn plan_against_sikyu(
@@ -324,7 +324,7 @@ fn push_sum(
     out: &mut Vec<CrossFileFinding>,
     code: ReconcileCode,
     sikyu: &FileView,
-    rec: &Record,
+    rec: RecordRef<'_>,
     col: &str,
     message: String,
     hint: &str,

@@ -469,7 +469,11 @@ fn unit_key_field(set: UnitSet, kind: &str) -> Option<&'static str> {
 }
 
 /// The version-subject keys of one record (user + rest of the key), as [`UnitUser::key`].
-pub(crate) fn record_key(set: UnitSet, v: &FileView, rec: &crate::check::Record) -> Option<String> {
+pub(crate) fn record_key(
+    set: UnitSet,
+    v: &FileView,
+    rec: crate::check::RecordRef<'_>,
+) -> Option<String> {
     let field = unit_key_field(set, v.kind)?;
     let value = v.value(rec, field);
     Some(match v.kind {
@@ -529,7 +533,7 @@ fn check_keys(u: &TransmissionUnit, views: &[FileView], out: &mut Vec<CrossFileF
                         ),
                         vec![dv.path().to_owned(), pv.path().to_owned()],
                     )
-                    .field(rec, col, key_name)
+                    .field(*rec, col, key_name)
                     .build(),
                 );
             }
@@ -546,7 +550,7 @@ fn check_keys(u: &TransmissionUnit, views: &[FileView], out: &mut Vec<CrossFileF
                     &format!("{}にもこの利用者のレコードを入れて、同じ連番で出力し直してください。", kind_name(dv.kind)),
                     vec![pv.path().to_owned(), dv.path().to_owned()],
                 )
-                .at(rec);
+                .at(*rec);
                 if *dep == "UP3KYO" {
                     // The spec does not say every plan has a 週間サービス計画表 row.
                     r = r.severity(Severity::Warning);
@@ -612,16 +616,16 @@ fn keys_of<'a>(set: UnitSet, v: &FileView<'a>) -> indexmap_lite::Ordered<'a> {
 /// A tiny insertion-ordered map, so findings come out in file order without a dependency.
 mod indexmap_lite {
     use super::*;
-    use crate::check::Record;
+    use crate::check::RecordRef;
 
     #[derive(Default)]
     pub struct Ordered<'a> {
         index: HashMap<(UserKey, String), usize>,
-        items: Vec<((UserKey, String), &'a Record)>,
+        items: Vec<((UserKey, String), RecordRef<'a>)>,
     }
 
     impl<'a> Ordered<'a> {
-        pub fn insert(&mut self, k: (UserKey, String), rec: &'a Record) {
+        pub fn insert(&mut self, k: (UserKey, String), rec: RecordRef<'a>) {
             if !self.index.contains_key(&k) {
                 self.index.insert(k.clone(), self.items.len());
                 self.items.push((k, rec));
@@ -633,16 +637,16 @@ mod indexmap_lite {
     }
 
     impl<'a, 'b> IntoIterator for &'b Ordered<'a> {
-        type Item = &'b ((UserKey, String), &'a Record);
-        type IntoIter = std::slice::Iter<'b, ((UserKey, String), &'a Record)>;
+        type Item = &'b ((UserKey, String), RecordRef<'a>);
+        type IntoIter = std::slice::Iter<'b, ((UserKey, String), RecordRef<'a>)>;
         fn into_iter(self) -> Self::IntoIter {
             self.items.iter()
         }
     }
 
     impl<'a> IntoIterator for Ordered<'a> {
-        type Item = ((UserKey, String), &'a Record);
-        type IntoIter = std::vec::IntoIter<((UserKey, String), &'a Record)>;
+        type Item = ((UserKey, String), RecordRef<'a>);
+        type IntoIter = std::vec::IntoIter<((UserKey, String), RecordRef<'a>)>;
         fn into_iter(self) -> Self::IntoIter {
             self.items.into_iter()
         }

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{CheckedFile, Record};
+use crate::check::{CheckedFile, RecordRef};
 use crate::spec::{roles, Layout, LayoutGeneration};
 
 /// 居宅サービス計画作成（変更）日: the plan-family key (第1表 No.14, 第2表/第3表 No.5, 利用者補足 No.4).
@@ -115,7 +115,7 @@ impl<'a> FileView<'a> {
 
     /// The data records: as many columns as the layout, first field all digits (so header
     /// lines and blank lines are left out).
-    pub fn records(&self) -> impl Iterator<Item = &'a Record> + 'a {
+    pub fn records(&self) -> impl Iterator<Item = RecordRef<'a>> + 'a {
         let width = self.layout.map(|l| l.fields.len());
         self.file.records.iter().filter(move |r| {
             Some(r.len()) == width
@@ -125,7 +125,7 @@ impl<'a> FileView<'a> {
     }
 
     /// The user a record is about.
-    pub fn user(&self, rec: &Record) -> UserKey {
+    pub fn user(&self, rec: RecordRef<'_>) -> UserKey {
         let get = |n| {
             self.col(n)
                 .and_then(|c| rec.get(c))
@@ -139,7 +139,7 @@ impl<'a> FileView<'a> {
     }
 
     /// The value of the named field of a record (empty when absent).
-    pub fn value(&self, rec: &'a Record, name_ja: &str) -> &'a str {
+    pub fn value(&self, rec: RecordRef<'a>, name_ja: &str) -> &'a str {
         self.col(name_ja).and_then(|c| rec.get(c)).unwrap_or("")
     }
 }
