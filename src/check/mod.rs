@@ -6,8 +6,12 @@
 //!   bounded by the finding cap ([`MAX_FINDINGS_PER_FILE`]). Never fails, never panics.
 //! - [`check_file_keeping_records`]`(path, bytes) -> CheckedFile`: the same report plus the
 //!   file's [`FileIdentity`] (kind, CSVバージョン, 対象年月, 送信元/送信先 事業所番号 and サービス種類,
-//!   14-digit 連番) and every decoded [`Record`] with its index, line and byte offset. The
-//!   reconciliation (予定↔実績, 第6表↔第7表) and the page read these instead of parsing again.
+//!   14-digit 連番) and every decoded record (a [`RecordTable`] of [`RecordRef`]s) with its
+//!   index, line and byte offset. The reconciliation (予定↔実績, 第6表↔第7表) and the page read
+//!   these instead of parsing again.
+//! - [`check_file_with`] / [`check_file_seeing`]: the same with [`CheckOptions`] (keep the
+//!   records or not, hash or leave the SHA-256 to the caller), and a look at each record as
+//!   it is read.
 //! - [`RunReport::new`]`(files, cross_file)` then [`RunReport::to_json`]: the document that
 //!   `careplan-check --json` prints and the page exports.
 //!
