@@ -75,11 +75,14 @@ fn read_whole(bytes: &[u8], span: &RecordSpan, fields: &[FieldSpan], rec: &mut R
         }
     }
     // Walk the fields: `shift` is how much longer the decoded text is than the bytes so far.
+    // Values unescaped on the way are appended after the record's text, so searches stay
+    // within `decoded`.
+    let decoded = rec.text_bytes().len();
     let mut shift = 0usize;
     for f in fields {
         let start = f.start - span.start + shift;
         let end = if f.non_ascii {
-            match field_end(rec.text_bytes(), start, f.quoted) {
+            match field_end(&rec.text_bytes()[..decoded], start, f.quoted) {
                 Some(end) => end,
                 None => return false,
             }
@@ -196,8 +199,12 @@ mod tests {
         input.extend(sjis("\"訪問介護①　身体介護、入浴介助\",120,髙橋 﨑子,ﾀｶﾊｼ,\"a\"\"b\",\"ケア\"\"さくら\"\"\",\"自宅で\r\n入浴\"\r\n"));
         input.extend(b"1,\"\",,\"x\"\r\n");
         input.extend(sjis("§±°,\"Ωα\",АБ\r\n"));
+        // An unescaped value is kept after the record's text; a later field must not run on
+        // into it.
+        input.extend(sjis("\"a\"\"b,c\",あい\r\n"));
         let records = both_ways(&input);
-        assert_eq!(records.len(), 3);
+        assert_eq!(records.len(), 4);
+        assert_eq!(records[3].0.get(2), Some("あい"));
         for (fast, exact, fast_taken) in &records {
             assert!(fast_taken, "{:?}", exact.values().collect::<Vec<_>>());
             assert_same(fast, exact);
@@ -260,6 +267,10 @@ mod tests {
             "①",
             "２－８",
             "\t",
+            // Whole well-quoted fields with doubled quotes, commas and line breaks inside.
+            "\"a\"\"b,c\"",
+            "\"あ\"\"い,う\"",
+            "\"x\r\ny\"",
         ]
         .iter()
         .map(|p| sjis(p))
