@@ -290,8 +290,8 @@ mod tests {
             state
         };
         let (mut fast_records, mut exact_records) = (0, 0);
-        for _ in 0..3000 {
-            let len = next() % 24;
+        for _ in 0..20_000 {
+            let len = next() % 40;
             let input: Vec<u8> = (0..len)
                 .flat_map(|_| pieces[(next() % pieces.len() as u64) as usize].clone())
                 .collect();
