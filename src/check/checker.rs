@@ -312,9 +312,10 @@ fn finish(
     identity: FileIdentity,
     emit: Emitter,
     records: u64,
-    kept: RecordTable,
+    mut kept: RecordTable,
 ) -> CheckedFile {
     let (findings, counts) = emit.findings.finish();
+    kept.shrink_to_fit();
     let report = FileReport {
         path: path.to_owned(),
         name: identity.name.base.clone(),

@@ -252,6 +252,22 @@ impl RecordTable {
         self.rows.push(row);
     }
 
+    /// Gives back the room reserved by [`RecordTable::for_file_of`] where much of it was not
+    /// used (kept files stay in memory as long as the page shows them); a little slack is
+    /// left alone, as shrinking copies.
+    pub fn shrink_to_fit(&mut self) {
+        let wasteful = |len: usize, capacity: usize| capacity - len > len / 4;
+        if wasteful(self.text.len(), self.text.capacity()) {
+            self.text.shrink_to_fit();
+        }
+        if wasteful(self.fields.len(), self.fields.capacity()) {
+            self.fields.shrink_to_fit();
+        }
+        if wasteful(self.rows.len(), self.rows.capacity()) {
+            self.rows.shrink_to_fit();
+        }
+    }
+
     /// Number of records.
     pub fn len(&self) -> usize {
         self.rows.len()
@@ -331,5 +347,25 @@ mod tests {
         assert_eq!(table.get(1).unwrap().get(2), Some("髙橋"));
         assert_eq!(table.get(2).unwrap().field_byte_offset(2), Some(301));
         assert!(table.get(3).is_none());
+    }
+
+    #[test]
+    fn unused_room_is_given_back_and_a_little_slack_kept() {
+        let mut r = Record::default();
+        r.clear(1, 1, 0);
+        let s = r.text_mut().len();
+        r.text_mut().push_str("12345678");
+        r.end_field(s, 0, false, false);
+        let mut table = RecordTable::for_file_of(1_000_000);
+        table.push(&r);
+        table.shrink_to_fit();
+        assert!(table.text.capacity() < 100 && table.fields.capacity() < 100);
+        let mut snug = RecordTable::for_file_of(80);
+        for _ in 0..9 {
+            snug.push(&r);
+        }
+        snug.shrink_to_fit();
+        assert_eq!(snug.fields.capacity(), 10, "within a quarter: left alone");
+        assert_eq!(snug.get(8).unwrap().get(1), Some("12345678"));
     }
 }
