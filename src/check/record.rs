@@ -305,16 +305,21 @@ impl RecordTable {
 mod tests {
     use super::*;
 
+    /// A record built the way the exact path builds one: (raw value, quoted, escaped).
+    fn record(index: u64, byte_offset: u64, values: &[(&str, bool, bool)]) -> Record {
+        let mut r = Record::default();
+        r.clear(index, index * 2, byte_offset);
+        for &(v, quoted, escaped) in values {
+            let s = r.text_mut().len();
+            r.text_mut().push_str(v);
+            r.end_field(s, byte_offset + s as u64, quoted, escaped);
+        }
+        r
+    }
+
     #[test]
     fn fields_are_read_by_number() {
-        let mut r = Record::default();
-        r.clear(1, 1, 0);
-        let s = r.text_mut().len();
-        r.text_mut().push_str("abc");
-        r.end_field(s, 0, false, false);
-        let s = r.text_mut().len();
-        r.text_mut().push_str("a\"\"b");
-        r.end_field(s, 4, true, true);
+        let r = record(1, 0, &[("abc", false, false), ("a\"\"b", true, true)]);
         assert_eq!(r.get(1), Some("abc"));
         assert_eq!(r.get(2), Some("a\"b"));
         assert_eq!(r.get(0), None);
@@ -324,17 +329,13 @@ mod tests {
 
     #[test]
     fn a_table_gives_back_the_records_it_was_given() {
+        let values = [
+            ("x", false, false),
+            ("髙橋", true, false),
+            ("", false, false),
+        ];
         let records: Vec<Record> = (1..=3u64)
-            .map(|i| {
-                let mut r = Record::default();
-                r.clear(i, i * 2, i * 100);
-                for v in ["x", "髙橋", ""].iter().take(i as usize) {
-                    let s = r.text_mut().len();
-                    r.text_mut().push_str(v);
-                    r.end_field(s, i * 100 + s as u64, i == 2, false);
-                }
-                r
-            })
+            .map(|i| record(i, i * 100, &values[..i as usize]))
             .collect();
         let mut table = RecordTable::default();
         for r in &records {
@@ -351,11 +352,7 @@ mod tests {
 
     #[test]
     fn unused_room_is_given_back_and_a_little_slack_kept() {
-        let mut r = Record::default();
-        r.clear(1, 1, 0);
-        let s = r.text_mut().len();
-        r.text_mut().push_str("12345678");
-        r.end_field(s, 0, false, false);
+        let r = record(1, 0, &[("12345678", false, false)]);
         let mut table = RecordTable::for_file_of(1_000_000);
         table.push(&r);
         table.shrink_to_fit();
