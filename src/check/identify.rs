@@ -205,7 +205,8 @@ fn kind_of(stem: &str) -> Option<&'static FileKind> {
         .max_by_key(|k| k.id.len())
 }
 
-fn is_digits(s: &str, n: usize) -> bool {
+/// Whether `s` is exactly `n` ASCII digits (事業所番号, 保険者番号, 年月 …).
+pub fn is_digits(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
 }
 

@@ -13,6 +13,7 @@
 
 use super::chain::{verify, ChainHead};
 use super::entry::Entry;
+use crate::check::identify::is_digits;
 use crate::jpdate::{CivilDate, Timestamp};
 
 /// Shortest hash prefix accepted when typed by hand (64 bits).
@@ -108,7 +109,7 @@ pub fn parse_checkpoint(text: &str) -> Result<ParsedCheckpoint, String> {
         .map(|v| v.chars().filter(|c| !c.is_whitespace()).collect::<String>())
         .filter(|v| !v.is_empty());
     if let Some(o) = &office_number {
-        if o.len() != 10 || !o.bytes().all(|b| b.is_ascii_digit()) {
+        if !is_digits(o, 10) {
             return Err("事業所番号は数字10桁で入力してください".into());
         }
     }

@@ -479,12 +479,9 @@ fn is_hex64(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
+use crate::check::identify::is_digits;
 pub use crate::check::identify::is_file_serial;
 use crate::check::rules::is_insured_number;
-
-fn is_digits(s: &str, n: usize) -> bool {
-    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
-}
 
 impl EntryDraft {
     pub fn new(actor: impl Into<String>, subject: Subject, details: Details) -> EntryDraft {

@@ -7,6 +7,7 @@
 
 use super::entry::ValidationIssue;
 use super::value_io::{FormatError, Obj};
+use crate::check::identify::is_digits;
 use crate::jpdate::Timestamp;
 use serde_json::{json, Map, Value};
 
@@ -70,7 +71,7 @@ impl OfficeSettings {
             })
         };
         let n = &self.office_number;
-        if n.len() != 10 || !n.bytes().all(|b| b.is_ascii_digit()) {
+        if !is_digits(n, 10) {
             issue(
                 "office_number",
                 "自事業所番号は半角数字10桁で入力してください",
