@@ -132,12 +132,8 @@ impl Record {
         quoted: bool,
         escaped: bool,
     ) {
-        if escaped {
-            let unescaped = self.text[start..].replace("\"\"", "\"");
-            self.text.truncate(start);
-            self.text.push_str(&unescaped);
-        }
-        self.push(start, self.text.len(), byte_offset, quoted);
+        // `start..len` is always a piece of the text, so the field is always added.
+        self.push_field(start, self.text.len(), byte_offset, quoted, escaped);
     }
 
     #[inline]
