@@ -81,6 +81,13 @@ fn read_whole(bytes: &[u8], span: &RecordSpan, fields: &[FieldSpan], rec: &mut R
     let mut shift = 0usize;
     for f in fields {
         let start = f.start - span.start + shift;
+        if !f.non_ascii && !f.escaped {
+            // Most fields: ASCII decodes to itself, so the value sits at a known place
+            // between ASCII delimiters (and the shift stays as it is).
+            let end = start + (f.end - f.start);
+            rec.push_ascii_field(start, end, first_byte(f) - span.start, f.quoted);
+            continue;
+        }
         let end = if f.non_ascii {
             match field_end(&rec.text_bytes()[..decoded], start, f.quoted) {
                 Some(end) => end,
