@@ -217,23 +217,38 @@ fn is_service_type(s: &str) -> bool {
             .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
 }
 
-/// `YYYYMM` with a month 01–12 (digits already checked).
+/// `YYYYMM` with a month 01–12.
 pub fn is_real_year_month(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 6 && b.iter().all(u8::is_ascii_digit) && {
-        let month = num(&b[4..6]);
-        (1..=12).contains(&month) && num(&b[0..4]) >= 1
-    }
+    is_digits(s, 6) && digits_form_real_year_month(s.as_bytes())
 }
 
 /// `YYYYMMDD` that exists in the Gregorian calendar.
 pub fn is_real_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 8 || !b.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let (y, m, d) = (num(&b[0..4]), num(&b[4..6]), num(&b[6..8]));
-    y >= 1 && (1..=12).contains(&m) && d >= 1 && d <= u32::from(days_in_month(y as i32, m as u8))
+    is_digits(s, 8) && digits_form_real_date(s.as_bytes())
+}
+
+/// [`is_real_year_month`] for 6 bytes already known to be digits (the column rules check
+/// the digits first, and every 第6表 record has two such months).
+pub(crate) fn digits_form_real_year_month(b: &[u8]) -> bool {
+    let (year, month) = (two_digits(b, 0) * 100 + two_digits(b, 2), two_digits(b, 4));
+    year >= 1 && (1..=12).contains(&month)
+}
+
+/// [`is_real_date`] for 8 bytes already known to be digits.
+pub(crate) fn digits_form_real_date(b: &[u8]) -> bool {
+    let year = two_digits(b, 0) * 100 + two_digits(b, 2);
+    let (month, day) = (two_digits(b, 4), two_digits(b, 6));
+    year >= 1
+        && (1..=12).contains(&month)
+        && day >= 1
+        && day <= u32::from(days_in_month(year as i32, month as u8))
+}
+
+/// The value of the two digits at `b[i..i + 2]` (callers checked they are digits; anything
+/// else gives some number, never a panic).
+fn two_digits(b: &[u8], i: usize) -> u32 {
+    let digit = |at: usize| u32::from(b.get(at).map_or(0, |d| d.wrapping_sub(b'0')));
+    digit(i) * 10 + digit(i + 1)
 }
 
 /// A ファイル連番: 14 digits `YYYYMMDDHHMMSS` that form a real date and time.
@@ -311,5 +326,11 @@ mod tests {
         assert!(!is_real_date("20250431"));
         assert!(is_real_year_month("202512"));
         assert!(!is_real_year_month("202500"));
+        assert!(is_real_date("20000229") && !is_real_date("19000229"));
+        assert!(is_real_date("00010101") && !is_real_date("00000101"));
+        assert!(!is_real_date("20251301") && !is_real_date("20250100"));
+        assert!(!is_real_date("2025013") && !is_real_date("2025O131"));
+        assert!(!is_real_year_month("000012") && !is_real_year_month("202513"));
+        assert!(!is_real_year_month("2025-1") && !is_real_year_month("2025011"));
     }
 }

@@ -5,7 +5,7 @@
 //! bytes, and nothing is allocated unless a value is wrong.
 
 use crate::check::findings::Code;
-use crate::check::identify::{is_real_date, is_real_year_month, num};
+use crate::check::identify::{digits_form_real_date, digits_form_real_year_month, num};
 use crate::spec::{FieldFormat, FieldSpec, Requirement};
 
 /// What is wrong with one value: the code and the detail for the message.
@@ -51,7 +51,7 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         FieldFormat::Date => {
             if b.len() != 8 || !all_digits(b) {
                 false
-            } else if zeros || is_real_date(value) {
+            } else if zeros || digits_form_real_date(b) {
                 true
             } else {
                 return violation(Code::FIELD_DATE, format!("「{shown}」は存在しない日付です"));
@@ -60,7 +60,7 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         FieldFormat::YearMonth => {
             if b.len() != 6 || !all_digits(b) {
                 false
-            } else if zeros || is_real_year_month(value) {
+            } else if zeros || digits_form_real_year_month(b) {
                 true
             } else {
                 return violation(Code::FIELD_DATE, format!("「{shown}」は存在しない年月です"));
