@@ -158,10 +158,13 @@ impl FileFacts {
         wanted.sort_unstable();
         wanted.dedup();
         wanted.truncate(MAX_SHOWN_RECORDS);
-        let shown_records = file
-            .records
+        // Every record is kept, in file order: record N is row N − 1 (checked all the same).
+        let shown_records = wanted
             .iter()
-            .filter(|r| wanted.binary_search(&r.index).is_ok())
+            .filter_map(|&index| {
+                let row = usize::try_from(index).ok()?.checked_sub(1)?;
+                file.records.get(row).filter(|r| r.index == index)
+            })
             .map(|r| ShownRecord {
                 index: r.index,
                 line: r.line,
@@ -233,6 +236,20 @@ mod tests {
                 plan_date: Some("20250401".into()),
             }]
         );
+    }
+
+    #[test]
+    fn the_shown_record_is_the_one_the_finding_names() {
+        // A header and a blank line are records too: the bad one is the 4th.
+        let name = "DLTPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV";
+        let bytes =
+            b"CSV,a,b,c\r\n\r\n202407,131001,0000012345,202505\r\n202407,131001,12345,202505\r\n";
+        let checked = check_file_keeping_records(name, bytes);
+        let facts = FileFacts::of(&checked);
+        let bad = facts.shown_records.iter().find(|r| r.index == 4).unwrap();
+        assert_eq!(bad.line, 4);
+        assert_eq!(bad.values, ["202407", "131001", "12345", "202505"]);
+        assert!(facts.shown_records.iter().all(|r| r.index != 3));
     }
 
     #[test]
