@@ -246,7 +246,7 @@ pub(crate) fn digits_form_real_date(b: &[u8]) -> bool {
 
 /// The value of the two digits at `b[i..i + 2]` (callers checked they are digits; anything
 /// else gives some number, never a panic).
-fn two_digits(b: &[u8], i: usize) -> u32 {
+pub(crate) fn two_digits(b: &[u8], i: usize) -> u32 {
     let digit = |at: usize| u32::from(b.get(at).map_or(0, |d| d.wrapping_sub(b'0')));
     digit(i) * 10 + digit(i + 1)
 }

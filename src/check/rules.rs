@@ -5,7 +5,7 @@
 //! bytes, and nothing is allocated unless a value is wrong.
 
 use crate::check::findings::Code;
-use crate::check::identify::{digits_form_real_date, digits_form_real_year_month, num};
+use crate::check::identify::{digits_form_real_date, digits_form_real_year_month, num, two_digits};
 use crate::spec::{FieldFormat, FieldSpec, Requirement};
 
 /// What is wrong with one value: the code and the detail for the message.
@@ -67,15 +67,19 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             }
         }
         FieldFormat::Time | FieldFormat::TimeOr9999 => {
-            if field.format == FieldFormat::TimeOr9999 && value == "9999" {
-                true
-            } else if b.len() == 4 && all_digits(b) && value == "2400" {
-                return violation(
-                    Code::FIELD_TIME_2400,
-                    "時刻が2400です（時分は0000〜2359）".to_owned(),
-                );
+            if b.len() != 4 || !all_digits(b) {
+                false
             } else {
-                b.len() == 4 && all_digits(b) && num(&b[..2]) <= 23 && num(&b[2..]) <= 59
+                match (two_digits(b, 0), two_digits(b, 2)) {
+                    (99, 99) if field.format == FieldFormat::TimeOr9999 => true,
+                    (24, 0) => {
+                        return violation(
+                            Code::FIELD_TIME_2400,
+                            "時刻が2400です（時分は0000〜2359）".to_owned(),
+                        );
+                    }
+                    (hours, minutes) => hours <= 23 && minutes <= 59,
+                }
             }
         }
         FieldFormat::DayFlags31 => b.len() == 31 && b.iter().all(|&c| c == b'0' || c == b'1'),
@@ -274,6 +278,28 @@ mod tests {
         assert_eq!(code("UPHOSOKU", 12, "03-1234-5678"), None);
         assert_eq!(code("UP2KYO", 6, "100"), Some(Code::FIELD_FORMAT));
         assert_eq!(code("UP2KYO", 15, "Y"), None);
+    }
+
+    #[test]
+    fn times() {
+        let or_9999 = field("UPPLAN", 12);
+        assert_eq!(or_9999.format, FieldFormat::TimeOr9999);
+        let plain = FieldSpec {
+            format: FieldFormat::Time,
+            codes: Vec::new(),
+            name_ja: "時刻".into(),
+            ..*or_9999
+        };
+        let code = |f: &FieldSpec, v: &str| check_value(f, v).map(|x| x.code);
+        for ok in ["0000", "0959", "2359"] {
+            assert_eq!((code(or_9999, ok), code(&plain, ok)), (None, None), "{ok}");
+        }
+        assert_eq!(code(or_9999, "9999"), None);
+        assert_eq!(code(&plain, "9999"), Some(Code::FIELD_FORMAT));
+        assert_eq!(code(&plain, "2400"), Some(Code::FIELD_TIME_2400));
+        for bad in ["2401", "2460", "0060", "9959", "999", "09:00", "０９００"] {
+            assert_eq!(code(or_9999, bad), Some(Code::FIELD_FORMAT), "{bad}");
+        }
     }
 
     #[test]
