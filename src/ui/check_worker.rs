@@ -213,8 +213,8 @@ pub fn serve() {
 
 /// Checks a small generated 第6表 once, so the browser compiles the checker's hot code with
 /// its optimising compiler before the user's first file: the first check of a big file is
-/// otherwise slower by half (measured on 20 MB: 245–272 ms without, 172–176 ms with it; 127 ms once warm). Requests that come
-/// meanwhile wait a few milliseconds.
+/// otherwise slower by half (measured on 20 MB: 245–272 ms without, 172–176 ms with it;
+/// 127 ms once warm). Requests that come meanwhile wait a few milliseconds.
 fn warm_up() {
     let sample = crate::fixtures::large_upplan(WARM_UP_BYTES);
     let name = "UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV";
