@@ -17,13 +17,18 @@ thread_local! {
     static BENCH_CHECKER: Checker = Checker::start();
 }
 
-/// Full check of `bytes` as a 第6表 the way the page does it: sent to the checking worker,
-/// which checks and keeps the records for reconciling, while the page hashes with the
-/// browser's SHA-256; done when the page has the report. Resolves to the number of records.
+/// Full check of `file` as a 第6表 the way the page does it with a file it has read: a copy
+/// kept on the page, the browser's buffer moved to the checking worker, which checks and
+/// keeps the records for reconciling, while the page hashes with the browser's SHA-256;
+/// done when the page has the report. `file` is detached afterwards (pass a fresh copy, as
+/// a `FileReader` gives one per read). Resolves to the number of records.
 #[wasm_bindgen(js_name = careplanBenchCheck)]
-pub async fn bench_check(bytes: Vec<u8>) -> f64 {
+pub async fn bench_check(file: js_sys::Uint8Array) -> f64 {
     let checker = BENCH_CHECKER.with(Checker::clone);
-    let outcome = checker.check(BENCH_NAME, &bytes).await;
+    // Kept on the page as `Workspace::add_files` keeps a file read.
+    let bytes: std::sync::Arc<[u8]> = std::sync::Arc::from(file.to_vec());
+    let buffer = (file.byte_offset() == 0).then(|| file.buffer());
+    let outcome = checker.check(BENCH_NAME, &bytes, buffer).await;
     checker.forget();
     outcome.report.records as f64
 }

@@ -263,14 +263,26 @@ impl Checker {
     }
 
     /// Checks one file. Never fails: if the worker died, the file is checked here.
-    pub async fn check(&self, name: &str, bytes: &[u8]) -> CheckOutcome {
+    ///
+    /// `buffer`: the browser's buffer `bytes` were copied from (as a `FileReader` gives it),
+    /// if the caller has no more use for it: it is moved to the worker as it is, so the
+    /// worker can start without the page copying the file again.
+    pub async fn check(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        buffer: Option<js_sys::ArrayBuffer>,
+    ) -> CheckOutcome {
         let id = self.new_id();
         let use_browser = browser_hash::available();
         if let Some(link) = self.live_worker() {
             if link.ready.clone().await.is_ok() {
-                // The worker gets a copy of its own (moved, not copied again) and starts
-                // checking; meanwhile this thread hashes another copy.
-                let for_worker = Uint8Array::from(bytes);
+                let for_worker = match buffer {
+                    Some(buffer) if buffer.byte_length() as usize == bytes.len() => {
+                        Uint8Array::new(&buffer)
+                    }
+                    _ => Uint8Array::from(bytes),
+                };
                 let request = [
                     ("op", "check".into()),
                     ("name", name.into()),
@@ -278,8 +290,9 @@ impl Checker {
                     ("sha256", (!use_browser).into()),
                 ];
                 let reply = link.send(id, &request, Some(&for_worker.buffer()));
+                // While the worker checks, this thread hashes.
                 let digest = if use_browser {
-                    browser_hash::start_sha256(&Uint8Array::from(bytes))
+                    browser_hash::start_sha256(bytes)
                 } else {
                     None
                 };
@@ -299,7 +312,7 @@ impl Checker {
                 }
             }
         }
-        let digest = browser_hash::start_sha256(&Uint8Array::from(bytes));
+        let digest = browser_hash::start_sha256(bytes);
         let mut outcome = check_now(id, name, bytes, digest.is_none());
         if digest.is_some() {
             let sha256 = finish_sha256(digest, bytes).await;

@@ -111,11 +111,13 @@ impl Workspace {
         spawn_local(async move {
             for (id, file) in jobs {
                 let blob = gloo_file::File::from(file.unchecked_into::<File>());
-                let Ok(bytes) = gloo_file::futures::read_as_bytes(&blob).await else {
+                let Ok(buffer) = gloo_file::futures::read_as_array_buffer(&blob).await else {
                     self.set_state(id, |u| u.state = UploadState::Unreadable);
                     continue;
                 };
-                let bytes: Arc<[u8]> = Arc::from(bytes);
+                // The page keeps a copy (for the ledger); the browser's buffer itself goes
+                // to the checking worker.
+                let bytes: Arc<[u8]> = Arc::from(js_sys::Uint8Array::new(&buffer).to_vec());
                 self.set_state(id, |u| {
                     u.bytes = bytes.clone();
                     u.state = UploadState::Checking;
@@ -123,7 +125,7 @@ impl Workspace {
                 let path = self
                     .with_upload(id, |u| u.path().to_owned())
                     .unwrap_or_default();
-                let outcome = checker.check(&path, &bytes).await;
+                let outcome = checker.check(&path, &bytes, Some(buffer)).await;
                 self.set_state(id, |u| u.state = UploadState::Checked(Box::new(outcome)));
             }
             // The last batch to finish reconciles everything on the page.
