@@ -26,7 +26,7 @@ thread_local! {
 pub async fn bench_check(file: js_sys::Uint8Array) -> f64 {
     let checker = BENCH_CHECKER.with(Checker::clone);
     // Kept on the page as `Workspace::add_files` keeps a file read.
-    let bytes: std::sync::Arc<[u8]> = std::sync::Arc::from(file.to_vec());
+    let bytes = std::sync::Arc::new(file.to_vec());
     let buffer = (file.byte_offset() == 0).then(|| file.buffer());
     let outcome = checker.check(BENCH_NAME, &bytes, buffer).await;
     checker.forget();

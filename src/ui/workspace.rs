@@ -21,7 +21,7 @@ pub struct Upload {
     pub relative_path: Option<String>,
     pub size: u64,
     /// The original bytes (kept so the ledger can store them).
-    pub bytes: Arc<[u8]>,
+    pub bytes: Arc<Vec<u8>>,
     pub state: UploadState,
 }
 
@@ -100,7 +100,7 @@ impl Workspace {
                     name: file.name(),
                     relative_path,
                     size: file.size() as u64,
-                    bytes: Arc::from(Vec::new()),
+                    bytes: Arc::default(),
                     state: UploadState::Reading,
                 });
                 jobs.push((id, file));
@@ -115,9 +115,10 @@ impl Workspace {
                     self.set_state(id, |u| u.state = UploadState::Unreadable);
                     continue;
                 };
-                // The page keeps a copy (for the ledger); the browser's buffer itself goes
+                // The page keeps a copy (for the ledger; a `Vec` shared as it is, as making
+                // it an `Arc<[u8]>` would copy it again); the browser's buffer itself goes
                 // to the checking worker.
-                let bytes: Arc<[u8]> = Arc::from(js_sys::Uint8Array::new(&buffer).to_vec());
+                let bytes = Arc::new(js_sys::Uint8Array::new(&buffer).to_vec());
                 self.set_state(id, |u| {
                     u.bytes = bytes.clone();
                     u.state = UploadState::Checking;
