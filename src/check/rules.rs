@@ -108,7 +108,9 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             format!("「{shown}」は{}ではありません", format_name(field.format)),
         );
     }
-    if let Some(max) = field.max_len {
+    // A value no longer in bytes than the limit is within it in characters too (a
+    // character is at least one byte): only longer ones are counted.
+    if let Some(max) = field.max_len.filter(|&max| b.len() > usize::from(max)) {
         // Every format but free text has passed as ASCII: bytes are characters.
         let len = if field.format == FieldFormat::FreeText {
             value.chars().count()
@@ -278,6 +280,30 @@ mod tests {
         assert_eq!(code("UPHOSOKU", 12, "03-1234-5678"), None);
         assert_eq!(code("UP2KYO", 6, "100"), Some(Code::FIELD_FORMAT));
         assert_eq!(code("UP2KYO", 15, "Y"), None);
+    }
+
+    #[test]
+    fn lengths_count_characters_of_free_text_and_digits_of_integers() {
+        let base = field("UPPLAN", 12);
+        let with = |format, max_len| FieldSpec {
+            format,
+            max_len: Some(max_len),
+            codes: Vec::new(),
+            name_ja: "項目".into(),
+            ..*base
+        };
+        let text = with(FieldFormat::FreeText, 5);
+        let code = |f: &FieldSpec, v: &str| check_value(f, v).map(|x| x.code);
+        // 5 characters in 15 bytes: within; 6 characters: too long, ASCII or not.
+        assert_eq!(code(&text, "あいうえお"), None);
+        assert_eq!(code(&text, "ｱｲｳｴｵ"), None);
+        assert_eq!(code(&text, "abcde"), None);
+        assert_eq!(code(&text, "あいうえおか"), Some(Code::FIELD_TOO_LONG));
+        assert_eq!(code(&text, "abcdef"), Some(Code::FIELD_TOO_LONG));
+        let integer = with(FieldFormat::Integer, 3);
+        assert_eq!(code(&integer, "-123"), None);
+        assert_eq!(code(&integer, "1234"), Some(Code::FIELD_TOO_LONG));
+        assert_eq!(code(&integer, "-1234"), Some(Code::FIELD_TOO_LONG));
     }
 
     #[test]
