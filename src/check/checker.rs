@@ -11,7 +11,7 @@ use crate::check::emit::Emitter;
 use crate::check::file_rules::FileRules;
 use crate::check::findings::{Code, FindingList, MAX_FINDINGS_PER_FILE};
 use crate::check::identify::{is_real_year_month, parse_file_name, FileName, NameIssue};
-use crate::check::read_record::read_record;
+use crate::check::read_record::next_record;
 use crate::check::record::{Record, RecordRef, RecordTable};
 use crate::check::records::{FieldSpan, RecordReader, StructureIssue, Terminator};
 use crate::check::report::FileReport;
@@ -209,21 +209,18 @@ fn run(
     let mut first_data: Option<Record> = None;
     let mut other_breaks = 0u64;
     let mut last_index = 0;
-    while let Some(span) = reader.next_record(&mut spans, &mut structure) {
+    while let Some(span) = next_record(
+        &mut reader,
+        encoding,
+        &mut rec,
+        &mut spans,
+        &mut structure,
+        &mut text_issues,
+    ) {
         last_index = span.index;
         if matches!(span.terminator, Terminator::Lf | Terminator::Cr) {
             other_breaks += 1;
         }
-        let well_formed = structure.is_empty();
-        read_record(
-            bytes,
-            encoding,
-            &span,
-            &spans,
-            well_formed,
-            &mut rec,
-            &mut text_issues,
-        );
         see(&identity, rec.as_ref());
         for issue in structure.drain(..) {
             report_structure(issue, &rec, &spans, &mut emit);
@@ -231,7 +228,7 @@ fn run(
         for (no, issue) in text_issues.drain(..) {
             report_text(issue, &rec, no, &mut emit);
         }
-        let blank = spans.len() == 1 && spans[0].start == spans[0].end && !spans[0].quoted;
+        let blank = rec.len() == 1 && rec.get(1) == Some("") && rec.field_quoted(1) == Some(false);
         if blank {
             emit.record(
                 Code::BLANK_LINE,

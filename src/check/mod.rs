@@ -27,8 +27,9 @@
 //! # Modules, in the order bytes flow through them
 //! - [`decode`]: UTF-8 recognition, strict MS932 decoding of a field, 外字;
 //! - [`records`]: logical CSV records on raw bytes, with positions;
-//! - `read_record`: a record's spans → a decoded [`Record`] (one decoder call for a usual
-//!   record, field by field for one with something to report);
+//! - `read_record`: the next record as a decoded [`Record`]: in one pass for a usual record
+//!   (`usual_record`: split, decode and place its fields at once), else split on bytes and
+//!   decoded field by field, so every problem gets its position;
 //! - [`identify`]: the file name's kind, V3/V4 shape and tokens;
 //! - [`rules`]: one value against its spec row;
 //! - `file_rules`: rules across fields and records (service month, 第7表 totals …);
@@ -49,6 +50,7 @@ pub mod record;
 pub mod records;
 pub mod report;
 pub mod rules;
+mod usual_record;
 
 pub use checker::{
     check_file, check_file_keeping_records, check_file_seeing, check_file_with, CheckOptions,

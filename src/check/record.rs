@@ -88,11 +88,6 @@ impl Record {
         &mut self.text
     }
 
-    /// The decoded text so far, as bytes.
-    pub(crate) fn text_bytes(&self) -> &[u8] {
-        self.text.as_bytes()
-    }
-
     /// Adds a field whose value is `text[start..end]` (read `""` as `"` when `escaped`);
     /// `false`, adding nothing, if that is not a piece of the text.
     pub(crate) fn push_field(
@@ -124,19 +119,18 @@ impl Record {
         true
     }
 
-    /// Adds a field whose value is the ASCII text at `text[start..end]`, without the checks
-    /// of [`Record::push_field`]: the fast path's way for its most common field, whose place
-    /// it knows to be whole characters. `offset_in_record`: bytes from the record's first
-    /// byte to the field's.
+    /// Adds a field whose value is `text[start..end]`, decoded already (quotes removed, `""`
+    /// read as `"`): the one-pass reader's way. `offset_in_record`: bytes from the record's
+    /// first byte to the field's.
     #[inline]
-    pub(crate) fn push_ascii_field(
+    pub(crate) fn push_whole_field(
         &mut self,
         start: usize,
         end: usize,
         offset_in_record: usize,
         quoted: bool,
     ) {
-        debug_assert!(self.text.get(start..end).is_some_and(|v| v.is_ascii()));
+        debug_assert!(self.text.get(start..end).is_some());
         self.add(start, end, offset_in_record, quoted);
     }
 

@@ -20,12 +20,6 @@ pub struct FieldSpan {
     pub quoted: bool,
     /// The content holds doubled quotes (`""`) to be read as one `"`.
     pub escaped: bool,
-    /// The content has bytes ≥ 0x80 (so it needs decoding; ASCII reads the same in MS932
-    /// and UTF-8).
-    pub non_ascii: bool,
-    /// The content has a C0 control byte other than TAB, CR and LF, or DEL: a
-    /// `decode::TextIssue::Control` to report.
-    pub control: bool,
 }
 
 /// One logical record's place in the file; its fields are in the caller's span buffer.
@@ -52,6 +46,26 @@ pub enum Terminator {
     EndOfFile,
 }
 
+/// Where the next record starts (see [`RecordReader::next_start`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RecordStart {
+    pub index: u64,
+    pub line: u64,
+    pub start: usize,
+}
+
+/// How a record read by other means ended (see [`RecordReader::skip`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RecordEnd {
+    /// Byte offset just past the record's last field.
+    pub end: usize,
+    /// Byte offset of the next record (past the line break).
+    pub next: usize,
+    pub terminator: Terminator,
+    /// Line breaks inside quoted fields.
+    pub line_breaks_inside: u64,
+}
+
 /// A CSV quoting problem, with the place it was seen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StructureIssue {
@@ -71,54 +85,23 @@ pub struct RecordReader<'a> {
     index: u64,
 }
 
-/// What a byte is to the reader, as bit flags: one table look-up per byte classifies it for
-/// splitting and, for free, for decoding.
-type ByteClass = u8;
-/// `,` `"` CR LF: ends an unquoted run.
-const SPECIAL: ByteClass = 1;
-/// ≥ 0x80.
-const NON_ASCII: ByteClass = 2;
-/// C0 controls other than TAB, CR and LF, and DEL (0x7F).
-const CONTROL: ByteClass = 4;
-
-const CLASS: [ByteClass; 256] = {
-    let mut t = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        if b >= 0x80 {
-            t[b] = NON_ASCII;
-        } else if (b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D) || b == 0x7F {
-            t[b] = CONTROL;
-        }
-        b += 1;
-    }
-    t[b',' as usize] = SPECIAL;
-    t[b'"' as usize] = SPECIAL;
-    t[b'\r' as usize] = SPECIAL;
-    t[b'\n' as usize] = SPECIAL;
+/// `,` `"` CR LF: the bytes that end an unquoted run.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b',' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
     t
 };
 
-/// The length of the run at the start of `bytes` without `,` `"` CR or LF, and the classes
-/// of its bytes. (An iterator over a slice, so the hot loop has no bounds checks.)
-fn plain_run(bytes: &[u8]) -> (usize, ByteClass) {
-    let mut seen = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let class = CLASS[usize::from(b)];
-        if class & SPECIAL != 0 {
-            return (i, seen);
-        }
-        seen |= class;
-    }
-    (bytes.len(), seen)
-}
-
-impl FieldSpan {
-    fn with_classes(mut self, seen: ByteClass) -> Self {
-        self.non_ascii = seen & NON_ASCII != 0;
-        self.control = seen & CONTROL != 0;
-        self
-    }
+/// The length of the run at the start of `bytes` without `,` `"` CR or LF. (An iterator
+/// over a slice, so the loop has no bounds checks.)
+fn plain_run(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| SPECIAL[usize::from(b)])
+        .unwrap_or(bytes.len())
 }
 
 impl<'a> RecordReader<'a> {
@@ -160,18 +143,13 @@ impl<'a> RecordReader<'a> {
                 end: self.pos,
                 quoted: false,
                 escaped: false,
-                non_ascii: false,
-                control: false,
             };
-            let mut seen: ByteClass = 0;
             if bytes.get(self.pos) == Some(&b'"') {
-                seen = self.read_quoted(&mut field, issues);
+                self.read_quoted(&mut field, issues);
             } else {
                 let mut stray_reported = false;
                 loop {
-                    let (run, run_seen) = plain_run(&bytes[self.pos..]);
-                    seen |= run_seen;
-                    self.pos += run;
+                    self.pos += plain_run(&bytes[self.pos..]);
                     let Some(&b) = bytes.get(self.pos) else {
                         break;
                     };
@@ -190,7 +168,7 @@ impl<'a> RecordReader<'a> {
                 }
                 field.end = self.pos;
             }
-            fields.push(field.with_classes(seen));
+            fields.push(field);
             // After the field: a delimiter, a line break or the end.
             match bytes.get(self.pos) {
                 Some(b',') => {
@@ -221,6 +199,25 @@ impl<'a> RecordReader<'a> {
         }
     }
 
+    /// Where the next record starts; `None` at the end of the input.
+    pub(crate) fn next_start(&self) -> Option<RecordStart> {
+        (self.pos < self.bytes.len()).then_some(RecordStart {
+            index: self.index + 1,
+            line: self.line,
+            start: self.pos,
+        })
+    }
+
+    /// Moves past the next record, read by other means (the one-pass reader of usual
+    /// records), which ended as `end` says.
+    pub(crate) fn skip(&mut self, end: RecordEnd) -> RecordSpan {
+        self.index += 1;
+        let (line, start) = (self.line, self.pos);
+        self.line += end.line_breaks_inside + u64::from(end.terminator != Terminator::EndOfFile);
+        self.pos = end.next;
+        self.span(line, start, end.end, end.terminator)
+    }
+
     fn span(&self, line: u64, start: usize, end: usize, terminator: Terminator) -> RecordSpan {
         RecordSpan {
             index: self.index,
@@ -232,13 +229,8 @@ impl<'a> RecordReader<'a> {
     }
 
     /// Reads a quoted field starting at the opening quote; leaves `pos` at the byte after the
-    /// closing quote, or after any junk that follows it up to the next delimiter. Returns the
-    /// classes of the content's bytes.
-    fn read_quoted(
-        &mut self,
-        field: &mut FieldSpan,
-        issues: &mut Vec<StructureIssue>,
-    ) -> ByteClass {
+    /// closing quote, or after any junk that follows it up to the next delimiter.
+    fn read_quoted(&mut self, field: &mut FieldSpan, issues: &mut Vec<StructureIssue>) {
         let bytes = self.bytes;
         let len = bytes.len();
         let open = self.pos;
@@ -246,13 +238,10 @@ impl<'a> RecordReader<'a> {
         field.quoted = true;
         self.pos += 1;
         field.start = self.pos;
-        let mut seen: ByteClass = 0;
         loop {
             // Skip to the next quote, counting line breaks for positions.
             loop {
-                let (run, run_seen) = plain_run(&bytes[self.pos..]);
-                seen |= run_seen;
-                self.pos += run;
+                self.pos += plain_run(&bytes[self.pos..]);
                 match bytes.get(self.pos) {
                     Some(b'"') | None => break,
                     Some(&b) => {
@@ -270,7 +259,7 @@ impl<'a> RecordReader<'a> {
                     offset: open,
                     line: open_line,
                 });
-                return seen;
+                return;
             }
             if bytes.get(self.pos + 1) == Some(&b'"') {
                 field.escaped = true;
@@ -292,7 +281,6 @@ impl<'a> RecordReader<'a> {
                 line: self.line,
             });
         }
-        seen
     }
 }
 
@@ -368,27 +356,8 @@ mod tests {
                 end: 2,
                 quoted: false,
                 escaped: false,
-                non_ascii: false,
-                control: false,
             }]
         );
         assert_eq!(recs[2].0.line, 3);
-    }
-
-    #[test]
-    fn fields_know_whether_they_are_ascii_and_free_of_controls() {
-        let (recs, _) = read_all(b"a,\x82\xA0,\"x\x01\",\"\r\n\xB1\",\x7F\r\n");
-        let flags: Vec<(bool, bool)> = recs[0].1.iter().map(|f| (f.non_ascii, f.control)).collect();
-        assert_eq!(
-            flags,
-            [
-                (false, false),
-                (true, false),
-                (false, true),
-                (true, false),
-                (false, true)
-            ]
-        );
-        assert_eq!(recs[0].0.line, 1);
     }
 }
