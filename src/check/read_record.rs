@@ -247,6 +247,18 @@ mod tests {
             vec![0x80],
             vec![0x01],
             vec![0xFF],
+            // A first byte before a delimiter or a byte no pair ends with; DEL; bytes that
+            // are never characters; NEC and IBM extensions.
+            vec![0x82, b','],
+            vec![0x82, b'"'],
+            vec![0x82, b'\r'],
+            vec![0x81, 0x7F],
+            vec![0x7F],
+            vec![0xA0],
+            vec![0xFD],
+            vec![0x87, 0x40],
+            vec![0xFA, 0x40],
+            vec![0xED, 0x40],
         ])
         .collect();
         let mut state = 0x2545_F491_4F6C_DD1Du64;

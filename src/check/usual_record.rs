@@ -35,6 +35,7 @@ pub(crate) fn read_usual(bytes: &[u8], start: usize, rec: &mut Record) -> Option
             pos = read_unquoted(bytes, pos, chars, &mut text)?;
         }
         let text_end = text.len();
+        drop(text);
         rec.push_whole_field(text_start, text_end, field_start - start, quoted);
         // After the field: a delimiter, a line break or the end.
         let (terminator, next) = match bytes.get(pos) {
@@ -255,6 +256,8 @@ impl EncodedChar {
 /// in the page (measured in the browser benchmark).
 struct Utf8Appender<'a> {
     bytes: &'a mut Vec<u8>,
+    /// Where this appender started (for the debug check that only characters were added).
+    start: usize,
 }
 
 impl<'a> Utf8Appender<'a> {
@@ -264,8 +267,10 @@ impl<'a> Utf8Appender<'a> {
         // it writes, so a failed allocation leaves no half character): ASCII bytes by
         // `push_ascii`, which masks them to seven bits, and `EncodedChar`s, which only
         // `EncodedChar::new` makes, from a `char`. Nothing is removed.
+        let start = text.len();
         Utf8Appender {
             bytes: unsafe { text.as_mut_vec() },
+            start,
         }
     }
 
@@ -290,6 +295,13 @@ impl<'a> Utf8Appender<'a> {
     }
 }
 
+impl Drop for Utf8Appender<'_> {
+    fn drop(&mut self) {
+        // Tests and fuzzing run with debug assertions: they would see a broken character.
+        debug_assert!(std::str::from_utf8(&self.bytes[self.start..]).is_ok());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,6 +318,7 @@ mod tests {
                 let mut text = String::new();
                 let mut appender = Utf8Appender::new(&mut text);
                 let took = chars.decode(&input, 0, &mut appender);
+                drop(appender);
                 let expected = SHIFT_JIS.decode_without_bom_handling_and_without_replacement(
                     &input[..took.unwrap_or(2)],
                 );
