@@ -74,10 +74,7 @@ fn read_unquoted(
 ) -> Option<usize> {
     while let Some(&b) = bytes.get(pos) {
         match CLASS[usize::from(b)] {
-            PLAIN => {
-                text.push_ascii(b);
-                pos += 1;
-            }
+            PLAIN => pos += text.push_ascii_run(&bytes[pos..], |class| class == PLAIN),
             MULTIBYTE => pos += chars.decode(bytes, pos, text)?,
             COMMA | CR | LF => break,
             // A quote inside an unquoted field, or a control character.
@@ -102,8 +99,7 @@ fn read_quoted(
         let &b = bytes.get(pos)?;
         match CLASS[usize::from(b)] {
             PLAIN | COMMA => {
-                text.push_ascii(b);
-                pos += 1;
+                pos += text.push_ascii_run(&bytes[pos..], |class| matches!(class, PLAIN | COMMA));
             }
             MULTIBYTE => pos += chars.decode(bytes, pos, text)?,
             QUOTE if bytes.get(pos + 1) == Some(&b'"') => {
@@ -270,10 +266,10 @@ struct Utf8Appender<'a> {
 impl<'a> Utf8Appender<'a> {
     fn new(text: &'a mut String) -> Utf8Appender<'a> {
         // SAFETY: the text must be UTF-8 whenever it can be read again. Only whole
-        // characters are appended: ASCII bytes by `push_ascii`, which masks them to seven
-        // bits, and `EncodedChar`s, which only `EncodedChar::new` makes, from a `char`, by
-        // `push_char`, which makes room for the whole character before it writes (so no
-        // failure can leave half of one). Nothing is removed.
+        // characters are appended: ASCII bytes by `push_ascii` and `push_ascii_run`, which
+        // mask them to seven bits, and `EncodedChar`s (which only `EncodedChar::new` makes,
+        // from a `char`) by `push_char`, which makes room for the whole character before it
+        // writes, so no failure can leave half of one. Nothing is removed.
         let start = text.len();
         Utf8Appender {
             bytes: unsafe { text.as_mut_vec() },
@@ -285,6 +281,18 @@ impl<'a> Utf8Appender<'a> {
     fn push_ascii(&mut self, b: u8) {
         debug_assert!(b.is_ascii());
         self.bytes.push(b & 0x7F);
+    }
+
+    /// Appends the ASCII bytes at the start of `bytes` whose class is `in_run`; how many.
+    #[inline(always)]
+    fn push_ascii_run(&mut self, bytes: &[u8], in_run: impl Fn(ByteClass) -> bool) -> usize {
+        let len = bytes
+            .iter()
+            .position(|&b| !in_run(CLASS[usize::from(b)]))
+            .unwrap_or(bytes.len());
+        debug_assert!(bytes[..len].is_ascii());
+        self.bytes.extend(bytes[..len].iter().map(|&b| b & 0x7F));
+        len
     }
 
     #[inline]
