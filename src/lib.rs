@@ -3,7 +3,7 @@
 //! Everything here is plain Rust with no web dependency, so it is tested natively with
 //! `cargo test` and shared by the page (`src/main.rs`, wasm) and the command-line checker
 //! (`src/bin/careplan-check.rs`). Data flows one way: bytes → [`check`] → report →
-//! [`reconcile`] → [`ledger`]; the wasm-only [`ui`] and [`store`] only call down.
+//! [`reconcile`] → [`ledger`]; the wasm-only `ui` and `store` only call down.
 //! See `ARCHITECTURE.md` for the map.
 
 pub mod check;

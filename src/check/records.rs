@@ -8,6 +8,10 @@
 //! A quoted field may hold commas, line breaks and doubled quotes (`""`), as free text does;
 //! such a field stays in one record. The reader never fails: malformed quoting is reported as
 //! a [`StructureIssue`] and parsing carries on in the most likely way.
+//!
+//! This is the exact way of reading, for records with something to report (and UTF-8
+//! files); the checker reads usual records in one pass (`usual_record`), and the reader
+//! then only moves past them (`RecordReader::next_start`, `RecordReader::skip`).
 
 /// One field's place in the file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

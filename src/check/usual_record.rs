@@ -3,11 +3,11 @@
 //! Nearly every record of a real file is usual: MS932 without 外字 or undefined bytes, no
 //! control character, quotes only around whole fields (doubled inside them). Such a record
 //! is read here byte by byte straight into its decoded text and field positions: for the
-//! benchmark's 20 MB 第6表 in the browser, 32 ms against 50 ms for splitting first and
-//! decoding after. Anything else,
-//! or any doubt, gives `None`, and the caller reads the record the exact way
-//! ([`records`](super::records), then `read_record`), which reports every problem with its
-//! byte offset and 項目No. Both ways give the same [`Record`]; the tests hold them to that.
+//! benchmark's 20 MB 第6表 in the browser, 28 ms against 50 ms for splitting first and
+//! decoding after. Anything else, or any doubt, gives `None`, and the caller reads the
+//! record the exact way ([`records`](super::records), then `read_record`), which reports
+//! every problem with its byte offset and 項目No. Both ways give the same [`Record`]; the
+//! tests hold them to that.
 //!
 //! Which bytes decode to which character is not written down here: the tables are filled
 //! once from `encoding_rs` itself, the decoder the exact way uses.

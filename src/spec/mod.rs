@@ -6,7 +6,7 @@
 //! V4 [`Layout`] and, for the nine kinds that existed before V4, its V3 layout.
 //! What `fields.json` says only in prose is turned into typed data here by a small hand-written
 //! layer, each piece in its own module:
-//! - [`format`]: the `type` strings → [`FieldFormat`] (plus the domain identifiers the spec
+//! - [`format`](mod@format): the `type` strings → [`FieldFormat`] (plus the domain identifiers the spec
 //!   describes in §2: 保険者番号, 被保険者番号, 事業所番号, phone numbers);
 //! - [`version`]: CSVバージョン values → [`SpecVersion`] and the layout generation they use;
 //! - [`roles`]: the few fields that whole-file rules need, found by their 日本語名称.
