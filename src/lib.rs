@@ -6,6 +6,10 @@
 //! [`reconcile`] → [`ledger`]; the wasm-only `ui` and `store` only call down.
 //! See `ARCHITECTURE.md` for the map.
 
+// One `unsafe` block in the whole crate, allowed where it is (`check::usual_record`); any
+// other needs the same: an `allow` and a SAFETY note that reviewers can find.
+#![deny(unsafe_code)]
+
 pub mod check;
 pub mod display;
 pub mod excel_csv;

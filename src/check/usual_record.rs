@@ -264,6 +264,7 @@ struct Utf8Appender<'a> {
 }
 
 impl<'a> Utf8Appender<'a> {
+    #[allow(unsafe_code)]
     fn new(text: &'a mut String) -> Utf8Appender<'a> {
         // SAFETY: the text must be UTF-8 whenever it can be read again. Only whole
         // characters are appended: ASCII bytes by `push_ascii` and `push_ascii_run`, which
