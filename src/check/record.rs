@@ -88,37 +88,6 @@ impl Record {
         &mut self.text
     }
 
-    /// Adds a field whose value is `text[start..end]` (read `""` as `"` when `escaped`);
-    /// `false`, adding nothing, if that is not a piece of the text.
-    pub(crate) fn push_field(
-        &mut self,
-        start: usize,
-        end: usize,
-        byte_offset: u64,
-        quoted: bool,
-        escaped: bool,
-    ) -> bool {
-        if self.text.get(start..end).is_none() {
-            return false;
-        }
-        let (start, end) = if escaped {
-            // The value without its doubled quotes goes after the record's text.
-            let at = self.text.len();
-            let mut rest = start;
-            // In a well-quoted field every `"` is the first of a pair.
-            while let Some(i) = memchr::memchr(b'"', &self.text.as_bytes()[rest..end]) {
-                self.text.extend_from_within(rest..rest + i + 1);
-                rest = (rest + i + 2).min(end);
-            }
-            self.text.extend_from_within(rest..end);
-            (at, self.text.len())
-        } else {
-            (start, end)
-        };
-        self.push(start, end, byte_offset, quoted);
-        true
-    }
-
     /// Adds a field whose value is `text[start..end]`, decoded already (quotes removed, `""`
     /// read as `"`): the one-pass reader's way. `offset_in_record`: bytes from the record's
     /// first byte to the field's.
@@ -134,7 +103,9 @@ impl Record {
         self.add(start, end, offset_in_record, quoted);
     }
 
-    /// Closes the field whose text was appended since `start`, reading `""` as `"`.
+    /// Closes the field whose text was appended since `start` (the exact way's reader
+    /// decodes each field onto the text), reading `""` as `"` when `escaped`.
+    /// `byte_offset`: the field's first byte in the file.
     pub(crate) fn end_field(
         &mut self,
         start: usize,
@@ -142,15 +113,13 @@ impl Record {
         quoted: bool,
         escaped: bool,
     ) {
-        // `start..len` is always a piece of the text, so the field is always added.
-        self.push_field(start, self.text.len(), byte_offset, quoted, escaped);
-    }
-
-    #[inline]
-    fn push(&mut self, start: usize, end: usize, byte_offset: u64, quoted: bool) {
+        if escaped {
+            let value = self.text.split_off(start);
+            self.text.push_str(&value.replace("\"\"", "\""));
+        }
         let offset_in_record = byte_offset.saturating_sub(self.byte_offset);
         let offset_in_record = usize::try_from(offset_in_record).unwrap_or(usize::MAX);
-        self.add(start, end, offset_in_record, quoted);
+        self.add(start, self.text.len(), offset_in_record, quoted);
     }
 
     /// Stores a field's positions (see [`RecordField`]).
