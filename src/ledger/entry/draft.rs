@@ -1,0 +1,350 @@
+//! Checking a draft before it is sealed: every problem at once, in Japanese, with its field.
+
+use super::model::*;
+use crate::check::identify::is_file_serial;
+fn is_hex64(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+use crate::check::identify::is_digits;
+use crate::check::rules::is_insured_number;
+
+impl EntryDraft {
+    pub fn new(actor: impl Into<String>, subject: Subject, details: Details) -> EntryDraft {
+        EntryDraft {
+            actor: actor.into(),
+            subject,
+            details,
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.details.kind()
+    }
+
+    /// Checks the draft on its own (references to other entries are checked when it is
+    /// appended). Returns every problem, so a form can mark all fields at once.
+    pub fn validate(&self) -> Result<(), Vec<ValidationIssue>> {
+        let mut issues = Vec::new();
+        let mut issue = |field: &'static str, message: &str| {
+            issues.push(ValidationIssue {
+                field,
+                message: message.to_string(),
+            })
+        };
+        let s = &self.subject;
+
+        if self.actor.trim().is_empty() {
+            issue("actor", "記録者を選んでください");
+        } else if self.actor.trim() != self.actor {
+            issue("actor", "記録者の名前の前後に空白があります");
+        }
+        for c in &s.clients {
+            if !is_digits(&c.insurer_number, 6) {
+                issue(
+                    "subject.clients.insurer_number",
+                    "保険者番号は半角数字6桁で入力してください",
+                );
+            }
+            if !is_insured_number(&c.insured_number) {
+                issue(
+                    "subject.clients.insured_number",
+                    "被保険者番号は半角10桁(生活保護単独は H+数字9桁)で入力してください",
+                );
+            }
+            if c.name.trim().is_empty() {
+                issue("subject.clients.name", "利用者の氏名を入力してください");
+            }
+        }
+        if let Some(p) = &s.partner {
+            if !is_digits(&p.office_number, 10) {
+                issue(
+                    "subject.partner.office_number",
+                    "相手先の事業所番号は半角数字10桁で入力してください",
+                );
+            }
+            if p.name.trim().is_empty() {
+                issue("subject.partner.name", "相手先の事業所名を入力してください");
+            }
+        }
+        if let Some(f) = &s.file {
+            if f.name.trim().is_empty() {
+                issue("subject.file.name", "ファイル名がありません");
+            }
+            if !is_hex64(&f.sha256) {
+                issue(
+                    "subject.file.sha256",
+                    "ファイルのSHA-256は小文字16進64桁である必要があります",
+                );
+            }
+            if f.size > crate::ledger::canonical::MAX_SAFE_INTEGER {
+                issue("subject.file.size", "ファイルが大きすぎます");
+            }
+        }
+        if let Some(serial) = &s.file_serial {
+            if !is_file_serial(serial) {
+                issue(
+                    "subject.file_serial",
+                    "連番は YYYYMMDDHHMMSS の半角数字14桁で入力してください",
+                );
+            }
+        }
+
+        let has_client = !s.clients.is_empty();
+        let has_period =
+            s.service_month.is_some() || s.clients.iter().any(|c| c.plan_date.is_some());
+        let needs_file = |issue: &mut dyn FnMut(&'static str, &str)| {
+            if s.file.is_none() {
+                issue("subject.file", "対象のファイルを選んでください");
+            }
+        };
+        let needs_partner = |issue: &mut dyn FnMut(&'static str, &str)| {
+            if s.partner.is_none() {
+                issue("subject.partner", "相手先の事業所を入力してください");
+            }
+        };
+        let needs_client = |issue: &mut dyn FnMut(&'static str, &str)| {
+            if !has_client {
+                issue("subject.clients", "利用者を選んでください");
+            }
+        };
+        let direction_must_be = |d: Direction, issue: &mut dyn FnMut(&'static str, &str)| {
+            if s.direction.is_some() && s.direction != Some(d) {
+                issue(
+                    "subject.direction",
+                    &format!(
+                        "{}の記録ですが、方向が{}になっています",
+                        d.label_ja(),
+                        s.direction.map_or("", |x| x.label_ja())
+                    ),
+                );
+            }
+        };
+
+        match &self.details {
+            Details::Received | Details::DeletionReceived => {
+                needs_file(&mut issue);
+                needs_partner(&mut issue);
+                direction_must_be(Direction::Received, &mut issue);
+            }
+            Details::Sent => {
+                needs_file(&mut issue);
+                needs_partner(&mut issue);
+                direction_must_be(Direction::Sent, &mut issue);
+            }
+            Details::CheckResult { summary, .. } => {
+                needs_file(&mut issue);
+                if summary.trim().is_empty() {
+                    issue("details.summary", "チェック結果の要約がありません");
+                }
+            }
+            Details::Imported { software } => {
+                needs_file(&mut issue);
+                if software.as_deref().is_some_and(|x| x.trim().is_empty()) {
+                    issue(
+                        "details.software",
+                        "介護ソフト名が空です(不要なら省略してください)",
+                    );
+                }
+            }
+            Details::StoragePlace { place } => {
+                needs_file(&mut issue);
+                if place.trim().is_empty() {
+                    issue(
+                        "details.place",
+                        "保存場所(フォルダの場所や保管場所)を入力してください",
+                    );
+                }
+            }
+            Details::Replaced { reason, .. } => {
+                needs_file(&mut issue);
+                if reason.trim().is_empty() {
+                    issue("details.reason", "差替の理由を入力してください");
+                }
+            }
+            Details::Consent {
+                method,
+                prior_approval_on,
+                consented_on,
+            } => {
+                needs_client(&mut issue);
+                if !has_period {
+                    issue(
+                        "subject.clients.plan_date",
+                        "同意した計画の作成(変更)日または対象年月を入力してください",
+                    );
+                }
+                match (method, prior_approval_on) {
+                    (ConsentMethod::Electronic, None) => issue(
+                        "details.prior_approval_on",
+                        "電磁的方法で同意を得るには、利用者の事前の承諾が必要です。承諾を得た日を入力してください",
+                    ),
+                    (ConsentMethod::Electronic, Some(p)) if p > consented_on => issue(
+                        "details.prior_approval_on",
+                        "事前の承諾日が同意日より後になっています",
+                    ),
+                    (ConsentMethod::Signature, Some(_)) => issue(
+                        "details.prior_approval_on",
+                        "署名による同意には事前承諾日は不要です",
+                    ),
+                    _ => {}
+                }
+            }
+            Details::DeliveredToClient { .. } => {
+                needs_client(&mut issue);
+                if !has_period {
+                    issue(
+                        "subject.clients.plan_date",
+                        "交付した計画の作成(変更)日または対象年月を入力してください",
+                    );
+                }
+            }
+            Details::Memo { text } => {
+                if text.trim().is_empty() {
+                    issue("details.text", "メモの内容を入力してください");
+                }
+            }
+            Details::Correction { corrects_seq, text } => {
+                if *corrects_seq == 0 {
+                    issue("details.corrects_seq", "訂正する記録を選んでください");
+                }
+                if text.trim().is_empty() {
+                    issue(
+                        "details.text",
+                        "訂正の内容(何が誤りで、正しくは何か)を入力してください",
+                    );
+                }
+            }
+            Details::Completion { .. } => {
+                needs_client(&mut issue);
+                if !has_period {
+                    issue(
+                        "subject.service_month",
+                        "完結した計画の作成(変更)日または対象年月を入力してください",
+                    );
+                }
+            }
+            Details::Checkpoint { head_hash, .. }
+            | Details::BackupExported { head_hash, .. }
+            | Details::BackupRestored {
+                source_head_hash: head_hash,
+                ..
+            } => {
+                if !is_hex64(head_hash) {
+                    issue(
+                        "details.head_hash",
+                        "ハッシュは小文字16進64桁である必要があります",
+                    );
+                }
+            }
+        }
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(issues)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jpdate::CivilDate;
+
+    fn client() -> Client {
+        Client {
+            insurer_number: "131001".into(),
+            insured_number: "0000012345".into(),
+            name: "山田 花子".into(),
+            plan_date: None,
+        }
+    }
+
+    #[test]
+    fn kind_names_round_trip_and_are_unique() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+        let mut names: Vec<_> = Kind::ALL.iter().map(|k| k.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), Kind::ALL.len());
+    }
+
+    #[test]
+    fn replacement_needs_a_reason() {
+        let draft = EntryDraft::new(
+            "佐藤",
+            Subject {
+                file: Some(FileRef {
+                    name: "a.CSV".into(),
+                    size: 1,
+                    sha256: "0".repeat(64),
+                }),
+                ..Subject::default()
+            },
+            Details::Replaced {
+                reason: "  ".into(),
+                replaces_seq: None,
+            },
+        );
+        let issues = draft.validate().unwrap_err();
+        assert_eq!(issues[0].message, "差替の理由を入力してください");
+    }
+
+    #[test]
+    fn electronic_consent_needs_prior_approval() {
+        let mut c = client();
+        c.plan_date = CivilDate::new(2025, 5, 1);
+        let draft = EntryDraft::new(
+            "佐藤",
+            Subject {
+                clients: vec![c],
+                ..Subject::default()
+            },
+            Details::Consent {
+                method: ConsentMethod::Electronic,
+                consented_on: CivilDate::new(2025, 5, 3).unwrap(),
+                prior_approval_on: None,
+            },
+        );
+        let issues = draft.validate().unwrap_err();
+        assert!(issues[0].message.contains("事前の承諾"), "{issues:?}");
+        let mut ok = draft.clone();
+        ok.details = Details::Consent {
+            method: ConsentMethod::Electronic,
+            consented_on: CivilDate::new(2025, 5, 3).unwrap(),
+            prior_approval_on: CivilDate::new(2025, 4, 20),
+        };
+        assert!(ok.validate().is_ok());
+    }
+
+    #[test]
+    fn actor_is_required_and_numbers_are_checked() {
+        let mut c = client();
+        c.insured_number = "123456789".into();
+        let draft = EntryDraft::new(
+            "",
+            Subject {
+                clients: vec![c],
+                ..Subject::default()
+            },
+            Details::Memo { text: "x".into() },
+        );
+        let issues = draft.validate().unwrap_err();
+        let msgs: Vec<_> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert!(msgs.contains(&"記録者を選んでください"));
+        assert!(msgs.iter().any(|m| m.starts_with("被保険者番号は")));
+    }
+
+    #[test]
+    fn serial_from_name() {
+        assert_eq!(
+            serial_from_file_name("UPPLAN_201912_0300000100_43_0300000005_11_20191025200201.CSV")
+                .as_deref(),
+            Some("20191025200201")
+        );
+        assert_eq!(serial_from_file_name("memo.txt"), None);
+        assert_eq!(serial_from_file_name("x_20191325200201.CSV"), None);
+    }
+}

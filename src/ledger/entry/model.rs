@@ -1,0 +1,488 @@
+//! The entry's model: kinds, subject, details and the sealed [`Entry`].
+
+use crate::jpdate::{CivilDate, Timestamp, YearMonth};
+use std::fmt;
+
+pub use crate::check::identify::is_file_serial;
+
+/// The `kind` of an entry, serialized as a stable lower-case ASCII name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// 受信: a file was received from a partner.
+    Received,
+    /// 送信: a file was sent to a partner.
+    Sent,
+    /// チェック結果: the result of checking a file with this app.
+    CheckResult,
+    /// 介護ソフトへ取込完了: the file was imported into the care software.
+    Imported,
+    /// 保存場所: where the file is kept (a path or a place).
+    StoragePlace,
+    /// 差替: this version replaces an earlier one (reason required).
+    Replaced,
+    /// 削除ファイル受信: a delete file (DLT…) was received.
+    DeletionReceived,
+    /// 利用者同意: the client agreed to the plan (署名 or 電磁的方法).
+    Consent,
+    /// 利用者へ交付: a copy was handed to the client (計画書 / 第6表控).
+    DeliveredToClient,
+    /// メモ: free text.
+    Memo,
+    /// 訂正: points at an earlier entry and says what was wrong.
+    Correction,
+    /// 完結: the plan or month record is complete (starts the retention period).
+    Completion,
+    /// チェックポイント: a checkpoint text was issued.
+    Checkpoint,
+    /// バックアップ書出: a backup was written.
+    BackupExported,
+    /// バックアップ復元: a backup was imported and changed something.
+    BackupRestored,
+}
+
+impl Kind {
+    /// Every kind, in display order.
+    pub const ALL: [Kind; 15] = [
+        Kind::Received,
+        Kind::Sent,
+        Kind::CheckResult,
+        Kind::Imported,
+        Kind::StoragePlace,
+        Kind::Replaced,
+        Kind::DeletionReceived,
+        Kind::Consent,
+        Kind::DeliveredToClient,
+        Kind::Memo,
+        Kind::Correction,
+        Kind::Completion,
+        Kind::Checkpoint,
+        Kind::BackupExported,
+        Kind::BackupRestored,
+    ];
+
+    /// The stable serialized name. Never change one: it is inside every hash.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Received => "received",
+            Kind::Sent => "sent",
+            Kind::CheckResult => "check_result",
+            Kind::Imported => "imported",
+            Kind::StoragePlace => "storage_place",
+            Kind::Replaced => "replaced",
+            Kind::DeletionReceived => "deletion_received",
+            Kind::Consent => "consent",
+            Kind::DeliveredToClient => "delivered_to_client",
+            Kind::Memo => "memo",
+            Kind::Correction => "correction",
+            Kind::Completion => "completion",
+            Kind::Checkpoint => "checkpoint",
+            Kind::BackupExported => "backup_exported",
+            Kind::BackupRestored => "backup_restored",
+        }
+    }
+
+    /// The Japanese label shown to staff.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Kind::Received => "受信",
+            Kind::Sent => "送信",
+            Kind::CheckResult => "チェック結果",
+            Kind::Imported => "介護ソフトへ取込完了",
+            Kind::StoragePlace => "保存場所",
+            Kind::Replaced => "差替",
+            Kind::DeletionReceived => "削除ファイル受信",
+            Kind::Consent => "利用者同意",
+            Kind::DeliveredToClient => "利用者へ交付",
+            Kind::Memo => "メモ",
+            Kind::Correction => "訂正",
+            Kind::Completion => "完結",
+            Kind::Checkpoint => "チェックポイント",
+            Kind::BackupExported => "バックアップ書出",
+            Kind::BackupRestored => "バックアップ復元",
+        }
+    }
+
+    /// The kind with this serialized name.
+    pub fn parse(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// 受信 / 送信, seen from our own office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Direction {
+    /// 受信: the partner sent it to us.
+    Received,
+    /// 送信: we sent it to the partner.
+    Sent,
+}
+
+impl Direction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Received => "received",
+            Direction::Sent => "sent",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Direction::Received => "受信",
+            Direction::Sent => "送信",
+        }
+    }
+    pub(super) fn parse(s: &str) -> Option<Direction> {
+        match s {
+            "received" => Some(Direction::Received),
+            "sent" => Some(Direction::Sent),
+            _ => None,
+        }
+    }
+}
+
+/// 利用者: a client as the spec keys them (保険者番号 + 被保険者番号), with the name for people.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Client {
+    /// 保険者番号 (6 digits).
+    pub insurer_number: String,
+    /// 被保険者番号 (10 characters; `H` + 9 digits for 生活保護単独).
+    pub insured_number: String,
+    /// 氏名 as written in the file or typed by staff.
+    pub name: String,
+    /// 居宅サービス計画作成(変更)日 of this client's plan in this file, when the entry is
+    /// about a plan (the plan family's key together with the two numbers).
+    pub plan_date: Option<CivilDate>,
+}
+
+/// The stable identity of a client across entries: 保険者番号 + 被保険者番号.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientKey {
+    pub insurer_number: String,
+    pub insured_number: String,
+}
+
+impl Client {
+    pub fn key(&self) -> ClientKey {
+        ClientKey {
+            insurer_number: self.insurer_number.clone(),
+            insured_number: self.insured_number.clone(),
+        }
+    }
+}
+
+/// 相手先事業所: the partner office a file went to or came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Partner {
+    /// 事業所番号 (10 digits).
+    pub office_number: String,
+    /// 事業所名.
+    pub name: String,
+}
+
+/// A file the entry is about: its original name, size and SHA-256 (lower-case hex). The
+/// bytes themselves are kept once per SHA-256 outside the entries.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileRef {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+}
+
+/// What an entry is about. Every part is optional; each kind requires the parts it needs
+/// (see [`EntryDraft::validate`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Subject {
+    /// 利用者: one or more (a file may carry several clients).
+    pub clients: Vec<Client>,
+    /// 対象年月 (service month) for 利用票 / 実績 files and month records.
+    pub service_month: Option<YearMonth>,
+    /// 相手先事業所.
+    pub partner: Option<Partner>,
+    /// The file.
+    pub file: Option<FileRef>,
+    /// 連番: the 14-digit `YYYYMMDDHHMMSS` creation timestamp from the file name that binds
+    /// the files of one transmission unit and orders versions.
+    pub file_serial: Option<String>,
+    /// 受信 / 送信.
+    pub direction: Option<Direction>,
+}
+
+/// Result of a check, as summarized in a チェック結果 entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckOutcome {
+    /// 問題なし.
+    Ok,
+    /// 注意あり.
+    Warning,
+    /// エラーあり.
+    Error,
+}
+
+impl CheckOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckOutcome::Ok => "ok",
+            CheckOutcome::Warning => "warning",
+            CheckOutcome::Error => "error",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            CheckOutcome::Ok => "問題なし",
+            CheckOutcome::Warning => "注意あり",
+            CheckOutcome::Error => "エラーあり",
+        }
+    }
+    pub(super) fn parse(s: &str) -> Option<CheckOutcome> {
+        match s {
+            "ok" => Some(CheckOutcome::Ok),
+            "warning" => Some(CheckOutcome::Warning),
+            "error" => Some(CheckOutcome::Error),
+            _ => None,
+        }
+    }
+}
+
+/// 同意の方法.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentMethod {
+    /// 署名 (signature on paper).
+    Signature,
+    /// 電磁的方法 (electronic); needs the client's prior 承諾.
+    Electronic,
+}
+
+impl ConsentMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentMethod::Signature => "signature",
+            ConsentMethod::Electronic => "electronic",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            ConsentMethod::Signature => "署名",
+            ConsentMethod::Electronic => "電磁的方法",
+        }
+    }
+    pub(super) fn parse(s: &str) -> Option<ConsentMethod> {
+        match s {
+            "signature" => Some(ConsentMethod::Signature),
+            "electronic" => Some(ConsentMethod::Electronic),
+            _ => None,
+        }
+    }
+}
+
+/// What was handed to the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveredDocument {
+    /// 計画書 (居宅サービス計画書).
+    CarePlan,
+    /// 第6表控 (the client's copy of the サービス利用票).
+    ScheduleCopy,
+}
+
+impl DeliveredDocument {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveredDocument::CarePlan => "care_plan",
+            DeliveredDocument::ScheduleCopy => "schedule_copy",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            DeliveredDocument::CarePlan => "計画書",
+            DeliveredDocument::ScheduleCopy => "第6表控",
+        }
+    }
+    pub(super) fn parse(s: &str) -> Option<DeliveredDocument> {
+        match s {
+            "care_plan" => Some(DeliveredDocument::CarePlan),
+            "schedule_copy" => Some(DeliveredDocument::ScheduleCopy),
+            _ => None,
+        }
+    }
+}
+
+/// What a バックアップ復元 did to the local ledger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestoreOutcome {
+    /// The backup extended the local ledger; its further entries were appended.
+    Appended,
+    /// The backup diverged; its branch was kept beside the local chain.
+    ForkKept,
+}
+
+impl RestoreOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestoreOutcome::Appended => "appended",
+            RestoreOutcome::ForkKept => "fork_kept",
+        }
+    }
+    pub(super) fn parse(s: &str) -> Option<RestoreOutcome> {
+        match s {
+            "appended" => Some(RestoreOutcome::Appended),
+            "fork_kept" => Some(RestoreOutcome::ForkKept),
+            _ => None,
+        }
+    }
+}
+
+/// The kind together with its kind-specific details. Serialized as `"kind": name` plus a
+/// `"details"` object (empty `{}` for kinds without details).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Details {
+    Received,
+    Sent,
+    CheckResult {
+        outcome: CheckOutcome,
+        errors: u64,
+        warnings: u64,
+        /// One line a person can read, e.g. 「エラー2件: 3行目の被保険者番号が9桁です…」.
+        summary: String,
+    },
+    Imported {
+        /// Name of the care software, when staff want to note it.
+        software: Option<String>,
+    },
+    StoragePlace {
+        /// A path (`\\server\ケアプラン\2025\05`) or a place (「事務所 書庫B 2段目」).
+        place: String,
+    },
+    Replaced {
+        /// 差替の理由 (required).
+        reason: String,
+        /// The entry that recorded the version being replaced, when known.
+        replaces_seq: Option<u64>,
+    },
+    DeletionReceived,
+    Consent {
+        method: ConsentMethod,
+        /// 同意日.
+        consented_on: CivilDate,
+        /// Date of the client's prior 承諾 to the electronic method; required for
+        /// [`ConsentMethod::Electronic`], absent for a signature.
+        prior_approval_on: Option<CivilDate>,
+    },
+    DeliveredToClient {
+        document: DeliveredDocument,
+        /// 交付日.
+        delivered_on: CivilDate,
+    },
+    Memo {
+        text: String,
+    },
+    Correction {
+        /// The entry that is wrong (must be earlier).
+        corrects_seq: u64,
+        /// What was wrong and what is right.
+        text: String,
+    },
+    Completion {
+        /// 完結日: when the plan or month record was completed.
+        completed_on: CivilDate,
+    },
+    Checkpoint {
+        /// Entries covered by the checkpoint text (the ledger before this entry).
+        entry_count: u64,
+        head_hash: String,
+    },
+    BackupExported {
+        entry_count: u64,
+        head_hash: String,
+        with_files: bool,
+    },
+    BackupRestored {
+        outcome: RestoreOutcome,
+        /// The backup's own entry count and head hash.
+        source_entry_count: u64,
+        source_head_hash: String,
+        /// Entries appended to the local chain (0 when a fork was kept).
+        appended: u64,
+    },
+}
+
+impl Details {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Details::Received => Kind::Received,
+            Details::Sent => Kind::Sent,
+            Details::CheckResult { .. } => Kind::CheckResult,
+            Details::Imported { .. } => Kind::Imported,
+            Details::StoragePlace { .. } => Kind::StoragePlace,
+            Details::Replaced { .. } => Kind::Replaced,
+            Details::DeletionReceived => Kind::DeletionReceived,
+            Details::Consent { .. } => Kind::Consent,
+            Details::DeliveredToClient { .. } => Kind::DeliveredToClient,
+            Details::Memo { .. } => Kind::Memo,
+            Details::Correction { .. } => Kind::Correction,
+            Details::Completion { .. } => Kind::Completion,
+            Details::Checkpoint { .. } => Kind::Checkpoint,
+            Details::BackupExported { .. } => Kind::BackupExported,
+            Details::BackupRestored { .. } => Kind::BackupRestored,
+        }
+    }
+}
+
+/// A sealed, hashed entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// 1-based position in the chain, without gaps.
+    pub seq: u64,
+    /// When it was recorded (UTC; shown in Japan time).
+    pub recorded_at: Timestamp,
+    /// 記録者: the staff member (required, non-empty).
+    pub actor: String,
+    pub subject: Subject,
+    pub details: Details,
+    /// `hash` of the previous entry, or [`super::chain::GENESIS_PREV_HASH`] for seq 1.
+    pub prev_hash: String,
+    /// SHA-256 (lower-case hex) of the canonical JSON of this entry without `hash`.
+    pub hash: String,
+}
+
+/// What a form produces before the chain gives it a place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryDraft {
+    pub actor: String,
+    pub subject: Subject,
+    pub details: Details,
+}
+
+/// One problem with a draft: the field (dotted path, for highlighting) and a Japanese
+/// message that says what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationIssue {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for ValidationIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl Entry {
+    pub fn kind(&self) -> Kind {
+        self.details.kind()
+    }
+
+    /// The file serial (連番) of this entry: the explicit one, else the one in the file name.
+    pub fn serial(&self) -> Option<String> {
+        self.subject.file_serial.clone().or_else(|| {
+            self.subject
+                .file
+                .as_ref()
+                .and_then(|f| serial_from_file_name(&f.name))
+        })
+    }
+}
+
+/// The 14-digit 連番 at the end of a spec file name (`…_20191025200201.CSV`), if any.
+pub fn serial_from_file_name(name: &str) -> Option<String> {
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let last = stem.rsplit('_').next()?;
+    is_file_serial(last).then(|| last.to_string())
+}
