@@ -1,8 +1,10 @@
-//! The backup file: round trip, refusal of tampered backups with the first bad seq, hostile
-//! input, and the property that ANY one-byte change of an exported backup is detected.
+//! The backup file (format 2): round trip, refusal of tampered backups with the first bad seq,
+//! hostile input, the property that ANY one-byte change of an exported backup is detected, and
+//! format-1 backups written by the one-chain ledger still restoring, migrated.
 
 use careplan_ledger::jpdate::Timestamp;
-use careplan_ledger::ledger::sample::{sample_ledger, SAMPLE_OFFICE};
+use careplan_ledger::ledger::backup::v1::{write_v1, V1Input};
+use careplan_ledger::ledger::sample::{sample_device_chain, sample_ledger, SAMPLE_OFFICE};
 use careplan_ledger::ledger::*;
 use serde_json::{json, Map, Value};
 
@@ -16,29 +18,43 @@ fn settings() -> Map<String, Value> {
     v.as_object().unwrap().clone()
 }
 
-fn export(entries: &[Entry], files: &[StoredFile], branches: &[KeptBranch]) -> String {
+fn export(ledger: &OfficeLedger, files: &[StoredFile]) -> String {
     write_backup(&BackupInput {
         app_version: "0.1.0",
-        office_number: SAMPLE_OFFICE,
         created_at: Timestamp::parse_rfc3339("2025-05-31T09:00:00.000Z").unwrap(),
-        entries,
-        branches,
+        ledger,
         files,
         settings: &settings(),
     })
     .unwrap()
 }
 
+/// An office ledger of sample devices 1..=devices with `n` entries each, and their files.
+fn office(devices: u8, n: usize, with_files: bool) -> (OfficeLedger, Vec<StoredFile>) {
+    let mut ledger = OfficeLedger::new(SAMPLE_OFFICE);
+    let mut files = Vec::new();
+    for no in 1..=devices {
+        let (chain, f) = sample_device_chain(no, n, 8, 3, with_files);
+        ledger.add_chain(chain).unwrap();
+        files.extend(f);
+    }
+    (ledger, files)
+}
+
 #[test]
 fn round_trip_keeps_everything() {
-    let (entries, files) = sample_ledger(120, 8, 3, true);
+    let (ledger, files) = office(2, 60, true);
     let mut with_dupes = files.clone();
     with_dupes.extend(files.iter().take(5).cloned());
-    let text = export(&entries, &with_dupes, &[]);
+    let text = export(&ledger, &with_dupes);
     let backup = read_backup(&text).unwrap();
-    assert_eq!(backup.entries, entries);
+    assert_eq!(backup.ledger, ledger);
     assert_eq!(backup.header.entry_count, 120);
-    assert_eq!(backup.header.head_hash, entries.last().unwrap().hash);
+    assert_eq!(backup.header.device_count, 2);
+    assert_eq!(
+        backup.header.checkpoint_root,
+        OfficeCheckpoint::of(&ledger, backup.header.created_at).root
+    );
     assert_eq!(backup.header.office_number, SAMPLE_OFFICE);
     assert_eq!(backup.files.len(), files.len(), "deduplicated by SHA-256");
     for f in &files {
@@ -46,13 +62,17 @@ fn round_trip_keeps_everything() {
     }
     assert_eq!(backup.settings, settings());
     // Writing the read backup again gives the same bytes.
-    assert_eq!(export(&backup.entries, &backup.files, &[]), text);
+    let mut unique = files.clone();
+    unique.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    unique.dedup();
+    assert_eq!(backup.files, unique);
+    assert_eq!(export(&backup.ledger, &backup.files), text);
 }
 
 #[test]
 fn tampered_entry_is_refused_with_its_seq() {
-    let (entries, _) = sample_ledger(30, 4, 2, false);
-    let text = export(&entries, &[], &[]);
+    let (ledger, _) = office(1, 30, false);
+    let text = export(&ledger, &[]);
     let target = "\"seq\":17,";
     let line = text.lines().find(|l| l.contains(target)).unwrap();
     let changed = line
@@ -74,8 +94,8 @@ fn tampered_entry_is_refused_with_its_seq() {
 
 #[test]
 fn header_settings_and_files_are_sealed_too() {
-    let (entries, files) = sample_ledger(10, 2, 2, true);
-    let text = export(&entries, &files, &[]);
+    let (ledger, files) = office(1, 10, true);
+    let text = export(&ledger, &files);
     let t2 = text.replacen("\"retention_years\":2", "\"retention_years\":5", 1);
     assert_ne!(t2, text);
     assert_eq!(read_backup(&t2).unwrap_err(), BackupError::DigestMismatch);
@@ -100,6 +120,7 @@ fn hostile_input_never_panics() {
         "{\"header\":{\"format\":\"x\"}}",
         "{\"header\":{\"format\":\"careplan-ledger-backup\",\"format_version\":2}}",
         "{\"header\":{\"format\":\"careplan-ledger-backup\",\"format_version\":1}}",
+        "{\"header\":{\"format\":\"careplan-ledger-backup\",\"format_version\":3}}",
         &"[".repeat(100_000),
         "{\"a\":1.5}",
     ] {
@@ -108,9 +129,9 @@ fn hostile_input_never_panics() {
     }
     assert_eq!(read_backup("{}").unwrap_err(), BackupError::NotABackup);
     assert_eq!(
-        read_backup("{\"header\":{\"format\":\"careplan-ledger-backup\",\"format_version\":2}}")
+        read_backup("{\"header\":{\"format\":\"careplan-ledger-backup\",\"format_version\":3}}")
             .unwrap_err(),
-        BackupError::UnsupportedVersion(2)
+        BackupError::UnsupportedVersion(3)
     );
 }
 
@@ -132,16 +153,28 @@ fn assert_detected(original: &Backup, text: &[u8], pos: usize) {
 
 #[test]
 fn any_one_byte_change_is_detected() {
-    let (entries, files) = sample_ledger(3, 2, 2, true);
-    // One kept branch too, so its bytes are covered as well.
-    let (other, _) = sample_ledger(6, 3, 3, false);
-    let branch = KeptBranch {
-        base_entry_count: 0,
-        base_hash: careplan_ledger::ledger::chain::GENESIS_PREV_HASH.into(),
-        kept_at: Timestamp::parse_rfc3339("2025-05-31T09:00:00.000Z").unwrap(),
-        entries: other[..1].to_vec(),
-    };
-    let text = export(&entries, &files[..1], &[branch]);
+    // Two devices, one of them with a kept conflict, so every part's bytes are covered.
+    let (mut ledger, files) = office(2, 2, true);
+    let (a, _) = sample_device_chain(1, 2, 3, 3, false);
+    let mut other = DeviceChain::new(SAMPLE_OFFICE, a.device().clone());
+    other.extend_verified(&a.entries()[..1]).unwrap();
+    let head = other.head().hash;
+    other
+        .append(
+            EntryDraft::new(
+                "木村",
+                Subject::default(),
+                Details::Memo { text: "別".into() },
+            ),
+            &head,
+            Timestamp::parse_rfc3339("2025-05-31T09:00:00.000Z").unwrap(),
+        )
+        .unwrap();
+    assert!(matches!(
+        ledger.add_chain(other).unwrap(),
+        ChainMerge::ConflictKept { .. }
+    ));
+    let text = export(&ledger, &files[..1]);
     let original = read_backup(&text).unwrap();
     let bytes = text.as_bytes();
     println!("exhaustive over {} bytes", bytes.len());
@@ -168,4 +201,46 @@ fn any_one_byte_change_is_detected() {
     }
     // Only changes of insignificant whitespace may be accepted (with identical content).
     println!("accepted with identical content (whitespace only): {accepted_unchanged}");
+}
+
+/// A backup written by the one-chain ledger (format 1, with a kept branch) restores as an
+/// office ledger: the chain unchanged as a legacy device chain, the branch as another PC's.
+#[test]
+fn format_1_backups_restore_migrated() {
+    let (entries, files) = sample_ledger(40, 4, 2, true);
+    let (other, _) = sample_ledger(6, 3, 3, false);
+    let text = write_v1(&V1Input {
+        app_version: "0.1.0",
+        office_number: SAMPLE_OFFICE,
+        created_at: Timestamp::parse_rfc3339("2025-05-31T09:00:00.000Z").unwrap(),
+        entries: &entries,
+        branches: &[KeptBranch {
+            base_entry_count: 0,
+            base_hash: careplan_ledger::ledger::chain::GENESIS_PREV_HASH.into(),
+            kept_at: Timestamp::parse_rfc3339("2025-05-31T09:00:00.000Z").unwrap(),
+            entries: other[..3].to_vec(),
+        }],
+        files: &files,
+        settings: &settings(),
+    })
+    .unwrap();
+    let backup = read_backup(&text).unwrap();
+    assert_eq!(backup.header.format_version, 1);
+    let main = backup
+        .ledger
+        .chain(&DeviceId::legacy_of(&entries[0].hash))
+        .expect("the main chain is a legacy device chain");
+    assert_eq!(main.origin(), ChainOrigin::Legacy);
+    let hashes: Vec<&str> = main.entries().iter().map(|e| e.hash.as_str()).collect();
+    let old: Vec<&str> = entries.iter().map(|e| e.hash.as_str()).collect();
+    assert_eq!(hashes, old, "unchanged, entry for entry");
+    assert_eq!(
+        backup.ledger.device_count(),
+        2,
+        "the branch is another PC's chain"
+    );
+    assert_eq!(backup.ledger.entry_count(), 43);
+    // Written again as format 2 and read back: the same office ledger.
+    let again = read_backup(&export(&backup.ledger, &backup.files)).unwrap();
+    assert_eq!(again.ledger, backup.ledger);
 }

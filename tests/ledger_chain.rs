@@ -2,8 +2,12 @@
 //! verification reporting the first bad seq, and the one-spelling rule for stored entries.
 
 use careplan_ledger::jpdate::Timestamp;
+use careplan_ledger::ledger::backup::v1::{write_v1, V1Input};
 use careplan_ledger::ledger::chain::{compute_hash, GENESIS_PREV_HASH};
-use careplan_ledger::ledger::sample::{sample_client, sample_ledger, sample_partner};
+use careplan_ledger::ledger::device::bound_genesis;
+use careplan_ledger::ledger::sample::{
+    sample_client, sample_device, sample_ledger, sample_partner, SAMPLE_OFFICE,
+};
 use careplan_ledger::ledger::*;
 
 fn t(s: &str) -> Timestamp {
@@ -20,15 +24,15 @@ fn memo(text: &str) -> EntryDraft {
 
 #[test]
 fn append_links_entries_and_checks_the_head() {
-    let mut ledger = Ledger::new();
+    let mut ledger = DeviceChain::new(SAMPLE_OFFICE, sample_device(1));
     let genesis = ledger.head().hash;
-    assert_eq!(genesis, GENESIS_PREV_HASH);
+    assert_eq!(genesis, bound_genesis(SAMPLE_OFFICE, &sample_device(1)));
     let first = ledger
         .append(memo("一件目"), &genesis, t("2025-05-03T05:05:00.000Z"))
         .unwrap()
         .clone();
     assert_eq!(first.seq, 1);
-    assert_eq!(first.prev_hash, GENESIS_PREV_HASH);
+    assert_eq!(first.prev_hash, genesis);
     assert_eq!(first.hash, compute_hash(&first));
 
     // A second tab still holding the genesis head must not append.
@@ -43,13 +47,14 @@ fn append_links_entries_and_checks_the_head() {
         .unwrap();
     assert_eq!(second.seq, 2);
     assert_eq!(second.prev_hash, first.hash);
-    assert!(verify(ledger.entries()).is_ok());
-    assert_eq!(verify(ledger.entries()).ok_up_to, 2);
+    let v = verify_device_chain(SAMPLE_OFFICE, &sample_device(1), ledger.entries());
+    assert!(v.is_ok());
+    assert_eq!(v.ok_up_to, 2);
 }
 
 #[test]
 fn invalid_drafts_and_bad_references_are_refused() {
-    let mut ledger = Ledger::new();
+    let mut ledger = DeviceChain::new(SAMPLE_OFFICE, sample_device(1));
     let head = ledger.head().hash;
     let err = ledger
         .append(
@@ -70,6 +75,7 @@ fn invalid_drafts_and_bad_references_are_refused() {
                 Subject::default(),
                 Details::Correction {
                     corrects_seq: 1,
+                    corrects_device: None,
                     text: "誤記".into(),
                 },
             ),
@@ -114,8 +120,8 @@ fn verification_names_the_first_bad_seq() {
     swapped.swap(3, 4);
     assert_eq!(verify(&swapped).first_bad.unwrap().0, 4);
 
-    assert!(Ledger::open(changed).is_err());
-    assert!(Ledger::open(entries).is_ok());
+    assert!(DeviceChain::from_legacy(SAMPLE_OFFICE, changed).is_err());
+    assert!(DeviceChain::from_legacy(SAMPLE_OFFICE, entries).is_ok());
 }
 
 #[test]
@@ -123,25 +129,25 @@ fn stored_json_round_trips_and_has_one_spelling() {
     let (entries, _) = sample_ledger(200, 10, 4, false);
     for e in &entries {
         let text = e.to_json();
-        assert_eq!(&Entry::from_json(&text).unwrap(), e);
+        assert_eq!(&Entry::from_json(&text, &e.device).unwrap(), e);
     }
     let e = &entries[0];
     let mut v = e.to_value();
     // An unknown field, a null for an absent field, or an empty client list is refused.
     v["extra"] = serde_json::json!(1);
-    assert!(Entry::from_value(&v, "e")
+    assert!(Entry::from_value(&v, "e", &e.device)
         .unwrap_err()
         .0
         .contains("未知の項目"));
     let mut v = e.to_value();
     v["subject"]["service_month"] = serde_json::Value::Null;
-    assert!(Entry::from_value(&v, "e").is_err());
+    assert!(Entry::from_value(&v, "e", &e.device).is_err());
     let mut v = e.to_value();
     v["subject"]["clients"] = serde_json::json!([]);
-    assert!(Entry::from_value(&v, "e").is_err());
+    assert!(Entry::from_value(&v, "e", &e.device).is_err());
     let mut v = e.to_value();
     v["recorded_at"] = serde_json::json!("2025-01-06T00:31:37Z");
-    assert!(Entry::from_value(&v, "e").is_err());
+    assert!(Entry::from_value(&v, "e", &e.device).is_err());
 }
 
 /// The worked example in docs/backup-format.md: this test prints and pins the hashes.
@@ -165,26 +171,30 @@ fn worked_example_hashes() {
         },
         Details::Sent,
     );
-    let mut ledger = Ledger::new();
-    let g = ledger.head().hash;
-    let e1 = ledger
-        .append(draft, &g, t("2025-05-20T01:00:00.000Z"))
-        .unwrap()
-        .clone();
-    let e2 = ledger
-        .append(
-            EntryDraft::new(
-                "佐々木",
-                Subject::default(),
-                Details::Memo {
-                    text: "電話で到着を確認\n\"済\"".into(),
-                },
-            ),
-            &e1.hash,
-            t("2025-05-20T01:05:00.000Z"),
-        )
-        .unwrap()
-        .clone();
+    // Format 1: one chain starting at 64 zeros.
+    let legacy = DeviceId::legacy_of(GENESIS_PREV_HASH);
+    let e1 = seal(
+        &ChainHead::legacy_genesis(&legacy),
+        draft,
+        t("2025-05-20T01:00:00.000Z"),
+    )
+    .unwrap();
+    let e2 = seal(
+        &ChainHead::after(
+            std::slice::from_ref(&e1),
+            ChainHead::legacy_genesis(&legacy),
+        ),
+        EntryDraft::new(
+            "佐々木",
+            Subject::default(),
+            Details::Memo {
+                text: "電話で到着を確認\n\"済\"".into(),
+            },
+        ),
+        t("2025-05-20T01:05:00.000Z"),
+    )
+    .unwrap();
+    let entries = vec![e1.clone(), e2.clone()];
     let c1 = careplan_ledger::ledger::canonical::canonicalize(&e1.unhashed_value()).unwrap();
     let c2 = careplan_ledger::ledger::canonical::canonicalize(&e2.unhashed_value()).unwrap();
     println!("entry 1 canonical:\n{c1}\nhash {}", e1.hash);
@@ -212,11 +222,11 @@ fn worked_example_hashes() {
 
     // The same two entries as a backup with the file bytes "abc" (docs/backup-format.md §8).
     let settings = serde_json::json!({"office_number": "1310000001", "retention_years": 2});
-    let text = write_backup(&BackupInput {
+    let text = write_v1(&V1Input {
         app_version: "0.1.0",
         office_number: "1310000001",
         created_at: t("2025-05-31T09:00:00.000Z"),
-        entries: ledger.entries(),
+        entries: &entries,
         branches: &[],
         files: &[StoredFile::new(b"abc".to_vec())],
         settings: settings.as_object().unwrap(),

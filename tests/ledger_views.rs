@@ -55,7 +55,14 @@ fn about_file(d: &EntryDraft, details: Details) -> EntryDraft {
     )
 }
 
-struct Book(Ledger, i64);
+struct Book(DeviceChain, i64);
+
+/// The office ledger of one book (one device).
+fn office(b: &Book) -> OfficeLedger {
+    let mut o = OfficeLedger::new(OURS);
+    o.add_chain(b.0.clone()).unwrap();
+    o
+}
 
 impl Book {
     fn add(&mut self, d: EntryDraft) -> u64 {
@@ -69,7 +76,7 @@ impl Book {
 }
 
 fn month_book() -> Book {
-    let mut b = Book(Ledger::new(), 0);
+    let mut b = Book(DeviceChain::new(OURS, DeviceId::from_random([7; 16])), 0);
     // June 利用票 v1 to both partners on 5/20, minutes apart.
     let v1a = sent("20250520100000", 1, 6);
     let v1b = sent("20250520100500", 2, 6);
@@ -89,6 +96,7 @@ fn month_book() -> Book {
         Details::Replaced {
             reason: "訪問回数の変更".into(),
             replaces_seq: Some(1),
+            replaces_device: None,
         },
     ));
     b.add(about_file(&v2a, Details::Imported { software: None }));
@@ -122,6 +130,7 @@ fn month_book() -> Book {
         Subject::default(),
         Details::Correction {
             corrects_seq: seq,
+            corrects_device: None,
             text: "送信時刻の記入誤り".into(),
         },
     ));
@@ -132,6 +141,7 @@ fn month_book() -> Book {
         Details::Checkpoint {
             entry_count: head.entry_count,
             head_hash: head.hash,
+            device_count: None,
         },
     ));
     b
@@ -174,7 +184,7 @@ fn versions_mark_the_newest_and_flag_the_partner_with_the_old_one() {
 
 #[test]
 fn same_day_exports_to_several_partners_are_one_version() {
-    let mut b = Book(Ledger::new(), 0);
+    let mut b = Book(DeviceChain::new(OURS, DeviceId::from_random([7; 16])), 0);
     b.add(sent("20250520100000", 1, 6));
     b.add(sent("20250520100500", 2, 6));
     assert!(version_chains(b.0.entries())
@@ -290,23 +300,18 @@ fn inspection_sheet_and_csv_carry_what_the_inspector_asks() {
     let b = month_book();
     let now = Timestamp::parse_rfc3339("2025-06-10T01:00:00.000Z").unwrap();
     let june = YearMonth::new(2025, 6).unwrap();
-    let sheet = inspection_sheet(
-        b.0.entries(),
-        &client().key(),
-        june,
-        june,
-        OURS,
-        "さくら居宅",
-        now,
-    )
-    .unwrap();
+    let sheet =
+        inspection_sheet(&office(&b), &client().key(), june, june, "さくら居宅", now).unwrap();
     assert_eq!(sheet.chains.len(), 2);
     assert_eq!(sheet.consents.len(), 1);
     assert_eq!(sheet.consents[0].method, ConsentMethod::Electronic);
     assert_eq!(sheet.deliveries.len(), 1);
     assert_eq!(sheet.notes.len(), 1, "the correction of a version entry");
     assert_eq!(sheet.latest_checkpoint.as_ref().unwrap().entry_count, 9);
-    assert!(sheet.verification.is_ok());
+    assert!(sheet
+        .chain_status
+        .contains("書き換えは見つかりませんでした"));
+    assert_eq!(sheet.device_count, 1);
 
     let csv = inspection_csv(&sheet);
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
@@ -328,14 +333,13 @@ fn inspection_sheet_and_csv_carry_what_the_inspector_asks() {
     assert_eq!(String::from_utf8_lossy(&list).matches("\r\n").count(), 11);
 
     assert!(inspection_sheet(
-        b.0.entries(),
+        &office(&b),
         &ClientKey {
             insurer_number: "000000".into(),
             insured_number: "0".into()
         },
         june,
         june,
-        OURS,
         "",
         now
     )

@@ -1,4 +1,5 @@
-//! Kept branches (保管された分岐): when a backup diverges from the local ledger, its entries
+//! Kept branches (保管された分岐) of the format-1 ledger, read from old backups and old
+//! browser data and migrated into the office ledger ([`super::migration`]). When a backup diverged from the local ledger, its entries
 //! after the common prefix are kept here, beside the main chain, instead of overwriting
 //! anything.
 //!
@@ -8,7 +9,8 @@
 //! merged into the main chain automatically; staff look at both and, if needed, record in the
 //! main chain what the branch contained (a メモ or 訂正 that names the branch head).
 
-use super::chain::{verify_from, ChainHead, Verification};
+use super::chain::{verify_from, ChainHead, Verification, GENESIS_PREV_HASH};
+use super::device::DeviceId;
 use super::entry::Entry;
 use super::value_io::{FormatError, Obj};
 use crate::jpdate::Timestamp;
@@ -44,6 +46,10 @@ impl KeptBranch {
     pub fn verify(&self) -> Verification {
         verify_from(
             &ChainHead {
+                device: self.entries.first().map_or_else(
+                    || DeviceId::legacy_of(GENESIS_PREV_HASH),
+                    |e| e.device.clone(),
+                ),
                 entry_count: self.base_entry_count,
                 hash: self.base_hash.clone(),
             },
@@ -82,7 +88,11 @@ impl KeptBranch {
                 .array("entries")?
                 .iter()
                 .enumerate()
-                .map(|(i, e)| Entry::from_value(e, &format!("{path}.entries[{i}]")))
+                .map(|(i, e)| {
+                    // A format-1 branch's chain id is known only after migration.
+                    let placeholder = DeviceId::legacy_of(GENESIS_PREV_HASH);
+                    Entry::from_value(e, &format!("{path}.entries[{i}]"), &placeholder)
+                })
                 .collect::<Result<_, _>>()?,
         };
         b.finish()?;
@@ -120,7 +130,11 @@ mod tests {
     #[test]
     fn json_round_trip_keeps_the_branch_and_its_chain() {
         let b = diverged_branch();
-        let back = KeptBranch::from_json(&b.to_json()).unwrap();
+        let mut back = KeptBranch::from_json(&b.to_json()).unwrap();
+        // Read entries carry a placeholder device until migration gives the chain its id.
+        for e in &mut back.entries {
+            e.device = b.entries[0].device.clone();
+        }
         assert_eq!(back, b);
         assert!(back.verify().is_ok());
     }

@@ -1,48 +1,60 @@
-//! The hash chain: sealing a draft into the next entry, and verifying a sequence of entries.
+//! One device's append-only hash chain: sealing a draft into the next entry, and verifying a
+//! sequence of entries.
 //!
 //! `hash` = lower-case hex SHA-256 of the UTF-8 bytes of the RFC 8785 canonical JSON of the
-//! entry without its `hash` field; `prev_hash` = the previous entry's `hash`, or 64 zeros for
-//! seq 1. A changed byte anywhere in an entry changes its hash; a removed, inserted or
+//! entry without its `hash` field; `prev_hash` = the previous entry's `hash`, or for seq 1 the
+//! chain's genesis value, which binds the office and the device ([`super::device`]). A changed byte anywhere in an entry changes its hash; a removed, inserted or
 //! reordered entry breaks a link or the `seq` run. This shows accidental or naive change, not
 //! a determined forger who recomputes every hash: that is what checkpoints kept outside the
 //! browser are for (see [`super::checkpoint`]).
 
 use super::canonical::canonicalize;
+use super::device::{bound_genesis, DeviceId, LEGACY_GENESIS};
 use super::entry::{Details, Entry, EntryDraft, ValidationIssue};
 use crate::fingerprint::to_hex;
 use crate::jpdate::Timestamp;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// `prev_hash` of the first entry.
-pub const GENESIS_PREV_HASH: &str =
-    "0000000000000000000000000000000000000000000000000000000000000000";
+/// `prev_hash` of the first entry of a format-1 (one-chain) ledger.
+pub const GENESIS_PREV_HASH: &str = LEGACY_GENESIS;
 
-/// Where a chain currently ends: how many entries it has and the last hash (the genesis
-/// value for an empty chain). Two tabs compare heads to avoid forking the ledger.
+/// Where a device's chain currently ends: its device, how many entries it has and the last
+/// hash (the genesis value for an empty chain). Two tabs compare heads to avoid forking it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainHead {
+    pub device: DeviceId,
     pub entry_count: u64,
     pub hash: String,
 }
 
 impl ChainHead {
-    /// The head of an empty ledger.
-    pub fn genesis() -> ChainHead {
+    /// The head of a device's empty chain in an office's ledger.
+    pub fn genesis(office_number: &str, device: &DeviceId) -> ChainHead {
         ChainHead {
+            device: device.clone(),
+            entry_count: 0,
+            hash: bound_genesis(office_number, device),
+        }
+    }
+
+    /// The head of an empty format-1 ledger (64 zeros), for `device`.
+    pub fn legacy_genesis(device: &DeviceId) -> ChainHead {
+        ChainHead {
+            device: device.clone(),
             entry_count: 0,
             hash: GENESIS_PREV_HASH.to_string(),
         }
     }
 
-    /// The head after `entries` (which are assumed to be a verified chain).
-    pub fn of(entries: &[Entry]) -> ChainHead {
-        entries
-            .last()
-            .map_or_else(ChainHead::genesis, |e| ChainHead {
-                entry_count: e.seq,
-                hash: e.hash.clone(),
-            })
+    /// The head after `entries` (assumed to be a verified chain), or `empty` when there are
+    /// none.
+    pub fn after(entries: &[Entry], empty: ChainHead) -> ChainHead {
+        entries.last().map_or(empty, |e| ChainHead {
+            device: e.device.clone(),
+            entry_count: e.seq,
+            hash: e.hash.clone(),
+        })
     }
 }
 
@@ -92,20 +104,29 @@ pub fn seal(
 ) -> Result<Entry, AppendError> {
     draft.validate().map_err(AppendError::Invalid)?;
     let seq = head.entry_count + 1;
+    // A reference into this same chain must point backwards; one into another device's
+    // chain is checked by the office ledger, which knows the other chains.
     let refers_to = match &draft.details {
-        Details::Correction { corrects_seq, .. } => Some(*corrects_seq),
+        Details::Correction {
+            corrects_seq,
+            corrects_device,
+            ..
+        } => Some((*corrects_seq, corrects_device)),
         Details::Replaced {
             replaces_seq: Some(s),
+            replaces_device,
             ..
-        } => Some(*s),
+        } => Some((*s, replaces_device)),
         _ => None,
     };
-    if let Some(r) = refers_to {
-        if r == 0 || r >= seq {
+    if let Some((r, device)) = refers_to {
+        let same_chain = device.as_ref().is_none_or(|d| *d == head.device);
+        if r == 0 || (same_chain && r >= seq) {
             return Err(AppendError::BadReference { seq: r });
         }
     }
     let mut entry = Entry {
+        device: head.device.clone(),
         seq,
         recorded_at,
         actor: draft.actor,
@@ -128,6 +149,8 @@ pub enum ChainProblem {
     BrokenLink { expected: String, found: String },
     /// `seq` does not continue the run.
     SeqGap { expected: u64, found: u64 },
+    /// The chain is labelled with another device or office than the one it was written for.
+    WrongDevice,
 }
 
 /// The outcome of verifying a chain.
@@ -161,6 +184,9 @@ impl Verification {
                         "前の記録とのつながりが切れています(記録の削除・挿入・入替の可能性)"
                     }
                     ChainProblem::SeqGap { .. } => "記録番号が連続していません(記録の欠落・重複)",
+                    ChainProblem::WrongDevice => {
+                        "別の端末または別の事業所の記録として書き換えられています"
+                    }
                 };
                 let ok = if self.ok_up_to == 0 {
                     "正しく確認できた記録はありません".to_string()
@@ -173,9 +199,70 @@ impl Verification {
     }
 }
 
-/// Verifies a whole ledger from seq 1.
+/// Verifies a format-1 (one-chain) ledger from seq 1: genesis 64 zeros.
 pub fn verify(entries: &[Entry]) -> Verification {
-    verify_from(&ChainHead::genesis(), entries)
+    let device = entries.first().map_or_else(
+        || DeviceId::legacy_of(GENESIS_PREV_HASH),
+        |e| e.device.clone(),
+    );
+    verify_from(&ChainHead::legacy_genesis(&device), entries)
+}
+
+/// What kind of start a device chain has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainOrigin {
+    /// Started by this app's office ledger: genesis = [`bound_genesis`] of office and device.
+    Bound,
+    /// Migrated from a format-1 ledger: genesis 64 zeros, id derived from the first entry.
+    Legacy,
+}
+
+/// The origin `entries` claim (a chain whose first entry starts at zeros is a legacy one).
+pub fn origin_of(entries: &[Entry]) -> ChainOrigin {
+    match entries.first() {
+        Some(e) if e.prev_hash == GENESIS_PREV_HASH => ChainOrigin::Legacy,
+        _ => ChainOrigin::Bound,
+    }
+}
+
+/// Verifies one device's whole chain as part of `office_number`'s ledger: the links and
+/// hashes, the genesis binding (or for a legacy chain, the id derived from its first entry),
+/// and that its 端末の登録 entries name this device and office. A chain relabelled to another
+/// office or device fails at seq 1 (or at its first 端末の登録).
+pub fn verify_device_chain(
+    office_number: &str,
+    device: &DeviceId,
+    entries: &[Entry],
+) -> Verification {
+    let base = match origin_of(entries) {
+        ChainOrigin::Legacy => ChainHead::legacy_genesis(device),
+        ChainOrigin::Bound => ChainHead::genesis(office_number, device),
+    };
+    let mut v = verify_from(&base, entries);
+    if origin_of(entries) == ChainOrigin::Legacy && v.ok_up_to >= 1 {
+        let first = &entries[0];
+        if DeviceId::legacy_of(&first.hash) != *device {
+            return Verification {
+                ok_up_to: 0,
+                first_bad: Some((1, ChainProblem::WrongDevice)),
+            };
+        }
+    }
+    let verified = v.ok_up_to as usize;
+    if let Some(bad) = entries[..verified].iter().find(|e| match &e.details {
+        Details::DeviceNamed {
+            device_id,
+            office_number: office,
+            ..
+        } => device_id != device || office != office_number,
+        _ => false,
+    }) {
+        v = Verification {
+            ok_up_to: bad.seq - 1,
+            first_bad: Some((bad.seq, ChainProblem::WrongDevice)),
+        };
+    }
+    v
 }
 
 /// Verifies `entries` as the continuation of a chain whose head is `base` (used for kept
@@ -217,31 +304,80 @@ pub fn verify_from(base: &ChainHead, entries: &[Entry]) -> Verification {
     }
 }
 
-/// An in-memory ledger: the verified entries and the one way to add to them. The page keeps
-/// one of these as its state; the store persists what [`Ledger::append`] returns.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ledger {
+/// One device's chain in memory: the verified entries and the one way to add to them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceChain {
+    office_number: String,
+    device: DeviceId,
     entries: Vec<Entry>,
 }
 
-impl Ledger {
-    pub fn new() -> Ledger {
-        Ledger::default()
+impl DeviceChain {
+    /// A new, empty chain of `device` in `office_number`'s ledger.
+    pub fn new(office_number: &str, device: DeviceId) -> DeviceChain {
+        DeviceChain {
+            office_number: office_number.to_string(),
+            device,
+            entries: Vec::new(),
+        }
     }
 
-    /// Opens a ledger from stored entries, verifying the chain first. A broken chain is not
-    /// opened for writing: the page shows the [`Verification`] and offers a restore.
-    pub fn open(entries: Vec<Entry>) -> Result<Ledger, Verification> {
-        let v = verify(&entries);
+    /// Opens a chain from stored entries, verifying it first. A broken chain is not opened
+    /// for writing: the page shows the [`Verification`] and offers a restore.
+    pub fn open(
+        office_number: &str,
+        device: DeviceId,
+        entries: Vec<Entry>,
+    ) -> Result<DeviceChain, Verification> {
+        let v = verify_device_chain(office_number, &device, &entries);
         if v.is_ok() {
-            Ok(Ledger { entries })
+            Ok(DeviceChain {
+                office_number: office_number.to_string(),
+                device,
+                entries,
+            })
         } else {
             Err(v)
         }
     }
 
+    /// A format-1 ledger's chain as a legacy device chain (its id derived from entry 1).
+    /// `entries` may carry any device id; they are relabelled. Verified before and after.
+    pub fn from_legacy(
+        office_number: &str,
+        mut entries: Vec<Entry>,
+    ) -> Result<DeviceChain, Verification> {
+        let v = verify(&entries);
+        if !v.is_ok() {
+            return Err(v);
+        }
+        let Some(first) = entries.first() else {
+            return Err(Verification {
+                ok_up_to: 0,
+                first_bad: None,
+            });
+        };
+        let device = DeviceId::legacy_of(&first.hash);
+        for e in &mut entries {
+            e.device = device.clone();
+        }
+        DeviceChain::open(office_number, device, entries)
+    }
+
+    pub fn device(&self) -> &DeviceId {
+        &self.device
+    }
+
+    pub fn office_number(&self) -> &str {
+        &self.office_number
+    }
+
     pub fn entries(&self) -> &[Entry] {
         &self.entries
+    }
+
+    pub fn into_entries(self) -> Vec<Entry> {
+        self.entries
     }
 
     pub fn len(&self) -> usize {
@@ -252,8 +388,29 @@ impl Ledger {
         self.entries.is_empty()
     }
 
+    pub fn origin(&self) -> ChainOrigin {
+        origin_of(&self.entries)
+    }
+
+    /// The head (the genesis value while empty).
     pub fn head(&self) -> ChainHead {
-        ChainHead::of(&self.entries)
+        ChainHead::after(
+            &self.entries,
+            ChainHead::genesis(&self.office_number, &self.device),
+        )
+    }
+
+    /// `prev_hash` of this chain's first entry.
+    pub fn genesis_hash(&self) -> String {
+        match self.origin() {
+            ChainOrigin::Legacy => GENESIS_PREV_HASH.to_string(),
+            ChainOrigin::Bound => bound_genesis(&self.office_number, &self.device),
+        }
+    }
+
+    /// The name the device gave itself last (its latest 端末の登録), if any.
+    pub fn name(&self) -> Option<&str> {
+        device_name(&self.entries)
     }
 
     /// The entry with this seq.
@@ -282,14 +439,39 @@ impl Ledger {
         Ok(self.entries.last().expect("just pushed"))
     }
 
-    /// Appends entries that are already sealed (from a backup that extends this ledger),
+    /// Appends entries that are already sealed (read from a backup or the office folder),
     /// refusing them unless they verify as the continuation of the current head.
     pub fn extend_verified(&mut self, entries: &[Entry]) -> Result<(), Verification> {
+        if self.entries.is_empty() {
+            *self = DeviceChain::open(&self.office_number, self.device.clone(), entries.to_vec())?;
+            return Ok(());
+        }
         let v = verify_from(&self.head(), entries);
         if !v.is_ok() {
             return Err(v);
         }
+        if let Some(bad) = entries.iter().find(|e| match &e.details {
+            Details::DeviceNamed {
+                device_id,
+                office_number,
+                ..
+            } => *device_id != self.device || *office_number != self.office_number,
+            _ => false,
+        }) {
+            return Err(Verification {
+                ok_up_to: bad.seq - 1,
+                first_bad: Some((bad.seq, ChainProblem::WrongDevice)),
+            });
+        }
         self.entries.extend_from_slice(entries);
         Ok(())
     }
+}
+
+/// The name in the latest 端末の登録 of a chain.
+pub fn device_name(entries: &[Entry]) -> Option<&str> {
+    entries.iter().rev().find_map(|e| match &e.details {
+        Details::DeviceNamed { name, .. } => Some(name.as_str()),
+        _ => None,
+    })
 }

@@ -30,7 +30,7 @@ pub fn inspection_csv(sheet: &InspectionSheet) -> Vec<u8> {
         ],
         vec!["期間".into(), sheet.from.format_ja(), sheet.to.format_ja()],
         vec!["作成日時".into(), time(sheet.generated_at)],
-        vec!["台帳の確認".into(), sheet.verification.message_ja()],
+        vec!["台帳の確認".into(), sheet.chain_status.clone()],
         match &sheet.latest_checkpoint {
             Some(cp) => vec![
                 "最新のチェックポイント".into(),
@@ -189,7 +189,9 @@ pub fn entries_csv<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<u8> 
         let s = &e.subject;
         let details = match &e.details {
             Details::Memo { text } => text.clone(),
-            Details::Correction { corrects_seq, text } => {
+            Details::Correction {
+                corrects_seq, text, ..
+            } => {
                 format!("記録{corrects_seq}の訂正: {text}")
             }
             Details::Replaced { reason, .. } => reason.clone(),

@@ -26,6 +26,7 @@ pub fn describe_ja(e: &Entry) -> String {
         Details::Replaced {
             reason,
             replaces_seq,
+            ..
         } => match replaces_seq {
             Some(seq) => format!("{kind}(記録{seq}の版を差替): {reason}"),
             None => format!("{kind}: {reason}"),
@@ -53,7 +54,9 @@ pub fn describe_ja(e: &Entry) -> String {
             delivered_on.format_ja()
         ),
         Details::Memo { text } => format!("{kind}: {text}"),
-        Details::Correction { corrects_seq, text } => {
+        Details::Correction {
+            corrects_seq, text, ..
+        } => {
             format!("{kind}(記録{corrects_seq}について): {text}")
         }
         Details::Completion { completed_on } => format!("{kind}: {}", completed_on.format_ja()),
@@ -75,6 +78,18 @@ pub fn describe_ja(e: &Entry) -> String {
         } => match outcome {
             RestoreOutcome::Appended => format!("{kind}: 記録{appended}件を追加"),
             RestoreOutcome::ForkKept => format!("{kind}: 分かれた記録を別に保管"),
+            RestoreOutcome::Merged => format!("{kind}: ほかの端末の記録{appended}件を統合"),
+        },
+        Details::DeviceNamed {
+            name,
+            migrated_from,
+            ..
+        } => match migrated_from {
+            Some(h) => format!(
+                "{kind}: 「{name}」(それまでの台帳 記録{}件を引き継ぎ)",
+                h.entry_count
+            ),
+            None => format!("{kind}: 「{name}」"),
         },
     }
 }

@@ -3,8 +3,12 @@
 //! storage places, imports, consent and its method, copies handed over, corrections, and the
 //! latest checkpoint. This is data only; the print layout and the CSV are built from it.
 
-use super::chain::{verify, Verification};
-use super::entry::{Client, ClientKey, ConsentMethod, DeliveredDocument, Details, Entry, Kind};
+use super::checkpoint::OfficeCheckpoint;
+use super::device::DeviceId;
+use super::entry::{
+    Client, ClientKey, ConsentMethod, DeliveredDocument, Details, Entry, EntryRef, Kind,
+};
+use super::office::OfficeLedger;
 use super::versions::{version_chains_for_client, VersionChain};
 use crate::jpdate::{CivilDate, Timestamp, YearMonth};
 
@@ -12,6 +16,8 @@ use crate::jpdate::{CivilDate, Timestamp, YearMonth};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsentRow {
     pub seq: u64,
+    /// The device that recorded it, by its name.
+    pub device: String,
     pub recorded_at: Timestamp,
     pub actor: String,
     pub method: ConsentMethod,
@@ -25,6 +31,8 @@ pub struct ConsentRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeliveryRow {
     pub seq: u64,
+    /// The device that recorded it, by its name.
+    pub device: String,
     pub recorded_at: Timestamp,
     pub actor: String,
     pub document: DeliveredDocument,
@@ -37,6 +45,8 @@ pub struct DeliveryRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteRow {
     pub seq: u64,
+    /// The device that recorded it, by its name.
+    pub device: String,
     pub recorded_at: Timestamp,
     pub actor: String,
     pub kind: Kind,
@@ -48,6 +58,8 @@ pub struct NoteRow {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckpointRow {
     pub seq: u64,
+    /// The device that recorded it, by its name.
+    pub device: String,
     pub recorded_at: Timestamp,
     pub entry_count: u64,
     pub head_hash: String,
@@ -68,10 +80,21 @@ pub struct InspectionSheet {
     pub deliveries: Vec<DeliveryRow>,
     pub notes: Vec<NoteRow>,
     pub latest_checkpoint: Option<CheckpointRow>,
-    /// The chain check at the time the sheet was made (printed as a sentence).
-    pub verification: Verification,
+    /// The office ledger's state when the sheet was made (printed as a sentence).
+    pub chain_status: String,
+    pub device_count: usize,
     pub entry_count: u64,
+    /// The office checkpoint's まとめハッシュ at that moment.
     pub head_hash: String,
+}
+
+/// Device names by id, for rows that say who recorded.
+struct Labels<'a>(&'a OfficeLedger);
+
+impl Labels<'_> {
+    fn label(&self, device: &DeviceId) -> String {
+        self.0.device_label(device)
+    }
 }
 
 fn in_period(e: &Entry, from: YearMonth, to: YearMonth) -> bool {
@@ -86,14 +109,17 @@ fn in_period(e: &Entry, from: YearMonth, to: YearMonth) -> bool {
 /// Builds the sheet for `client` over the months `from..=to` (a plan counts when its
 /// 作成(変更)日 falls in the period). `None` when the client has no entries.
 pub fn inspection_sheet(
-    entries: &[Entry],
+    ledger: &OfficeLedger,
     client: &ClientKey,
     from: YearMonth,
     to: YearMonth,
-    office_number: &str,
     office_name: &str,
     now: Timestamp,
 ) -> Option<InspectionSheet> {
+    let entries_owned = ledger.entries_in_time_order();
+    let entries: &[Entry] = &entries_owned;
+    let labels = Labels(ledger);
+    let office_number = ledger.office_number();
     let of_client = |e: &&Entry| e.subject.clients.iter().any(|c| &c.key() == client);
     let latest_client = entries
         .iter()
@@ -117,7 +143,8 @@ pub fn inspection_sheet(
     let mut consents = Vec::new();
     let mut deliveries = Vec::new();
     let mut notes = Vec::new();
-    let client_seqs: Vec<u64> = entries.iter().filter(of_client).map(|e| e.seq).collect();
+    let client_entries: std::collections::HashSet<EntryRef> =
+        entries.iter().filter(of_client).map(Entry::id).collect();
     for e in entries {
         let mine = of_client(&e);
         let plan_date = e
@@ -133,6 +160,7 @@ pub fn inspection_sheet(
                 prior_approval_on,
             } if mine && in_period(e, from, to) => consents.push(ConsentRow {
                 seq: e.seq,
+                device: labels.label(&e.device),
                 recorded_at: e.recorded_at,
                 actor: e.actor.clone(),
                 method: *method,
@@ -146,6 +174,7 @@ pub fn inspection_sheet(
                 delivered_on,
             } if mine && in_period(e, from, to) => deliveries.push(DeliveryRow {
                 seq: e.seq,
+                device: labels.label(&e.device),
                 recorded_at: e.recorded_at,
                 actor: e.actor.clone(),
                 document: *document,
@@ -155,6 +184,7 @@ pub fn inspection_sheet(
             }),
             Details::Memo { text } if mine && in_period(e, from, to) => notes.push(NoteRow {
                 seq: e.seq,
+                device: labels.label(&e.device),
                 recorded_at: e.recorded_at,
                 actor: e.actor.clone(),
                 kind: Kind::Memo,
@@ -164,6 +194,7 @@ pub fn inspection_sheet(
             Details::Completion { completed_on } if mine && in_period(e, from, to) => {
                 notes.push(NoteRow {
                     seq: e.seq,
+                    device: labels.label(&e.device),
                     recorded_at: e.recorded_at,
                     actor: e.actor.clone(),
                     kind: Kind::Completion,
@@ -171,11 +202,12 @@ pub fn inspection_sheet(
                     text: format!("完結日 {}", completed_on.format_ja()),
                 })
             }
-            Details::Correction { corrects_seq, text }
-                if mine || client_seqs.binary_search(corrects_seq).is_ok() =>
-            {
+            Details::Correction {
+                corrects_seq, text, ..
+            } if mine || e.refers_to().is_some_and(|r| client_entries.contains(&r)) => {
                 notes.push(NoteRow {
                     seq: e.seq,
+                    device: labels.label(&e.device),
                     recorded_at: e.recorded_at,
                     actor: e.actor.clone(),
                     kind: Kind::Correction,
@@ -191,15 +223,17 @@ pub fn inspection_sheet(
         Details::Checkpoint {
             entry_count,
             head_hash,
+            ..
         } => Some(CheckpointRow {
             seq: e.seq,
+            device: labels.label(&e.device),
             recorded_at: e.recorded_at,
             entry_count: *entry_count,
             head_hash: head_hash.clone(),
         }),
         _ => None,
     });
-    let head = super::chain::ChainHead::of(entries);
+    let checkpoint = OfficeCheckpoint::of(ledger, now);
     Some(InspectionSheet {
         office_number: office_number.to_string(),
         office_name: office_name.to_string(),
@@ -212,8 +246,9 @@ pub fn inspection_sheet(
         deliveries,
         notes,
         latest_checkpoint,
-        verification: verify(entries),
-        entry_count: head.entry_count,
-        head_hash: head.hash,
+        chain_status: ledger.status_ja(),
+        device_count: ledger.device_count(),
+        entry_count: checkpoint.entry_count(),
+        head_hash: checkpoint.root,
     })
 }

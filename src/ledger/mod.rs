@@ -1,5 +1,6 @@
-//! The evidence ledger (証跡台帳): append-only entries, their canonical form and hash chain,
-//! checkpoints, the backup format, merge and retention.
+//! The evidence ledger (証跡台帳): append-only entries, their canonical form, one hash chain
+//! per device (端末), the office ledger that merges every device's chain, checkpoints, the
+//! backup format, the migration from the one-chain ledger, and the views over them.
 //!
 //! Plain Rust with no web dependency and no clock: the caller (the IndexedDB store, the page)
 //! passes the current time in and persists what these functions return. Invariant: nothing
@@ -12,9 +13,11 @@ pub mod chain;
 pub mod checkpoint;
 pub mod csv_export;
 pub mod describe;
+pub mod device;
 pub mod entry;
 pub mod inspection;
-pub mod merge;
+pub mod migration;
+pub mod office;
 pub mod query;
 pub mod recording;
 pub mod retention;
@@ -25,15 +28,22 @@ pub mod versions;
 
 pub use backup::{read_backup, write_backup, Backup, BackupError, BackupInput, StoredFile};
 pub use branch::KeptBranch;
-pub use chain::{seal, verify, AppendError, ChainHead, ChainProblem, Ledger, Verification};
-pub use checkpoint::{parse_checkpoint, verify_against_checkpoint, Checkpoint, CheckpointVerdict};
+pub use chain::{
+    seal, verify, verify_device_chain, AppendError, ChainHead, ChainOrigin, ChainProblem,
+    DeviceChain, Verification,
+};
+pub use checkpoint::{
+    parse_any_checkpoint, verify_legacy_checkpoint, verify_office_checkpoint, AnyCheckpoint,
+    OfficeCheckpoint, OfficeCheckpointVerdict,
+};
 pub use describe::describe_ja;
+pub use device::DeviceId;
 pub use entry::{
     CheckOutcome, Client, ClientKey, ConsentMethod, DeliveredDocument, Details, Direction, Entry,
-    EntryDraft, FileRef, Kind, Partner, RestoreOutcome, Subject, ValidationIssue,
+    EntryDraft, EntryRef, FileRef, Kind, Partner, RestoreOutcome, Subject, ValidationIssue,
 };
 pub use inspection::{inspection_sheet, InspectionSheet};
-pub use merge::{plan_restore, MainOutcome, RestorePlan};
+pub use office::{ChainConflict, ChainMerge, MergeReport, OfficeLedger};
 pub use query::{EntryFilter, SearchIndex};
 pub use recording::{record_drafts, CheckedFileSummary};
 pub use retention::{past_retention, retention_records, RetentionRecord};

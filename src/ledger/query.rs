@@ -6,7 +6,7 @@
 //! normalized text per entry (built once when the ledger is opened, extended on append), which
 //! keeps a search over 100,000 entries well under the 50 ms goal.
 
-use super::checkpoint::to_half_width;
+use super::checkpoint::legacy::to_half_width;
 use super::entry::{ClientKey, Entry, Kind};
 use crate::jpdate::{CivilDate, Timestamp, YearMonth};
 use std::collections::BTreeMap;

@@ -4,7 +4,8 @@
 //! they follow the format when it changes. Same arguments, same ledger, same hashes.
 
 use super::backup::StoredFile;
-use super::chain::{seal, ChainHead};
+use super::chain::{seal, ChainHead, DeviceChain, GENESIS_PREV_HASH};
+use super::device::DeviceId;
 use super::entry::{
     CheckOutcome, Client, ConsentMethod, DeliveredDocument, Details, Direction, Entry, EntryDraft,
     FileRef, Partner, Subject,
@@ -59,19 +60,111 @@ pub fn sample_partner(i: u64) -> Partner {
     }
 }
 
-/// Generates a ledger of `n` entries with `clients` clients and `partners` partners, and the
-/// bytes of every file it mentions when `with_files` (keep it small then).
+/// Generates a format-1 (one-chain) ledger of `n` entries with `clients` clients and
+/// `partners` partners, and the bytes of every file it mentions when `with_files` (keep it
+/// small then). This is what the one-browser ledger wrote before devices: migration tests
+/// start from it. Its entries carry the legacy device id derived from entry 1.
 pub fn sample_ledger(
     n: usize,
     clients: u64,
     partners: u64,
     with_files: bool,
 ) -> (Vec<Entry>, Vec<StoredFile>) {
-    let mut rng = Lcg(20250503);
-    let mut entries: Vec<Entry> = Vec::with_capacity(n);
+    let placeholder = DeviceId::legacy_of(GENESIS_PREV_HASH);
+    let mut entries = Vec::with_capacity(n);
     let mut files = Vec::new();
-    let mut head = ChainHead::genesis();
+    let head = ChainHead::legacy_genesis(&placeholder);
+    let shape = Shape {
+        clients,
+        partners,
+        with_files,
+        seed: 20250503,
+        start_ms: 0,
+    };
+    fill(head, &mut entries, n, &shape, &mut files);
+    if let Some(first) = entries.first() {
+        let device = DeviceId::legacy_of(&first.hash);
+        for e in &mut entries {
+            e.device = device.clone();
+        }
+    }
+    (entries, files)
+}
+
+/// The id of sample device `no` (1, 2, …).
+pub fn sample_device(no: u8) -> DeviceId {
+    DeviceId::from_random([no; 16])
+}
+
+/// Generates device `no`'s chain of [`SAMPLE_OFFICE`]: a 端末の登録 (「パソコン{no}」), then
+/// `n − 1` entries like [`sample_ledger`]'s, with times interleaved with other devices'.
+pub fn sample_device_chain(
+    no: u8,
+    n: usize,
+    clients: u64,
+    partners: u64,
+    with_files: bool,
+) -> (DeviceChain, Vec<StoredFile>) {
+    let device = sample_device(no);
+    let mut chain = DeviceChain::new(SAMPLE_OFFICE, device.clone());
     let start = Timestamp::parse_rfc3339("2025-01-06T00:30:00.000Z").expect("valid");
+    let head = chain.head().hash;
+    chain
+        .append(
+            EntryDraft::new(
+                STAFF[0],
+                Subject::default(),
+                Details::DeviceNamed {
+                    device_id: device,
+                    name: format!("パソコン{no}"),
+                    office_number: SAMPLE_OFFICE.into(),
+                    migrated_from: None,
+                },
+            ),
+            &head,
+            Timestamp(start.0 + i64::from(no) * 1_000),
+        )
+        .expect("a valid 端末の登録");
+    let mut entries = chain.entries().to_vec();
+    let mut files = Vec::new();
+    let shape = Shape {
+        clients,
+        partners,
+        with_files,
+        seed: 20250503 + u64::from(no),
+        start_ms: i64::from(no) * 13_000,
+    };
+    fill(chain.head(), &mut entries, n, &shape, &mut files);
+    let chain = DeviceChain::open(SAMPLE_OFFICE, sample_device(no), entries)
+        .expect("generated chains verify");
+    (chain, files)
+}
+
+struct Shape {
+    clients: u64,
+    partners: u64,
+    with_files: bool,
+    seed: u64,
+    start_ms: i64,
+}
+
+/// Appends generated entries after `head` until `entries` has `n`.
+fn fill(
+    mut head: ChainHead,
+    entries: &mut Vec<Entry>,
+    n: usize,
+    shape: &Shape,
+    files: &mut Vec<StoredFile>,
+) {
+    let Shape {
+        clients,
+        partners,
+        with_files,
+        ..
+    } = *shape;
+    let mut rng = Lcg(shape.seed);
+    let start = Timestamp::parse_rfc3339("2025-01-06T00:30:00.000Z").expect("valid");
+    let start = Timestamp(start.0 + shape.start_ms);
     let mut last_file: Option<(Subject, u64)> = None;
     while entries.len() < n {
         let seq = entries.len() as u64 + 1;
@@ -189,13 +282,13 @@ pub fn sample_ledger(
                 Subject::default(),
                 Details::Correction {
                     corrects_seq: *last_seq,
+                    corrects_device: None,
                     text: "保存場所の記入誤り。正しくは書庫B".into(),
                 },
             ),
         };
         let entry = seal(&head, draft, now).expect("generated drafts are valid");
-        head = ChainHead::of(std::slice::from_ref(&entry));
+        head = ChainHead::after(std::slice::from_ref(&entry), head);
         entries.push(entry);
     }
-    (entries, files)
 }

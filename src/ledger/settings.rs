@@ -277,13 +277,17 @@ mod tests {
         let (mut entries, _) = sample_ledger(3, 1, 1, false);
         let may = t("2025-05-03T00:00:00.000Z");
         assert!(monthly_checkpoint_due(&entries, may));
-        let head = crate::ledger::ChainHead::of(&entries);
+        let head = crate::ledger::ChainHead::after(
+            &entries,
+            crate::ledger::ChainHead::legacy_genesis(&entries[0].device),
+        );
         let draft = EntryDraft::new(
             "佐藤",
             Subject::default(),
             Details::Checkpoint {
                 entry_count: head.entry_count,
                 head_hash: head.hash.clone(),
+                device_count: None,
             },
         );
         entries.push(seal(&head, draft, may).unwrap());

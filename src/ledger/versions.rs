@@ -15,6 +15,8 @@
 //! every version). Versions we *received* are the partner's own documents (their 実績, or
 //! plans from their 居宅) and are never compared across partners.
 
+use super::device::DeviceId;
+use super::entry::EntryRef;
 use super::entry::{CheckOutcome, ClientKey, Details, Direction, Entry, FileRef, Kind};
 use crate::jpdate::{CivilDate, Timestamp, YearMonth};
 use std::collections::{BTreeMap, HashMap};
@@ -95,6 +97,8 @@ pub struct VersionKey {
 /// When and by whom something happened to a version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
+    /// The device that recorded it (its name is shown beside it).
+    pub device: DeviceId,
     pub seq: u64,
     pub at: Timestamp,
     pub actor: String,
@@ -103,6 +107,7 @@ pub struct Event {
 impl Event {
     fn of(e: &Entry) -> Event {
         Event {
+            device: e.device.clone(),
             seq: e.seq,
             at: e.recorded_at,
             actor: e.actor.clone(),
@@ -176,7 +181,7 @@ fn build(entries: &[&Entry]) -> Vec<VersionChain> {
         BTreeMap::new();
     // Which versions a file (by SHA-256) belongs to, to attach later events.
     let mut by_file: HashMap<&str, Vec<(VersionKey, VersionId)>> = HashMap::new();
-    let mut by_seq: HashMap<u64, Vec<(VersionKey, VersionId)>> = HashMap::new();
+    let mut by_entry: HashMap<EntryRef, Vec<(VersionKey, VersionId)>> = HashMap::new();
 
     for &e in entries {
         let direction = match e.kind() {
@@ -226,14 +231,15 @@ fn build(entries: &[&Entry]) -> Vec<VersionChain> {
                 .entry(file.sha256.as_str())
                 .or_default()
                 .push((key.clone(), id.clone()));
-            by_seq.entry(e.seq).or_default().push((key, id));
+            by_entry.entry(e.id()).or_default().push((key, id));
         }
     }
 
     for &e in entries {
         let targets: Vec<(VersionKey, VersionId)> = match &e.details {
             Details::Correction { corrects_seq, .. } => {
-                for (key, id) in by_seq.get(corrects_seq).into_iter().flatten() {
+                let target = e.refers_to().expect("a correction refers to an entry");
+                for (key, id) in by_entry.get(&target).into_iter().flatten() {
                     if let Some(v) = chains.get_mut(key).and_then(|c| c.2.get_mut(id)) {
                         v.corrected.push(*corrects_seq);
                     }

@@ -204,7 +204,9 @@ impl EntryDraft {
                     issue("details.text", "メモの内容を入力してください");
                 }
             }
-            Details::Correction { corrects_seq, text } => {
+            Details::Correction {
+                corrects_seq, text, ..
+            } => {
                 if *corrects_seq == 0 {
                     issue("details.corrects_seq", "訂正する記録を選んでください");
                 }
@@ -221,6 +223,30 @@ impl EntryDraft {
                     issue(
                         "subject.service_month",
                         "完結した計画の作成(変更)日または対象年月を入力してください",
+                    );
+                }
+            }
+            Details::DeviceNamed {
+                name,
+                office_number,
+                migrated_from,
+                ..
+            } => {
+                if name.trim().is_empty() {
+                    issue("details.name", "このパソコンの名前を入力してください");
+                } else if name.chars().count() > 40 {
+                    issue("details.name", "パソコンの名前は40文字までにしてください");
+                }
+                if !is_digits(office_number, 10) {
+                    issue(
+                        "details.office_number",
+                        "事業所番号は半角数字10桁で入力してください",
+                    );
+                }
+                if migrated_from.as_ref().is_some_and(|h| !is_hex64(&h.hash)) {
+                    issue(
+                        "details.migrated_from",
+                        "ハッシュは小文字16進64桁である必要があります",
                     );
                 }
             }
@@ -286,6 +312,7 @@ mod tests {
             Details::Replaced {
                 reason: "  ".into(),
                 replaces_seq: None,
+                replaces_device: None,
             },
         );
         let issues = draft.validate().unwrap_err();

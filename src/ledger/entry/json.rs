@@ -4,8 +4,26 @@
 
 use super::model::*;
 use crate::jpdate::{CivilDate, Timestamp, YearMonth};
+use crate::ledger::chain::ChainHead;
+use crate::ledger::device::DeviceId;
 use crate::ledger::value_io::{FormatError, Obj};
 use serde_json::{json, Map, Value};
+
+fn device(text: &str, path: &str) -> Result<DeviceId, FormatError> {
+    DeviceId::parse(text).ok_or_else(|| {
+        FormatError(format!(
+            "{path} は小文字16進32桁の端末IDである必要があります"
+        ))
+    })
+}
+
+fn opt_device(
+    o: &mut Obj<'_>,
+    key: &'static str,
+    path: &str,
+) -> Result<Option<DeviceId>, FormatError> {
+    o.opt_str(key)?.map(|s| device(s, path)).transpose()
+}
 
 // ---- JSON shape -------------------------------------------------------------------------
 
@@ -160,10 +178,14 @@ impl Details {
             Details::Replaced {
                 reason,
                 replaces_seq,
+                replaces_device,
             } => {
                 let mut v = json!({ "reason": reason });
                 if let Some(s) = replaces_seq {
                     v["replaces_seq"] = json!(s);
+                }
+                if let Some(d) = replaces_device {
+                    v["replaces_device"] = json!(d.as_str());
                 }
                 v
             }
@@ -189,8 +211,16 @@ impl Details {
                 "delivered_on": delivered_on.to_yyyymmdd(),
             }),
             Details::Memo { text } => json!({ "text": text }),
-            Details::Correction { corrects_seq, text } => {
-                json!({ "corrects_seq": corrects_seq, "text": text })
+            Details::Correction {
+                corrects_seq,
+                corrects_device,
+                text,
+            } => {
+                let mut v = json!({ "corrects_seq": corrects_seq, "text": text });
+                if let Some(d) = corrects_device {
+                    v["corrects_device"] = json!(d.as_str());
+                }
+                v
             }
             Details::Completion { completed_on } => {
                 json!({ "completed_on": completed_on.to_yyyymmdd() })
@@ -198,14 +228,46 @@ impl Details {
             Details::Checkpoint {
                 entry_count,
                 head_hash,
-            } => json!({ "entry_count": entry_count, "head_hash": head_hash }),
+                device_count,
+            } => {
+                let mut v = json!({ "entry_count": entry_count, "head_hash": head_hash });
+                if let Some(n) = device_count {
+                    v["device_count"] = json!(n);
+                }
+                v
+            }
             Details::BackupExported {
                 entry_count,
                 head_hash,
                 with_files,
-            } => json!({
-                "entry_count": entry_count, "head_hash": head_hash, "with_files": with_files
-            }),
+                device_count,
+            } => {
+                let mut v = json!({
+                    "entry_count": entry_count, "head_hash": head_hash, "with_files": with_files
+                });
+                if let Some(n) = device_count {
+                    v["device_count"] = json!(n);
+                }
+                v
+            }
+            Details::DeviceNamed {
+                device_id,
+                name,
+                office_number,
+                migrated_from,
+            } => {
+                let mut v = json!({
+                    "device_id": device_id.as_str(), "name": name, "office_number": office_number
+                });
+                if let Some(h) = migrated_from {
+                    v["migrated_from"] = json!({
+                        "device_id": h.device.as_str(),
+                        "entry_count": h.entry_count,
+                        "head_hash": h.hash,
+                    });
+                }
+                v
+            }
             Details::BackupRestored {
                 outcome,
                 source_entry_count,
@@ -242,6 +304,7 @@ impl Details {
             Kind::Replaced => Details::Replaced {
                 reason: o.str("reason")?.to_string(),
                 replaces_seq: o.opt_u64("replaces_seq")?,
+                replaces_device: opt_device(&mut o, "replaces_device", &p("replaces_device"))?,
             },
             Kind::Consent => Details::Consent {
                 method: parse_enum(o.str("method")?, &p("method"), ConsentMethod::parse)?,
@@ -260,6 +323,7 @@ impl Details {
             },
             Kind::Correction => Details::Correction {
                 corrects_seq: o.u64("corrects_seq")?,
+                corrects_device: opt_device(&mut o, "corrects_device", &p("corrects_device"))?,
                 text: o.str("text")?.to_string(),
             },
             Kind::Completion => Details::Completion {
@@ -268,11 +332,32 @@ impl Details {
             Kind::Checkpoint => Details::Checkpoint {
                 entry_count: o.u64("entry_count")?,
                 head_hash: o.str("head_hash")?.to_string(),
+                device_count: o.opt_u64("device_count")?,
             },
             Kind::BackupExported => Details::BackupExported {
                 entry_count: o.u64("entry_count")?,
                 head_hash: o.str("head_hash")?.to_string(),
                 with_files: o.bool("with_files")?,
+                device_count: o.opt_u64("device_count")?,
+            },
+            Kind::DeviceNamed => Details::DeviceNamed {
+                device_id: device(o.str("device_id")?, &p("device_id"))?,
+                name: o.str("name")?.to_string(),
+                office_number: o.str("office_number")?.to_string(),
+                migrated_from: match o.opt("migrated_from") {
+                    None => None,
+                    Some(mv) => {
+                        let path = p("migrated_from");
+                        let mut m = Obj::new(mv, path.clone())?;
+                        let head = ChainHead {
+                            device: device(m.str("device_id")?, &format!("{path}.device_id"))?,
+                            entry_count: m.u64("entry_count")?,
+                            hash: m.str("head_hash")?.to_string(),
+                        };
+                        m.finish()?;
+                        Some(head)
+                    }
+                },
             },
             Kind::BackupRestored => Details::BackupRestored {
                 outcome: parse_enum(o.str("outcome")?, &p("outcome"), RestoreOutcome::parse)?,
@@ -309,7 +394,8 @@ impl Entry {
 
     /// Reads an entry from its JSON object, refusing anything that is not its one canonical
     /// shape. It does not check the hash; that is [`super::chain`]'s job.
-    pub fn from_value(v: &Value, path: &str) -> Result<Entry, FormatError> {
+    /// `device` is the chain's device: it is not written in the entry itself.
+    pub fn from_value(v: &Value, path: &str, device: &DeviceId) -> Result<Entry, FormatError> {
         let mut o = Obj::new(v, path)?;
         let seq = o.u64("seq")?;
         let recorded_at_text = o.str("recorded_at")?;
@@ -329,6 +415,7 @@ impl Entry {
         let hash = o.str("hash")?.to_string();
         o.finish()?;
         let entry = Entry {
+            device: device.clone(),
             seq,
             recorded_at,
             actor,
@@ -349,8 +436,8 @@ impl Entry {
     }
 
     /// Reads [`Entry::to_json`] output (strictly; see [`crate::ledger::canonical::parse_strict`]).
-    pub fn from_json(text: &str) -> Result<Entry, FormatError> {
+    pub fn from_json(text: &str, device: &DeviceId) -> Result<Entry, FormatError> {
         let v = crate::ledger::canonical::parse_strict(text).map_err(|e| FormatError(e.0))?;
-        Entry::from_value(&v, "entry")
+        Entry::from_value(&v, "entry", device)
     }
 }

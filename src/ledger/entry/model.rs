@@ -1,6 +1,8 @@
 //! The entry's model: kinds, subject, details and the sealed [`Entry`].
 
 use crate::jpdate::{CivilDate, Timestamp, YearMonth};
+use crate::ledger::chain::ChainHead;
+use crate::ledger::device::DeviceId;
 use std::fmt;
 
 pub use crate::check::identify::is_file_serial;
@@ -38,11 +40,13 @@ pub enum Kind {
     BackupExported,
     /// バックアップ復元: a backup was imported and changed something.
     BackupRestored,
+    /// 端末の登録: a device names itself (first entry of its chain, and on renaming).
+    DeviceNamed,
 }
 
 impl Kind {
     /// Every kind, in display order.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Received,
         Kind::Sent,
         Kind::CheckResult,
@@ -58,6 +62,7 @@ impl Kind {
         Kind::Checkpoint,
         Kind::BackupExported,
         Kind::BackupRestored,
+        Kind::DeviceNamed,
     ];
 
     /// The stable serialized name. Never change one: it is inside every hash.
@@ -78,6 +83,7 @@ impl Kind {
             Kind::Checkpoint => "checkpoint",
             Kind::BackupExported => "backup_exported",
             Kind::BackupRestored => "backup_restored",
+            Kind::DeviceNamed => "device_named",
         }
     }
 
@@ -99,6 +105,7 @@ impl Kind {
             Kind::Checkpoint => "チェックポイント",
             Kind::BackupExported => "バックアップ書出",
             Kind::BackupRestored => "バックアップ復元",
+            Kind::DeviceNamed => "端末の登録",
         }
     }
 
@@ -309,8 +316,10 @@ impl DeliveredDocument {
 pub enum RestoreOutcome {
     /// The backup extended the local ledger; its further entries were appended.
     Appended,
-    /// The backup diverged; its branch was kept beside the local chain.
+    /// The backup diverged; its branch was kept beside the local chain (format 1 only).
     ForkKept,
+    /// The backup's device chains were merged into the office ledger (format 2).
+    Merged,
 }
 
 impl RestoreOutcome {
@@ -318,12 +327,14 @@ impl RestoreOutcome {
         match self {
             RestoreOutcome::Appended => "appended",
             RestoreOutcome::ForkKept => "fork_kept",
+            RestoreOutcome::Merged => "merged",
         }
     }
     pub(super) fn parse(s: &str) -> Option<RestoreOutcome> {
         match s {
             "appended" => Some(RestoreOutcome::Appended),
             "fork_kept" => Some(RestoreOutcome::ForkKept),
+            "merged" => Some(RestoreOutcome::Merged),
             _ => None,
         }
     }
@@ -355,6 +366,8 @@ pub enum Details {
         reason: String,
         /// The entry that recorded the version being replaced, when known.
         replaces_seq: Option<u64>,
+        /// The device that wrote it, when not this entry's own device.
+        replaces_device: Option<DeviceId>,
     },
     DeletionReceived,
     Consent {
@@ -376,6 +389,8 @@ pub enum Details {
     Correction {
         /// The entry that is wrong (must be earlier).
         corrects_seq: u64,
+        /// The device that wrote it, when not this entry's own device.
+        corrects_device: Option<DeviceId>,
         /// What was wrong and what is right.
         text: String,
     },
@@ -384,14 +399,20 @@ pub enum Details {
         completed_on: CivilDate,
     },
     Checkpoint {
-        /// Entries covered by the checkpoint text (the ledger before this entry).
+        /// Entries covered by the checkpoint text (the ledger before this entry); for an
+        /// office checkpoint, of all devices together.
         entry_count: u64,
+        /// The last hash (one chain) or the office checkpoint's まとめハッシュ.
         head_hash: String,
+        /// Present for an office checkpoint: how many device chains it covers.
+        device_count: Option<u64>,
     },
     BackupExported {
         entry_count: u64,
         head_hash: String,
         with_files: bool,
+        /// As in [`Details::Checkpoint`]: present when `head_hash` is an office まとめハッシュ.
+        device_count: Option<u64>,
     },
     BackupRestored {
         outcome: RestoreOutcome,
@@ -400,6 +421,18 @@ pub enum Details {
         source_head_hash: String,
         /// Entries appended to the local chain (0 when a fork was kept).
         appended: u64,
+    },
+    DeviceNamed {
+        /// The device whose chain this is (repeats the chain's own id, so the name is bound
+        /// to it even in a migrated chain).
+        device_id: DeviceId,
+        /// The name the office gives this PC (「事務室PC」).
+        name: String,
+        /// The office whose ledger this chain belongs to.
+        office_number: String,
+        /// The one-chain (format 1) ledger this device held when it was migrated, pinned by
+        /// its id, length and head hash.
+        migrated_from: Option<ChainHead>,
     },
 }
 
@@ -421,6 +454,7 @@ impl Details {
             Details::Checkpoint { .. } => Kind::Checkpoint,
             Details::BackupExported { .. } => Kind::BackupExported,
             Details::BackupRestored { .. } => Kind::BackupRestored,
+            Details::DeviceNamed { .. } => Kind::DeviceNamed,
         }
     }
 }
@@ -428,7 +462,10 @@ impl Details {
 /// A sealed, hashed entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// 1-based position in the chain, without gaps.
+    /// The device whose chain holds it. Not a field of the entry's JSON: the chain's genesis
+    /// binds it (see [`crate::ledger::device`]).
+    pub device: DeviceId,
+    /// 1-based position in its device's chain, without gaps.
     pub seq: u64,
     /// When it was recorded (UTC; shown in Japan time).
     pub recorded_at: Timestamp,
@@ -464,9 +501,45 @@ impl fmt::Display for ValidationIssue {
     }
 }
 
+/// Where an entry is: its device and its seq in that device's chain.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryRef {
+    pub device: DeviceId,
+    pub seq: u64,
+}
+
 impl Entry {
     pub fn kind(&self) -> Kind {
         self.details.kind()
+    }
+
+    /// This entry's place in the office ledger.
+    pub fn id(&self) -> EntryRef {
+        EntryRef {
+            device: self.device.clone(),
+            seq: self.seq,
+        }
+    }
+
+    /// The earlier entry a 訂正 or 差替 points at, on its own device unless it names another.
+    pub fn refers_to(&self) -> Option<EntryRef> {
+        let (seq, device) = match &self.details {
+            Details::Correction {
+                corrects_seq,
+                corrects_device,
+                ..
+            } => (*corrects_seq, corrects_device),
+            Details::Replaced {
+                replaces_seq: Some(seq),
+                replaces_device,
+                ..
+            } => (*seq, replaces_device),
+            _ => return None,
+        };
+        Some(EntryRef {
+            device: device.clone().unwrap_or_else(|| self.device.clone()),
+            seq,
+        })
     }
 
     /// The file serial (連番) of this entry: the explicit one, else the one in the file name.

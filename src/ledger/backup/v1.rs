@@ -1,53 +1,33 @@
-//! The backup file (バックアップ): one JSON document with a header, the entries, kept fork
-//! branches, optional file bytes and settings, sealed with a document digest.
+//! Format 1 of the backup file (one chain, kept fork branches), as the one-browser ledger
+//! wrote it. Still read, and migrated into an office ledger; still writable, so tests can
+//! make the files older versions of the app made.
 //!
-//! The format is specified in `docs/backup-format.md`; keep the two in step. Reading never
+//! The format is specified in `docs/backup-format.md` (its §1–§10 describe format 1); keep
+//! the two in step. Reading never
 //! panics and refuses, with a Japanese message, anything that does not verify: a changed entry
 //! is reported with its seq; a changed header, setting or file with what changed. What a
 //! backup cannot prove is who wrote it: anyone can write a self-consistent backup. The
 //! checkpoint (kept outside) is what pins the history.
 
-use super::branch::KeptBranch;
-use super::canonical::{canonicalize, parse_strict};
-use super::chain::{verify, verify_from, ChainHead, GENESIS_PREV_HASH};
-use super::entry::Entry;
-use super::value_io::{FormatError, Obj};
-use crate::fingerprint::{sha256_hex, to_hex};
+use super::{document_digest, file_value, read_files, BackupError, StoredFile};
+use crate::fingerprint::sha256_hex;
 use crate::jpdate::Timestamp;
-use base64::Engine;
+use crate::ledger::branch::KeptBranch;
+use crate::ledger::chain::{verify, GENESIS_PREV_HASH};
+use crate::ledger::device::DeviceId;
+use crate::ledger::entry::Entry;
+use crate::ledger::value_io::Obj;
 use serde_json::{json, Map, Value};
-use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::fmt;
 
-/// `header.format`.
-pub const FORMAT_NAME: &str = "careplan-ledger-backup";
-/// `header.format_version`: bump when a reader of the old version could misread the new one.
+use super::{CANONICALIZATION, FORMAT_NAME, HASH_ALGORITHM};
+
+/// `header.format_version` of this format.
 pub const FORMAT_VERSION: u64 = 1;
-/// `header.hash_algorithm`.
-pub const HASH_ALGORITHM: &str = "SHA-256";
-/// `header.canonicalization`: RFC 8785 with integers only.
-pub const CANONICALIZATION: &str = "RFC8785-JCS (integers only)";
-
-/// The original bytes of a recorded file, kept once per SHA-256.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredFile {
-    pub sha256: String,
-    pub bytes: Vec<u8>,
-}
-
-impl StoredFile {
-    pub fn new(bytes: Vec<u8>) -> StoredFile {
-        StoredFile {
-            sha256: sha256_hex(&bytes),
-            bytes,
-        }
-    }
-}
 
 /// The header (見出し) of a backup.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BackupHeader {
+pub struct V1Header {
     pub format: String,
     pub format_version: u64,
     pub app_version: String,
@@ -64,8 +44,8 @@ pub struct BackupHeader {
 
 /// A parsed and fully verified backup.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Backup {
-    pub header: BackupHeader,
+pub struct V1Backup {
+    pub header: V1Header,
     pub entries: Vec<Entry>,
     pub branches: Vec<KeptBranch>,
     pub files: Vec<StoredFile>,
@@ -76,89 +56,7 @@ pub struct Backup {
     pub document_sha256: String,
 }
 
-/// What goes into a backup.
-#[derive(Debug, Clone, Copy)]
-pub struct BackupInput<'a> {
-    pub app_version: &'a str,
-    pub office_number: &'a str,
-    pub created_at: Timestamp,
-    pub entries: &'a [Entry],
-    pub branches: &'a [KeptBranch],
-    /// File bytes to include (empty for a backup without files). Duplicates are dropped.
-    pub files: &'a [StoredFile],
-    /// Must not contain secrets: this module cannot know which keys are secret.
-    pub settings: &'a Map<String, Value>,
-}
-
-/// Why a backup was not written or not accepted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BackupError {
-    /// Not JSON, or JSON without the documented shape.
-    Format(String),
-    /// A JSON file, but not one of our backups.
-    NotABackup,
-    /// A backup from a newer app.
-    UnsupportedVersion(u64),
-    /// The main chain breaks at `seq`.
-    Tampered { seq: u64, message: String },
-    /// A kept branch breaks at `seq`.
-    BranchTampered { branch: usize, seq: u64 },
-    /// The header does not describe the entries.
-    HeaderMismatch(String),
-    /// File bytes do not match their SHA-256.
-    FileCorrupt { sha256: String },
-    /// Something outside the entries (header, settings, files) changed after writing.
-    DigestMismatch,
-    /// Settings contain a value the canonical form refuses (e.g. a float).
-    BadSettings(String),
-}
-
-impl fmt::Display for BackupError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BackupError::Format(m) => write!(f, "バックアップファイルの形式が正しくありません: {m}"),
-            BackupError::NotABackup => {
-                f.write_str("このファイルは証跡台帳のバックアップではありません")
-            }
-            BackupError::UnsupportedVersion(v) => write!(
-                f,
-                "このバックアップは新しい版(形式 {v})で作られています。アプリを新しくしてから読み込んでください"
-            ),
-            BackupError::Tampered { seq, message } => write!(
-                f,
-                "バックアップの記録{seq}が書き換えられているため、読み込みを中止しました。{message}"
-            ),
-            BackupError::BranchTampered { branch, seq } => write!(
-                f,
-                "バックアップ内の保管分岐{}の記録{seq}が書き換えられているため、読み込みを中止しました",
-                branch + 1
-            ),
-            BackupError::HeaderMismatch(m) => write!(
-                f,
-                "バックアップの見出しと記録が一致しないため、読み込みを中止しました: {m}"
-            ),
-            BackupError::FileCorrupt { sha256 } => write!(
-                f,
-                "バックアップ内のファイル(SHA-256 {}…)の中身が壊れているため、読み込みを中止しました",
-                &sha256[..sha256.len().min(16)]
-            ),
-            BackupError::DigestMismatch => f.write_str(
-                "バックアップの見出し・設定・ファイルのどこかが書き出し後に変わっているため、読み込みを中止しました",
-            ),
-            BackupError::BadSettings(m) => write!(f, "設定を書き出せません: {m}"),
-        }
-    }
-}
-
-impl std::error::Error for BackupError {}
-
-impl From<FormatError> for BackupError {
-    fn from(e: FormatError) -> Self {
-        BackupError::Format(e.0)
-    }
-}
-
-fn header_value(h: &BackupHeader) -> Value {
+fn header_value(h: &V1Header) -> Value {
     json!({
         "format": h.format,
         "format_version": h.format_version,
@@ -175,27 +73,12 @@ fn header_value(h: &BackupHeader) -> Value {
     })
 }
 
-fn file_value(f: &StoredFile) -> Value {
-    json!({
-        "sha256": f.sha256,
-        "size": f.bytes.len() as u64,
-        "base64": base64::engine::general_purpose::STANDARD.encode(&f.bytes),
-    })
-}
-
-/// The document digest: SHA-256 of the canonical form of the document without
-/// `document_sha256`.
-fn document_digest(doc_without_digest: &Value) -> Result<String, BackupError> {
-    let text = canonicalize(doc_without_digest).map_err(|e| BackupError::BadSettings(e.0))?;
-    Ok(to_hex(&Sha256::digest(text.as_bytes())))
-}
-
 /// Writes a backup. Refuses a ledger whose chain does not verify (a broken ledger should be
 /// restored, not copied) and file bytes that do not match their hash.
 ///
 /// Layout: one entry per line, so the file can be read and compared with ordinary tools;
 /// whitespace carries no meaning (the digest is over the canonical form).
-pub fn write_backup(input: &BackupInput<'_>) -> Result<String, BackupError> {
+pub fn write_v1(input: &V1Input<'_>) -> Result<String, BackupError> {
     let v = verify(input.entries);
     if let Some((seq, _)) = v.first_bad {
         return Err(BackupError::Tampered {
@@ -217,8 +100,8 @@ pub fn write_backup(input: &BackupInput<'_>) -> Result<String, BackupError> {
         }
         files.insert(&f.sha256, f);
     }
-    let head = ChainHead::of(input.entries);
-    let header = BackupHeader {
+    let (entry_count, head_hash) = head_of(input.entries);
+    let header = V1Header {
         format: FORMAT_NAME.into(),
         format_version: FORMAT_VERSION,
         app_version: input.app_version.into(),
@@ -227,8 +110,8 @@ pub fn write_backup(input: &BackupInput<'_>) -> Result<String, BackupError> {
         hash_algorithm: HASH_ALGORITHM.into(),
         canonicalization: CANONICALIZATION.into(),
         genesis_prev_hash: GENESIS_PREV_HASH.into(),
-        entry_count: head.entry_count,
-        head_hash: head.hash,
+        entry_count,
+        head_hash,
         branch_count: input.branches.len() as u64,
         file_count: files.len() as u64,
     };
@@ -271,7 +154,7 @@ pub fn write_backup(input: &BackupInput<'_>) -> Result<String, BackupError> {
     Ok(out)
 }
 
-fn read_header(v: &Value) -> Result<BackupHeader, BackupError> {
+fn read_header(v: &Value) -> Result<V1Header, BackupError> {
     let mut o = Obj::new(v, "header")?;
     // Identify the document before anything else, so a wrong file gets the plain message.
     let format = o.str("format").map_err(|_| BackupError::NotABackup)?;
@@ -283,7 +166,7 @@ fn read_header(v: &Value) -> Result<BackupHeader, BackupError> {
         return Err(BackupError::UnsupportedVersion(format_version));
     }
     let created_at_text = o.str("created_at")?;
-    let header = BackupHeader {
+    let header = V1Header {
         format: format.to_string(),
         format_version,
         app_version: o.str("app_version")?.to_string(),
@@ -314,15 +197,16 @@ fn read_entries(items: &[Value], path: &str) -> Result<Vec<Entry>, BackupError> 
     items
         .iter()
         .enumerate()
-        .map(|(i, v)| Entry::from_value(v, &format!("{path}[{i}]")).map_err(Into::into))
+        .map(|(i, v)| {
+            Entry::from_value(v, &format!("{path}[{i}]"), &placeholder_device()).map_err(Into::into)
+        })
         .collect()
 }
 
-/// Reads and verifies a backup. Order of checks: JSON and shape, header identity, main chain
-/// (first bad seq), header against chain, branches, files against their SHA-256, and finally
-/// the document digest over everything.
-pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
-    let doc = parse_strict(text).map_err(|e| BackupError::Format(e.0))?;
+/// Reads and verifies a format-1 backup (`doc` is the whole parsed document). Order of
+/// checks: header identity, main chain (first bad seq), header against chain, branches, files
+/// against their SHA-256, and finally the document digest over everything.
+pub fn read_v1(doc: Value) -> Result<V1Backup, BackupError> {
     let mut o = Obj::new(&doc, "").map_err(|_| BackupError::NotABackup)?;
     let header = read_header(o.req("header").map_err(|_| BackupError::NotABackup)?)?;
 
@@ -334,14 +218,14 @@ pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
             message: v.message_ja(),
         });
     }
-    let head = ChainHead::of(&entries);
-    if head.entry_count != header.entry_count {
+    let (entry_count, head_hash) = head_of(&entries);
+    if entry_count != header.entry_count {
         return Err(BackupError::HeaderMismatch(format!(
             "見出しの記録件数は{}件、実際は{}件です",
-            header.entry_count, head.entry_count
+            header.entry_count, entry_count
         )));
     }
-    if head.hash != header.head_hash {
+    if head_hash != header.head_hash {
         return Err(BackupError::HeaderMismatch(
             "見出しの最終ハッシュが最後の記録と一致しません".into(),
         ));
@@ -362,28 +246,7 @@ pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
         ));
     }
 
-    let mut files: Vec<StoredFile> = Vec::new();
-    for (i, fv) in o.array("files")?.iter().enumerate() {
-        let mut f = Obj::new(fv, format!("files[{i}]"))?;
-        let sha256 = f.str("sha256")?.to_string();
-        let size = f.u64("size")?;
-        let encoded = f.str("base64")?;
-        f.finish()?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(encoded)
-            .map_err(|_| BackupError::FileCorrupt {
-                sha256: sha256.clone(),
-            })?;
-        if bytes.len() as u64 != size || sha256_hex(&bytes) != sha256 {
-            return Err(BackupError::FileCorrupt { sha256 });
-        }
-        if files.last().is_some_and(|prev| prev.sha256 >= sha256) {
-            return Err(BackupError::Format(
-                "files は SHA-256 の昇順で、重複なしに並んでいる必要があります".into(),
-            ));
-        }
-        files.push(StoredFile { sha256, bytes });
-    }
+    let files = read_files(o.array("files")?)?;
     if files.len() as u64 != header.file_count {
         return Err(BackupError::HeaderMismatch(
             "ファイルの数が見出しと違います".into(),
@@ -409,7 +272,7 @@ pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
         return Err(BackupError::DigestMismatch);
     }
 
-    Ok(Backup {
+    Ok(V1Backup {
         header,
         entries,
         branches,
@@ -419,28 +282,28 @@ pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
     })
 }
 
-impl Backup {
-    /// The head of the backup's main chain.
-    pub fn head(&self) -> ChainHead {
-        ChainHead::of(&self.entries)
-    }
+fn head_of(entries: &[Entry]) -> (u64, String) {
+    entries
+        .last()
+        .map_or((0, GENESIS_PREV_HASH.to_string()), |e| {
+            (e.seq, e.hash.clone())
+        })
+}
 
-    /// Checks that a kept branch's base is on this backup's main chain (informational: a
-    /// branch may also have split from another kept branch).
-    pub fn branch_base_on_main(&self, b: &KeptBranch) -> bool {
-        if b.base_entry_count == 0 {
-            return b.base_hash == GENESIS_PREV_HASH;
-        }
-        self.entries
-            .get(b.base_entry_count as usize - 1)
-            .is_some_and(|e| e.hash == b.base_hash)
-            && verify_from(
-                &ChainHead {
-                    entry_count: b.base_entry_count,
-                    hash: b.base_hash.clone(),
-                },
-                &b.entries,
-            )
-            .is_ok()
-    }
+/// Entries of a format-1 document are read before their chain's (legacy) id is known; the
+/// migration relabels them.
+fn placeholder_device() -> DeviceId {
+    DeviceId::legacy_of(GENESIS_PREV_HASH)
+}
+
+/// What goes into a format-1 backup.
+#[derive(Debug, Clone, Copy)]
+pub struct V1Input<'a> {
+    pub app_version: &'a str,
+    pub office_number: &'a str,
+    pub created_at: Timestamp,
+    pub entries: &'a [Entry],
+    pub branches: &'a [KeptBranch],
+    pub files: &'a [StoredFile],
+    pub settings: &'a Map<String, Value>,
 }

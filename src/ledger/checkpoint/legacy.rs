@@ -1,5 +1,6 @@
-//! Checkpoints (チェックポイント): a short text with the office number, entry count and head
-//! hash, printed or kept outside the browser, and checking a ledger against it later.
+//! Format-1 checkpoints (one chain): a short text with the office number, entry count and
+//! head hash, printed or kept outside the browser before the office ledger had devices. They
+//! still verify, against the migrated chain they were issued for.
 //!
 //! Why: the hash chain alone shows that entries fit together, but someone who rewrites the
 //! whole ledger can recompute every hash. A checkpoint kept on paper or another medium pins
@@ -11,10 +12,10 @@
 //! letters, spaces anywhere in the hash, upper-case hex, and a hash shortened to its first
 //! 16+ characters (reported as such).
 
-use super::chain::{verify, ChainHead};
-use super::entry::Entry;
 use crate::check::identify::is_digits;
 use crate::jpdate::{CivilDate, Timestamp};
+use crate::ledger::chain::{verify, GENESIS_PREV_HASH};
+use crate::ledger::entry::Entry;
 
 /// Shortest hash prefix accepted when typed by hand (64 bits).
 pub const MIN_TYPED_HASH_LEN: usize = 16;
@@ -35,11 +36,11 @@ pub struct Checkpoint {
 impl Checkpoint {
     /// The checkpoint of a (verified) ledger now.
     pub fn of(office_number: &str, entries: &[Entry], now: Timestamp) -> Checkpoint {
-        let head = ChainHead::of(entries);
+        let (entry_count, head_hash) = head_of(entries);
         Checkpoint {
             office_number: office_number.to_string(),
-            entry_count: head.entry_count,
-            head_hash: head.hash,
+            entry_count,
+            head_hash,
             issued_at: now,
         }
     }
@@ -78,6 +79,14 @@ pub struct ParsedCheckpoint {
     pub issued_on: Option<CivilDate>,
 }
 
+fn head_of(entries: &[Entry]) -> (u64, String) {
+    entries
+        .last()
+        .map_or((0, GENESIS_PREV_HASH.to_string()), |e| {
+            (e.seq, e.hash.clone())
+        })
+}
+
 /// Full-width ASCII (digits, letters, colon…) to half-width, ideographic space to space.
 pub fn to_half_width(s: &str) -> String {
     s.chars()
@@ -89,7 +98,7 @@ pub fn to_half_width(s: &str) -> String {
         .collect()
 }
 
-fn value_after_label<'a>(lines: &'a [String], labels: &[&str]) -> Option<&'a str> {
+pub(super) fn value_after_label<'a>(lines: &'a [String], labels: &[&str]) -> Option<&'a str> {
     lines.iter().find_map(|line| {
         labels.iter().find_map(|label| {
             line.find(label).map(|i| {
@@ -154,7 +163,7 @@ pub fn parse_checkpoint(text: &str) -> Result<ParsedCheckpoint, String> {
 }
 
 /// `2025年5月3日…` or `2025-05-03…` / `2025/5/3…` to a date.
-fn parse_ja_date(s: &str) -> Option<CivilDate> {
+pub(super) fn parse_ja_date(s: &str) -> Option<CivilDate> {
     let nums: Vec<i64> = s
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
@@ -255,8 +264,7 @@ pub fn verify_against_checkpoint(
     if let Some((seq, _)) = v.first_bad {
         return CheckpointVerdict::ChainBroken { first_bad_seq: seq };
     }
-    let head = ChainHead::of(covered);
-    if head.hash.starts_with(&checkpoint.head_hash) {
+    if head_of(covered).1.starts_with(&checkpoint.head_hash) {
         CheckpointVerdict::Matches {
             entry_count: n,
             compared_hex_digits: checkpoint.head_hash.len(),
