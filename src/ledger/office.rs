@@ -97,27 +97,47 @@ impl MergeReport {
             .any(|(_, c)| !matches!(c, ChainMerge::Nothing))
     }
 
-    /// A sentence for the page.
+    /// A sentence for the page, after the merge.
     pub fn message_ja(&self) -> String {
+        self.sentence(false)
+    }
+
+    /// The same sentence before the merge is applied (what it will do).
+    pub fn preview_ja(&self) -> String {
+        self.sentence(true)
+    }
+
+    fn sentence(&self, preview: bool) -> String {
         if !self.changed_anything() {
-            return "新しい記録はありませんでした。台帳は変わっていません。".into();
+            return if preview {
+                "この台帳はバックアップの記録をすべて持っています。変更はありません。".into()
+            } else {
+                "新しい記録はありませんでした。台帳は変わっていません。".into()
+            };
         }
         let devices = self
             .changes
             .iter()
             .filter(|(_, c)| matches!(c, ChainMerge::NewDevice { .. }))
             .count();
-        let mut parts = vec![format!("新しい記録{}件を加えました", self.added_entries())];
-        if devices > 0 {
-            parts.push(format!("はじめての端末{devices}台"));
-        }
+        let (add, keep) = if preview {
+            ("加えます", "保管します")
+        } else {
+            ("加えました", "保管しました")
+        };
+        let from = if devices > 0 {
+            format!("(はじめての端末{devices}台を含む)")
+        } else {
+            String::new()
+        };
+        let mut text = format!("新しい記録{}件{from}を{add}。", self.added_entries());
         let conflicts = self.new_conflicts();
         if conflicts > 0 {
-            parts.push(format!(
-                "同じ端末の食い違う記録{conflicts}件を、消さずに別に保管しました"
+            text.push_str(&format!(
+                "同じ端末の食い違う記録{conflicts}件を、消さずに別に{keep}。"
             ));
         }
-        format!("{}。", parts.join("、"))
+        text
     }
 }
 

@@ -2,48 +2,107 @@
 //!
 //! Schema (version [`SCHEMA_VERSION`]); every store is listed here on every open, because
 //! the builder drops stores it is not told about:
-//! - `entries`: `{seq, json}` keyed by `seq`. `json` is the entry exactly as
-//!   [`Entry::to_json`] wrote it, so what is hashed is what is stored.
+//! - `device_entries` (since 2): `{key, device, seq, hash, json}` keyed by
+//!   `"<device>/<seq, 12 digits>/<hash>"`: every entry of every device chain the office
+//!   ledger holds, once each. `json` is the entry exactly as [`Entry::to_json`] wrote it, so
+//!   what is hashed is what is stored. A grow-only set: nothing is ever deleted or replaced,
+//!   and merging another device's chain only adds records.
 //! - `files`: `{sha256, size, bytes}` keyed by `sha256`: the original bytes of every
 //!   recorded file, once per content.
-//! - `branches`: kept diverging branches from restores (see `ledger::KeptBranch`).
-//! - `meta`: `{key, value}` small records (settings, last backup time).
+//! - `meta`: `{key, value}` small records: settings, last backup time, this browser's device
+//!   (`device`: its id and name), the head this device writes after (`own_head`), and
+//!   `schema2_migrated` once the one-chain data was migrated.
+//! - `entries` and `branches` (schema 1): the one-chain ledger and its kept branches. Read
+//!   once by the migration ([`crate::ledger::migration`]) into `device_entries`, in the same
+//!   transaction that marks it done; kept untouched afterwards, never written again.
 //!
 //! Upgrade path: raise [`SCHEMA_VERSION`] and add stores or indexes to [`schema`]; existing
 //! data stays. Never remove a store from the list without a migration.
 //!
-//! Two tabs cannot fork the chain: an append reads the head and adds the next entry inside
-//! one read-write transaction, and IndexedDB runs read-write transactions on the same store
-//! one at a time, across tabs. `add` (not `put`) also refuses to overwrite a `seq`.
+//! Two tabs cannot fork this device's chain: an append reads `own_head` and adds the next
+//! entries inside one read-write transaction over `device_entries` and `meta`, and IndexedDB
+//! runs read-write transactions on the same stores one at a time, across tabs. A batch (its
+//! file bytes and all its entries) is one transaction: all of it is stored or none.
 
 use std::fmt;
 
 use js_sys::{Object, Reflect, Uint8Array};
-use rexie::{Direction, ObjectStore, Rexie, TransactionMode};
+use rexie::{ObjectStore, Rexie, TransactionMode, TransactionResult};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::fingerprint::sha256_hex;
 use crate::jpdate::Timestamp;
-use crate::ledger::{seal, AppendError, ChainHead, Entry, EntryDraft, KeptBranch, StoredFile};
+use crate::ledger::migration::migrate_v1;
+use crate::ledger::settings::SETTINGS_KEY;
+use crate::ledger::{
+    seal, AppendError, ChainHead, Details, DeviceId, Entry, EntryDraft, KeptBranch, OfficeSettings,
+    StoredFile, Subject,
+};
 
 /// One name for this app's database. All `file://` pages of a browser share one storage
 /// origin, so the name must not collide with other local pages.
 pub const DATABASE_NAME: &str = "careplan-ledger-evidence";
 /// Raise when [`schema`] changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-const ENTRIES: &str = "entries";
+const DEVICE_ENTRIES: &str = "device_entries";
+const ENTRIES_V1: &str = "entries";
 const FILES: &str = "files";
-const BRANCHES: &str = "branches";
+const BRANCHES_V1: &str = "branches";
 const META: &str = "meta";
+
+/// `meta` key of this browser's device: `{"id": "<32 hex>", "name": "…"}`.
+pub const DEVICE_KEY: &str = "device";
+/// `meta` key of the head this device appends after: `{"entry_count": n, "hash": "…"}`.
+const OWN_HEAD_KEY: &str = "own_head";
+/// `meta` key set when the schema-1 data has been migrated.
+const MIGRATED_KEY: &str = "schema2_migrated";
 
 fn schema(name: &str) -> rexie::RexieBuilder {
     Rexie::builder(name)
         .version(SCHEMA_VERSION)
-        .add_object_store(ObjectStore::new(ENTRIES).key_path("seq"))
+        .add_object_store(ObjectStore::new(ENTRIES_V1).key_path("seq"))
         .add_object_store(ObjectStore::new(FILES).key_path("sha256"))
-        .add_object_store(ObjectStore::new(BRANCHES).key_path("id"))
+        .add_object_store(ObjectStore::new(BRANCHES_V1).key_path("id"))
         .add_object_store(ObjectStore::new(META).key_path("key"))
+        .add_object_store(ObjectStore::new(DEVICE_ENTRIES).key_path("key"))
+}
+
+/// This browser's device: its id and the name the office gave it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceInfo {
+    pub id: DeviceId,
+    pub name: String,
+}
+
+impl DeviceInfo {
+    fn to_json(&self) -> String {
+        serde_json::json!({"id": self.id.as_str(), "name": self.name}).to_string()
+    }
+
+    fn from_json(text: &str) -> Option<DeviceInfo> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        Some(DeviceInfo {
+            id: DeviceId::parse(v.get("id")?.as_str()?)?,
+            name: v.get("name")?.as_str()?.to_string(),
+        })
+    }
+}
+
+/// A new device id from the browser's random source (also present on plain-http pages).
+fn random_device_id() -> DeviceId {
+    let mut bytes = [0u8; 16];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // No crypto object at all (never seen in Chrome/Edge): mix time and Math.random.
+        for (i, b) in bytes.iter_mut().enumerate() {
+            *b = ((js_sys::Math::random() * 256.0) as u8)
+                ^ ((js_sys::Date::now() as u64 >> i) as u8);
+        }
+    }
+    DeviceId::from_random(bytes)
 }
 
 /// Why the store could not do what was asked, in words for the user.
@@ -57,6 +116,9 @@ pub enum StoreError {
     ReadBackMismatch(String),
     /// Stored data does not parse: the database was changed outside this app.
     Corrupt(String),
+    /// The browser abandoned the write (most often: the disk or the browser's quota is full).
+    /// Nothing of it was stored.
+    Aborted,
 }
 
 impl fmt::Display for StoreError {
@@ -75,6 +137,9 @@ impl fmt::Display for StoreError {
                 f,
                 "保存されている台帳を読めませんでした({what})。バックアップから復元してください。"
             ),
+            StoreError::Aborted => f.write_str(
+                "ブラウザが保存を取り消しました。パソコンの空き容量が足りない可能性があります(記録は保存されていません)。空き容量を増やしてから、もう一度お試しください。",
+            ),
         }
     }
 }
@@ -91,16 +156,18 @@ pub struct LedgerStore {
 }
 
 impl LedgerStore {
-    /// Opens (creating or upgrading) the app's database.
+    /// Opens (creating or upgrading) the app's database, migrating schema-1 data once.
     pub async fn open() -> Result<LedgerStore, StoreError> {
         Self::open_named(DATABASE_NAME).await
     }
 
     /// Opens a database of another name (tests use a fresh one each).
     pub async fn open_named(name: &str) -> Result<LedgerStore, StoreError> {
-        Ok(LedgerStore {
+        let store = LedgerStore {
             db: schema(name).build().await?,
-        })
+        };
+        store.migrate_if_needed().await?;
+        Ok(store)
     }
 
     /// Closes the connection (another tab's upgrade waits for this).
@@ -114,74 +181,298 @@ impl LedgerStore {
         Rexie::delete(name).await.map_err(Into::into)
     }
 
-    /// All entries in `seq` order, parsed. Verification of the chain is the caller's
-    /// (`ledger::verify`), so a damaged database is reported, not hidden.
+    /// Moves the one-chain (schema 1) ledger into `device_entries`, once, in one transaction
+    /// that also marks it done. The old chain is verified before and, as a device chain,
+    /// after (by [`migrate_v1`]); if it does not verify, nothing is written and the old data
+    /// stays as it is.
+    async fn migrate_if_needed(&self) -> Result<(), StoreError> {
+        if self.meta(MIGRATED_KEY).await?.is_some() {
+            return Ok(());
+        }
+        let tx = self.db.transaction(
+            &[ENTRIES_V1, BRANCHES_V1, DEVICE_ENTRIES, META],
+            TransactionMode::ReadWrite,
+        )?;
+        let meta = tx.store(META)?;
+        if meta.get(JsValue::from_str(MIGRATED_KEY)).await?.is_some() {
+            // Another tab migrated meanwhile.
+            return finish(tx).await;
+        }
+        let old: Vec<Entry> = tx
+            .store(ENTRIES_V1)?
+            .get_all(None, None)
+            .await?
+            .iter()
+            .map(|v| {
+                let json = string_field(v, "json")?;
+                Entry::from_json(
+                    &json,
+                    &DeviceId::legacy_of(crate::ledger::chain::GENESIS_PREV_HASH),
+                )
+                .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        let branches: Vec<KeptBranch> = tx
+            .store(BRANCHES_V1)?
+            .get_all(None, None)
+            .await?
+            .iter()
+            .map(|v| {
+                KeptBranch::from_json(&string_field(v, "json")?)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        let office = match meta.get(JsValue::from_str(SETTINGS_KEY)).await? {
+            Some(r) => OfficeSettings::from_json(&string_field(&r, "value")?)
+                .map(|s| s.office_number)
+                .unwrap_or_default(),
+            None => String::new(),
+        };
+        let mut marker = serde_json::json!({"entries": old.len(), "branches": branches.len()});
+        if !old.is_empty() || !branches.is_empty() {
+            let ledger = match migrate_v1(&office, old, &branches) {
+                Ok(l) => l,
+                Err(e) => {
+                    tx.abort().await.ok();
+                    return Err(StoreError::Corrupt(format!(
+                        "以前の形式の台帳を新しい形式に移せませんでした: {}。以前のデータはそのまま残しています",
+                        e.verification.message_ja()
+                    )));
+                }
+            };
+            let target = tx.store(DEVICE_ENTRIES)?;
+            for e in ledger.all_entries() {
+                target.put(&device_entry_record(e), None).await?;
+            }
+            if let Some(main) = ledger.chains().max_by_key(|c| c.len()) {
+                let head = main.head();
+                marker["legacy_device"] = head.device.as_str().into();
+                marker["legacy_count"] = head.entry_count.into();
+                marker["legacy_head"] = head.hash.into();
+            }
+        }
+        meta.put(&meta_record(MIGRATED_KEY, &marker.to_string()), None)
+            .await?;
+        finish(tx).await
+    }
+
+    /// The chain this device's browser had before devices existed, if any (what its
+    /// 端末の登録 names as `migrated_from`).
+    async fn migrated_from(&self) -> Result<Option<ChainHead>, StoreError> {
+        let Some(text) = self.meta(MIGRATED_KEY).await? else {
+            return Ok(None);
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        Ok((|| {
+            Some(ChainHead {
+                device: DeviceId::parse(v.get("legacy_device")?.as_str()?)?,
+                entry_count: v.get("legacy_count")?.as_u64()?,
+                hash: v.get("legacy_head")?.as_str()?.to_string(),
+            })
+        })())
+    }
+
+    /// This browser's device, made (with a random id and no name yet) on first use.
+    pub async fn device(&self) -> Result<DeviceInfo, StoreError> {
+        if let Some(d) = self
+            .meta(DEVICE_KEY)
+            .await?
+            .and_then(|t| DeviceInfo::from_json(&t))
+        {
+            return Ok(d);
+        }
+        let tx = self.db.transaction(&[META], TransactionMode::ReadWrite)?;
+        let meta = tx.store(META)?;
+        // Another tab may have made it meanwhile: keep theirs.
+        if let Some(r) = meta.get(JsValue::from_str(DEVICE_KEY)).await? {
+            if let Some(d) = DeviceInfo::from_json(&string_field(&r, "value")?) {
+                finish(tx).await?;
+                return Ok(d);
+            }
+        }
+        let device = DeviceInfo {
+            id: random_device_id(),
+            name: String::new(),
+        };
+        meta.put(&meta_record(DEVICE_KEY, &device.to_json()), None)
+            .await?;
+        finish(tx).await?;
+        Ok(device)
+    }
+
+    /// Saves the name the office gives this PC (recorded in the chain by the next record, or
+    /// at once by [`LedgerStore::record`] with a 端末の登録 when the chain already exists).
+    pub async fn set_device_name(&self, name: &str) -> Result<DeviceInfo, StoreError> {
+        let mut device = self.device().await?;
+        device.name = name.trim().to_string();
+        self.set_meta(DEVICE_KEY, &device.to_json()).await?;
+        Ok(device)
+    }
+
+    /// Every entry of every device chain held here (verification and assembly are the
+    /// caller's: `OfficeLedger::from_entries`, so damage is reported, not hidden).
     pub async fn entries(&self) -> Result<Vec<Entry>, StoreError> {
-        let tx = self.db.transaction(&[ENTRIES], TransactionMode::ReadOnly)?;
-        let values = tx.store(ENTRIES)?.get_all(None, None).await?;
+        let tx = self
+            .db
+            .transaction(&[DEVICE_ENTRIES], TransactionMode::ReadOnly)?;
+        let values = tx.store(DEVICE_ENTRIES)?.get_all(None, None).await?;
         values.iter().map(entry_from_record).collect()
     }
 
-    /// Where the chain currently ends.
-    pub async fn head(&self) -> Result<ChainHead, StoreError> {
-        let tx = self.db.transaction(&[ENTRIES], TransactionMode::ReadOnly)?;
-        last_head(&tx.store(ENTRIES)?).await
+    /// Where this device's chain ends (the genesis of `office_number`'s chain while empty).
+    pub async fn own_head(&self, office_number: &str) -> Result<ChainHead, StoreError> {
+        let device = self.device().await?;
+        let text = self.meta(OWN_HEAD_KEY).await?;
+        Ok(own_head_from(text.as_deref(), office_number, &device.id))
     }
 
-    /// Appends the draft after the current head, in one transaction, then reads it back.
-    /// Returns the sealed entry only when it is durably stored.
-    pub async fn append(&self, draft: EntryDraft, now: Timestamp) -> Result<Entry, StoreError> {
+    /// Records a batch in one transaction: the files' bytes (each once per content) and the
+    /// drafts as the next entries of this device's chain, preceded by a 端末の登録 when the
+    /// chain is new or the device was renamed (`rename_by`: who renamed it). All of it is stored or none of it. Read back before it
+    /// returns the sealed entries.
+    pub async fn record(
+        &self,
+        office_number: &str,
+        files: &[&[u8]],
+        drafts: Vec<EntryDraft>,
+        rename_by: Option<String>,
+        now: Timestamp,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let device = self.device().await?;
+        let migrated_from = self.migrated_from().await?;
         let tx = self
             .db
-            .transaction(&[ENTRIES], TransactionMode::ReadWrite)?;
-        let store = tx.store(ENTRIES)?;
-        let head = last_head(&store).await?;
-        let entry = match seal(&head, draft, now) {
-            Ok(entry) => entry,
-            Err(e) => {
-                tx.abort().await.ok();
-                return Err(StoreError::Append(e));
+            .transaction(&[DEVICE_ENTRIES, META, FILES], TransactionMode::ReadWrite)?;
+        let meta = tx.store(META)?;
+        let head_text = match meta.get(JsValue::from_str(OWN_HEAD_KEY)).await? {
+            Some(r) => Some(string_field(&r, "value")?),
+            None => None,
+        };
+        let mut head = own_head_from(head_text.as_deref(), office_number, &device.id);
+        let mut drafts = drafts;
+        if head.entry_count == 0 || rename_by.is_some() {
+            let name = if device.name.is_empty() {
+                format!("パソコン {}", device.id.short())
+            } else {
+                device.name.clone()
+            };
+            drafts.insert(
+                0,
+                EntryDraft::new(
+                    rename_by
+                        .clone()
+                        .or_else(|| drafts.first().map(|d| d.actor.clone()))
+                        .unwrap_or_default(),
+                    Subject::default(),
+                    Details::DeviceNamed {
+                        device_id: device.id.clone(),
+                        name,
+                        office_number: office_number.to_string(),
+                        migrated_from: if head.entry_count == 0 {
+                            migrated_from
+                        } else {
+                            None
+                        },
+                    },
+                ),
+            );
+        }
+        let mut sealed = Vec::with_capacity(drafts.len());
+        for draft in drafts {
+            match seal(&head, draft, now) {
+                Ok(entry) => {
+                    head = ChainHead::after(std::slice::from_ref(&entry), head);
+                    sealed.push(entry);
+                }
+                Err(e) => {
+                    tx.abort().await.ok();
+                    return Err(StoreError::Append(e));
+                }
             }
-        };
-        store.add(&entry_record(&entry), None).await?;
-        tx.done().await?;
-        self.read_back_entry(&entry).await?;
-        Ok(entry)
-    }
-
-    /// Appends entries that already carry their seq and hashes (a restore that extends the
-    /// local chain). Refuses unless they continue exactly from the current head.
-    pub async fn extend(&self, entries: &[Entry]) -> Result<(), StoreError> {
-        let Some(first) = entries.first() else {
-            return Ok(());
-        };
-        let tx = self
-            .db
-            .transaction(&[ENTRIES], TransactionMode::ReadWrite)?;
-        let store = tx.store(ENTRIES)?;
-        let head = last_head(&store).await?;
-        if first.seq != head.entry_count + 1 || first.prev_hash != head.hash {
-            tx.abort().await.ok();
-            return Err(StoreError::Append(AppendError::HeadMoved {
-                expected: first.prev_hash.clone(),
-                actual: head.hash,
-            }));
         }
-        for entry in entries {
-            store.add(&entry_record(entry), None).await?;
+        let file_store = tx.store(FILES)?;
+        for bytes in files {
+            let sha256 = sha256_hex(bytes);
+            if !file_store.key_exists(JsValue::from_str(&sha256)).await? {
+                file_store.put(&file_record(&sha256, bytes), None).await?;
+            }
         }
-        tx.done().await?;
-        for entry in entries {
+        let entries = tx.store(DEVICE_ENTRIES)?;
+        for entry in &sealed {
+            entries.add(&device_entry_record(entry), None).await?;
+        }
+        meta.put(&meta_record(OWN_HEAD_KEY, &own_head_json(&head)), None)
+            .await?;
+        finish(tx).await?;
+        for entry in &sealed {
             self.read_back_entry(entry).await?;
         }
-        Ok(())
+        for bytes in files {
+            match self.file(&sha256_hex(bytes)).await? {
+                Some(back) if back == *bytes => {}
+                _ => return Err(StoreError::ReadBackMismatch("ファイルの中身".into())),
+            }
+        }
+        Ok(sealed)
+    }
+
+    /// Appends one draft to this device's chain (see [`LedgerStore::record`]).
+    pub async fn append(
+        &self,
+        office_number: &str,
+        draft: EntryDraft,
+        now: Timestamp,
+    ) -> Result<Entry, StoreError> {
+        let mut sealed = self
+            .record(office_number, &[], vec![draft], None, now)
+            .await?;
+        Ok(sealed.pop().expect("at least the draft"))
+    }
+
+    /// Adds entries of verified chains (another device's, read from a backup or the office
+    /// folder) and file bytes, in one transaction. Entries already held are skipped, so adding
+    /// the same again changes nothing. Returns how many entries were new.
+    pub async fn add_entries(
+        &self,
+        entries: &[&Entry],
+        files: &[StoredFile],
+    ) -> Result<usize, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[DEVICE_ENTRIES, FILES], TransactionMode::ReadWrite)?;
+        let store = tx.store(DEVICE_ENTRIES)?;
+        let mut added = 0;
+        for e in entries {
+            let key = JsValue::from_str(&entry_key(e));
+            if !store.key_exists(key).await? {
+                store.add(&device_entry_record(e), None).await?;
+                added += 1;
+            }
+        }
+        let file_store = tx.store(FILES)?;
+        for f in files {
+            if sha256_hex(&f.bytes) != f.sha256 {
+                tx.abort().await.ok();
+                return Err(StoreError::Corrupt(format!("ファイル {}", f.sha256)));
+            }
+            if !file_store.key_exists(JsValue::from_str(&f.sha256)).await? {
+                file_store
+                    .put(&file_record(&f.sha256, &f.bytes), None)
+                    .await?;
+            }
+        }
+        finish(tx).await?;
+        Ok(added)
     }
 
     async fn read_back_entry(&self, entry: &Entry) -> Result<(), StoreError> {
-        let tx = self.db.transaction(&[ENTRIES], TransactionMode::ReadOnly)?;
+        let tx = self
+            .db
+            .transaction(&[DEVICE_ENTRIES], TransactionMode::ReadOnly)?;
         let stored = tx
-            .store(ENTRIES)?
-            .get(JsValue::from_f64(entry.seq as f64))
+            .store(DEVICE_ENTRIES)?
+            .get(JsValue::from_str(&entry_key(entry)))
             .await?;
         match stored.map(|v| entry_from_record(&v)) {
             Some(Ok(back)) if back == *entry => Ok(()),
@@ -198,19 +489,16 @@ impl LedgerStore {
         if self.has_file(&sha256).await? {
             return Ok(sha256);
         }
-        let record = Object::new();
-        set(&record, "sha256", &JsValue::from_str(&sha256));
-        set(&record, "size", &JsValue::from_f64(bytes.len() as f64));
-        set(&record, "bytes", &Uint8Array::from(bytes).into());
         let tx = self.db.transaction(&[FILES], TransactionMode::ReadWrite)?;
-        tx.store(FILES)?.put(&record.into(), None).await?;
-        tx.done().await?;
+        tx.store(FILES)?
+            .put(&file_record(&sha256, bytes), None)
+            .await?;
+        finish(tx).await?;
         match self.file(&sha256).await? {
             Some(back) if back == bytes => Ok(sha256),
             _ => Err(StoreError::ReadBackMismatch("ファイルの中身".into())),
         }
     }
-
     /// Whether the bytes with this SHA-256 are kept.
     pub async fn has_file(&self, sha256: &str) -> Result<bool, StoreError> {
         let tx = self.db.transaction(&[FILES], TransactionMode::ReadOnly)?;
@@ -257,49 +545,6 @@ impl LedgerStore {
         Ok(out)
     }
 
-    /// The kept diverging branches (from restores), in the order they are keyed.
-    pub async fn branches(&self) -> Result<Vec<KeptBranch>, StoreError> {
-        let tx = self
-            .db
-            .transaction(&[BRANCHES], TransactionMode::ReadOnly)?;
-        let values = tx.store(BRANCHES)?.get_all(None, None).await?;
-        values
-            .iter()
-            .map(|v| {
-                Reflect::get(v, &"json".into())
-                    .ok()
-                    .and_then(|j| j.as_string())
-                    .ok_or_else(|| StoreError::Corrupt("保管分岐の形が違います".into()))
-                    .and_then(|json| {
-                        KeptBranch::from_json(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
-                    })
-            })
-            .collect()
-    }
-
-    /// Keeps a branch beside the main chain (keyed by its head hash, so keeping the same
-    /// branch twice changes nothing) and reads it back.
-    pub async fn put_branch(&self, branch: &KeptBranch) -> Result<(), StoreError> {
-        let id = branch.head_hash().to_string();
-        let json = branch.to_json();
-        let record = Object::new();
-        set(&record, "id", &JsValue::from_str(&id));
-        set(&record, "json", &JsValue::from_str(&json));
-        let tx = self
-            .db
-            .transaction(&[BRANCHES], TransactionMode::ReadWrite)?;
-        tx.store(BRANCHES)?.put(&record.into(), None).await?;
-        tx.done().await?;
-        let tx = self
-            .db
-            .transaction(&[BRANCHES], TransactionMode::ReadOnly)?;
-        let back = tx.store(BRANCHES)?.get(JsValue::from_str(&id)).await?;
-        match back.and_then(|r| Reflect::get(&r, &"json".into()).ok()?.as_string()) {
-            Some(text) if text == json => Ok(()),
-            _ => Err(StoreError::ReadBackMismatch("保管分岐".into())),
-        }
-    }
-
     /// A small record from `meta` (settings, last backup time), as JSON text.
     pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         let tx = self.db.transaction(&[META], TransactionMode::ReadOnly)?;
@@ -309,12 +554,9 @@ impl LedgerStore {
 
     /// Writes a small record to `meta` and reads it back.
     pub async fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let record = Object::new();
-        set(&record, "key", &JsValue::from_str(key));
-        set(&record, "value", &JsValue::from_str(value));
         let tx = self.db.transaction(&[META], TransactionMode::ReadWrite)?;
-        tx.store(META)?.put(&record.into(), None).await?;
-        tx.done().await?;
+        tx.store(META)?.put(&meta_record(key, value), None).await?;
+        finish(tx).await?;
         match self.meta(key).await? {
             Some(back) if back == value => Ok(()),
             _ => Err(StoreError::ReadBackMismatch(key.to_string())),
@@ -322,36 +564,80 @@ impl LedgerStore {
     }
 }
 
-/// The head as the last stored entry says; genesis when the store is empty.
-async fn last_head(store: &rexie::Store) -> Result<ChainHead, StoreError> {
-    let last = store
-        .scan(None, Some(1), None, Some(Direction::Prev))
-        .await?;
-    match last.first() {
-        None => Ok(ChainHead::genesis()),
-        Some((_, value)) => {
-            let entry = entry_from_record(value)?;
-            Ok(ChainHead {
-                entry_count: entry.seq,
-                hash: entry.hash,
-            })
-        }
+/// Waits for a transaction to end and reports an abandoned one as [`StoreError::Aborted`]
+/// (rexie reports it as `Ok(Aborted)`, which must not count as stored).
+async fn finish(tx: rexie::Transaction) -> Result<(), StoreError> {
+    match tx.done().await? {
+        TransactionResult::Committed => Ok(()),
+        TransactionResult::Aborted => Err(StoreError::Aborted),
     }
 }
 
-fn entry_record(entry: &Entry) -> JsValue {
+fn own_head_from(text: Option<&str>, office_number: &str, device: &DeviceId) -> ChainHead {
+    text.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        .and_then(|v| {
+            Some(ChainHead {
+                device: device.clone(),
+                entry_count: v.get("entry_count")?.as_u64()?,
+                hash: v.get("hash")?.as_str()?.to_string(),
+            })
+        })
+        .unwrap_or_else(|| ChainHead::genesis(office_number, device))
+}
+
+fn own_head_json(head: &ChainHead) -> String {
+    serde_json::json!({"entry_count": head.entry_count, "hash": head.hash}).to_string()
+}
+
+/// `"<device>/<seq, 12 digits>/<hash>"`: sorts by device, then seq.
+fn entry_key(entry: &Entry) -> String {
+    format!("{}/{:012}/{}", entry.device, entry.seq, entry.hash)
+}
+
+fn device_entry_record(entry: &Entry) -> JsValue {
     let record = Object::new();
+    set(&record, "key", &JsValue::from_str(&entry_key(entry)));
+    set(&record, "device", &JsValue::from_str(entry.device.as_str()));
     set(&record, "seq", &JsValue::from_f64(entry.seq as f64));
+    set(&record, "hash", &JsValue::from_str(&entry.hash));
     set(&record, "json", &JsValue::from_str(&entry.to_json()));
     record.into()
 }
 
 fn entry_from_record(value: &JsValue) -> Result<Entry, StoreError> {
-    let json = Reflect::get(value, &"json".into())
+    let device = DeviceId::parse(&string_field(value, "device")?)
+        .ok_or_else(|| StoreError::Corrupt("端末IDの形が違います".into()))?;
+    let entry = Entry::from_json(&string_field(value, "json")?, &device)
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    if string_field(value, "key")? != entry_key(&entry) {
+        return Err(StoreError::Corrupt(format!(
+            "記録 {} の保存場所が中身と合いません",
+            entry.seq
+        )));
+    }
+    Ok(entry)
+}
+
+fn file_record(sha256: &str, bytes: &[u8]) -> JsValue {
+    let record = Object::new();
+    set(&record, "sha256", &JsValue::from_str(sha256));
+    set(&record, "size", &JsValue::from_f64(bytes.len() as f64));
+    set(&record, "bytes", &Uint8Array::from(bytes).into());
+    record.into()
+}
+
+fn meta_record(key: &str, value: &str) -> JsValue {
+    let record = Object::new();
+    set(&record, "key", &JsValue::from_str(key));
+    set(&record, "value", &JsValue::from_str(value));
+    record.into()
+}
+
+fn string_field(value: &JsValue, key: &str) -> Result<String, StoreError> {
+    Reflect::get(value, &key.into())
         .ok()
         .and_then(|j| j.as_string())
-        .ok_or_else(|| StoreError::Corrupt("記録の形が違います".into()))?;
-    Entry::from_json(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+        .ok_or_else(|| StoreError::Corrupt(format!("記録の形が違います({key})")))
 }
 
 fn set(target: &Object, key: &str, value: &JsValue) {

@@ -7,5 +7,5 @@
 mod database;
 mod persistence;
 
-pub use database::{LedgerStore, StoreError, DATABASE_NAME};
+pub use database::{DeviceInfo, LedgerStore, StoreError, DATABASE_NAME, DEVICE_KEY};
 pub use persistence::{estimate_storage, request_persistence, PersistenceResult, StorageEstimate};

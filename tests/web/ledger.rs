@@ -1,12 +1,11 @@
 //! The ledger's components in real Chromium, each over a fresh IndexedDB database: settings
 //! with validation next to the fields, recording checked files, the status lines, the event
-//! form's messages, and the store's kept branches.
+//! form's messages, and another device's chain joining the status line.
 
 use careplan_ledger::fixtures::valid_files;
-use careplan_ledger::jpdate::Timestamp;
-use careplan_ledger::ledger::sample::sample_ledger;
+use careplan_ledger::ledger::sample::sample_device_chain;
 use careplan_ledger::ledger::settings::SETTINGS_KEY;
-use careplan_ledger::ledger::{KeptBranch, OfficeSettings};
+use careplan_ledger::ledger::{Kind, OfficeLedger, OfficeSettings};
 use careplan_ledger::store::LedgerStore;
 use careplan_ledger::ui::ledger::{
     BackupStatus, ChainStatus, EventForm, LedgerState, RecordCheckedFiles, SettingsForm,
@@ -162,7 +161,10 @@ async fn record_panel_proposes_sent_and_records_file_check_result_and_bytes() {
     wait_for_text(&host, "記録済み").await;
 
     let store = LedgerStore::open_named(db).await.unwrap();
-    let entries = store.entries().await.unwrap();
+    let mut entries = store.entries().await.unwrap();
+    entries.sort_by_key(|e| e.seq);
+    // This PC's first record starts its chain with its 端末の登録.
+    assert_eq!(entries.remove(0).kind(), Kind::DeviceNamed);
     let sha = entries[0].subject.file.as_ref().unwrap().sha256.clone();
     let kept = store.file(&sha).await.unwrap();
     store.close();
@@ -189,16 +191,22 @@ async fn status_lines_say_when_the_last_backup_was_and_how_the_chain_checks() {
     );
     drop(keep);
 
-    // With records and no backup, the line says what to do.
-    let (entries, _) = sample_ledger(3, 1, 1, false);
+    // With another PC's records and no backup, the line says what to do.
+    let mut incoming = OfficeLedger::new(OURS);
+    incoming
+        .add_chain(sample_device_chain(3, 3, 1, 1, false).0)
+        .unwrap();
     let store = LedgerStore::open_named(db).await.unwrap();
-    store.extend(&entries).await.unwrap();
+    store
+        .add_entries(&incoming.all_entries(), &[])
+        .await
+        .unwrap();
     store.close();
     let (host, _keep) = mount(move || {
         LedgerState::provide_named(db);
         view! { <BackupStatus/> <ChainStatus/> }
     });
-    let text = wait_for_text(&host, "記録1〜3のつながりを確認しました").await;
+    let text = wait_for_text(&host, "端末1台の記録 計3件のつながりを確認しました").await;
     assert!(text.contains("⚠ バックアップがまだありません"), "{text}");
 }
 
@@ -228,29 +236,6 @@ async fn event_form_shows_the_reason_a_replacement_needs_next_to_the_field() {
         .text_content()
         .unwrap()
         .is_empty());
-}
-
-#[wasm_bindgen_test]
-async fn store_keeps_a_branch_once_and_lists_files_in_hash_order() {
-    let db = "test-ledger-branches";
-    fresh_db(db, None).await;
-    let (entries, _) = sample_ledger(5, 2, 2, false);
-    let branch = KeptBranch {
-        base_entry_count: 2,
-        base_hash: entries[1].hash.clone(),
-        kept_at: Timestamp::parse_rfc3339("2025-05-03T05:05:00.000Z").unwrap(),
-        entries: entries[2..].to_vec(),
-    };
-    let store = LedgerStore::open_named(db).await.unwrap();
-    store.put_branch(&branch).await.unwrap();
-    store.put_branch(&branch).await.unwrap();
-    assert_eq!(store.branches().await.unwrap(), vec![branch]);
-    store.put_file(b"b").await.unwrap();
-    store.put_file(b"a").await.unwrap();
-    let files = store.files().await.unwrap();
-    store.close();
-    assert_eq!(files.len(), 2);
-    assert!(files[0].sha256 < files[1].sha256);
 }
 
 #[wasm_bindgen_test]

@@ -1,13 +1,19 @@
 //! The IndexedDB store: what is written survives a new connection (as after a reload), the
-//! file bytes come back intact, and two writers at once still make one valid chain.
+//! file bytes come back intact, a batch is one transaction, two writers at once still make one
+//! valid chain, other devices' chains are added once, and a schema-1 database written the way
+//! the one-chain ledger wrote it is migrated unchanged.
 
 use careplan_ledger::fingerprint::sha256_hex;
 use careplan_ledger::jpdate::Timestamp;
 use careplan_ledger::ledger::{
-    sample::{sample_client, sample_partner},
-    verify, Details, EntryDraft, Subject,
+    sample::{sample_client, sample_device_chain, sample_ledger, sample_partner, SAMPLE_OFFICE},
+    verify_device_chain, Details, DeviceId, EntryDraft, Kind, OfficeLedger, OfficeSettings,
+    Subject,
 };
 use careplan_ledger::store::LedgerStore;
+use js_sys::{Object, Reflect};
+use rexie::{ObjectStore, Rexie, TransactionMode};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 /// A fresh database per test, deleted before use in case an earlier run left it.
@@ -38,27 +44,46 @@ fn at(minute: i64) -> Timestamp {
 async fn entries_survive_reopening_the_database() {
     let name = "test-store-reopen";
     let store = fresh(name).await;
-    let first = store.append(memo(1), at(0)).await.unwrap();
-    let second = store.append(memo(2), at(1)).await.unwrap();
-    assert_eq!((first.seq, second.seq), (1, 2));
+    let device = store.device().await.unwrap();
+    let first = store.append(SAMPLE_OFFICE, memo(1), at(0)).await.unwrap();
+    let second = store.append(SAMPLE_OFFICE, memo(2), at(1)).await.unwrap();
+    // The chain starts with this PC's 端末の登録.
+    assert_eq!((first.seq, second.seq), (2, 3));
     assert_eq!(second.prev_hash, first.hash);
+    assert_eq!(first.device, device.id);
     store.close();
 
     let reopened = LedgerStore::open_named(name).await.unwrap();
-    let entries = reopened.entries().await.unwrap();
-    assert_eq!(entries, vec![first, second.clone()]);
-    assert!(verify(&entries).is_ok());
-    assert_eq!(reopened.head().await.unwrap().hash, second.hash);
+    assert_eq!(
+        reopened.device().await.unwrap(),
+        device,
+        "the same device after a reload"
+    );
+    let mut entries = reopened.entries().await.unwrap();
+    entries.sort_by_key(|e| e.seq);
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0].kind(), Kind::DeviceNamed);
+    assert_eq!(entries[1..], [first, second.clone()]);
+    assert!(verify_device_chain(SAMPLE_OFFICE, &device.id, &entries).is_ok());
+    assert_eq!(
+        reopened.own_head(SAMPLE_OFFICE).await.unwrap().hash,
+        second.hash
+    );
 }
 
 #[wasm_bindgen_test]
-async fn an_invalid_draft_is_refused_and_nothing_is_written() {
+async fn an_invalid_draft_is_refused_and_nothing_of_the_batch_is_written() {
     let store = fresh("test-store-invalid").await;
-    let mut draft = memo(1);
+    let mut draft = memo(2);
     draft.actor = String::new();
-    let error = store.append(draft, at(0)).await.unwrap_err();
+    let bytes = b"a file of the same batch".to_vec();
+    let error = store
+        .record(SAMPLE_OFFICE, &[&bytes], vec![memo(1), draft], None, at(0))
+        .await
+        .unwrap_err();
     assert!(!error.to_string().is_empty());
     assert!(store.entries().await.unwrap().is_empty());
+    assert_eq!(store.file(&sha256_hex(&bytes)).await.unwrap(), None);
 }
 
 #[wasm_bindgen_test]
@@ -74,6 +99,11 @@ async fn file_bytes_are_kept_once_and_come_back_intact() {
     );
     assert_eq!(store.file(&sha).await.unwrap(), Some(bytes));
     assert_eq!(store.file(&sha256_hex(b"other")).await.unwrap(), None);
+    store.put_file(b"b").await.unwrap();
+    store.put_file(b"a").await.unwrap();
+    let files = store.files().await.unwrap();
+    assert_eq!(files.len(), 3);
+    assert!(files.windows(2).all(|w| w[0].sha256 < w[1].sha256));
 }
 
 #[wasm_bindgen_test]
@@ -103,9 +133,11 @@ async fn two_connections_appending_at_once_keep_one_chain() {
         ra.iter().chain(rb.iter()).all(Result::is_ok),
         "{ra:?} {rb:?}"
     );
-    let entries = a.entries().await.unwrap();
-    assert_eq!(entries.len(), 20);
-    let verification = verify(&entries);
+    let mut entries = a.entries().await.unwrap();
+    entries.sort_by_key(|e| e.seq);
+    assert_eq!(entries.len(), 21, "20 memos after one 端末の登録");
+    let device = a.device().await.unwrap().id;
+    let verification = verify_device_chain(SAMPLE_OFFICE, &device, &entries);
     assert!(verification.is_ok(), "{}", verification.message_ja());
 }
 
@@ -113,6 +145,123 @@ async fn futures_join(
     store: &LedgerStore,
     offset: u64,
 ) -> Vec<Result<careplan_ledger::ledger::Entry, careplan_ledger::store::StoreError>> {
-    let writes = (0..10).map(|i| store.append(memo(offset + i), at((offset + i) as i64)));
+    let writes =
+        (0..10).map(|i| store.append(SAMPLE_OFFICE, memo(offset + i), at((offset + i) as i64)));
     futures::future::join_all(writes).await
+}
+
+#[wasm_bindgen_test]
+async fn other_devices_chains_are_added_once() {
+    let store = fresh("test-store-merge").await;
+    let mut incoming = OfficeLedger::new(SAMPLE_OFFICE);
+    incoming
+        .add_chain(sample_device_chain(1, 30, 4, 2, false).0)
+        .unwrap();
+    incoming
+        .add_chain(sample_device_chain(2, 20, 4, 2, false).0)
+        .unwrap();
+    let added = store
+        .add_entries(&incoming.all_entries(), &[])
+        .await
+        .unwrap();
+    assert_eq!(added, 50);
+    assert_eq!(
+        store
+            .add_entries(&incoming.all_entries(), &[])
+            .await
+            .unwrap(),
+        0,
+        "the same again adds nothing"
+    );
+    let (back, problems) =
+        OfficeLedger::from_entries(SAMPLE_OFFICE, store.entries().await.unwrap());
+    assert!(problems.is_empty());
+    assert_eq!(back, incoming);
+}
+
+/// The way the one-chain ledger (schema 1) stored entries: `{seq, json}` in `entries`, the
+/// settings in `meta`, kept branches in `branches`.
+async fn write_schema_1(name: &str) -> Vec<careplan_ledger::ledger::Entry> {
+    Rexie::delete(name).await.unwrap();
+    let db = Rexie::builder(name)
+        .version(1)
+        .add_object_store(ObjectStore::new("entries").key_path("seq"))
+        .add_object_store(ObjectStore::new("files").key_path("sha256"))
+        .add_object_store(ObjectStore::new("branches").key_path("id"))
+        .add_object_store(ObjectStore::new("meta").key_path("key"))
+        .build()
+        .await
+        .unwrap();
+    let (entries, _) = sample_ledger(12, 3, 2, false);
+    let tx = db
+        .transaction(&["entries", "meta"], TransactionMode::ReadWrite)
+        .unwrap();
+    let store = tx.store("entries").unwrap();
+    for e in &entries {
+        let record = Object::new();
+        Reflect::set(&record, &"seq".into(), &JsValue::from_f64(e.seq as f64)).unwrap();
+        Reflect::set(&record, &"json".into(), &JsValue::from_str(&e.to_json())).unwrap();
+        store.add(&record.into(), None).await.unwrap();
+    }
+    let settings = OfficeSettings {
+        office_number: SAMPLE_OFFICE.into(),
+        office_name: "さくら居宅".into(),
+        staff: vec!["佐々木".into()],
+        ..OfficeSettings::default()
+    };
+    let record = Object::new();
+    Reflect::set(&record, &"key".into(), &"settings".into()).unwrap();
+    Reflect::set(
+        &record,
+        &"value".into(),
+        &JsValue::from_str(&settings.to_json()),
+    )
+    .unwrap();
+    tx.store("meta")
+        .unwrap()
+        .put(&record.into(), None)
+        .await
+        .unwrap();
+    tx.done().await.unwrap();
+    db.close();
+    entries
+}
+
+#[wasm_bindgen_test]
+async fn a_schema_1_database_is_migrated_unchanged_and_the_device_continues_on_its_own_chain() {
+    let name = "test-store-migrate";
+    let old = write_schema_1(name).await;
+    let store = LedgerStore::open_named(name).await.unwrap();
+    let entries = store.entries().await.unwrap();
+    let legacy = DeviceId::legacy_of(&old[0].hash);
+    let (office, problems) = OfficeLedger::from_entries(SAMPLE_OFFICE, entries);
+    assert!(problems.is_empty(), "{problems:?}");
+    let chain = office
+        .chain(&legacy)
+        .expect("the old chain, as a legacy device chain");
+    let hashes: Vec<&str> = chain.entries().iter().map(|e| e.hash.as_str()).collect();
+    let old_hashes: Vec<&str> = old.iter().map(|e| e.hash.as_str()).collect();
+    assert_eq!(hashes, old_hashes, "entry for entry, the same hashes");
+
+    // This browser goes on as a device of its own; its first entry names the old chain.
+    let next = store.append(SAMPLE_OFFICE, memo(1), at(5)).await.unwrap();
+    let device = store.device().await.unwrap().id;
+    assert_eq!(next.device, device);
+    assert_ne!(device, legacy);
+    let (office, _) = OfficeLedger::from_entries(SAMPLE_OFFICE, store.entries().await.unwrap());
+    let own = office.chain(&device).unwrap();
+    match &own.entries()[0].details {
+        Details::DeviceNamed { migrated_from, .. } => {
+            let from = migrated_from.as_ref().expect("names the migrated chain");
+            assert_eq!(from.device, legacy);
+            assert_eq!(from.entry_count, 12);
+            assert_eq!(from.hash, old[11].hash);
+        }
+        other => panic!("{other:?}"),
+    }
+    store.close();
+
+    // Opening again migrates nothing twice.
+    let again = LedgerStore::open_named(name).await.unwrap();
+    assert_eq!(again.entries().await.unwrap().len(), 12 + 2);
 }

@@ -1,11 +1,12 @@
 //! 「バックアップを書き出す」 and 「バックアップから復元」.
 //!
-//! Writing: the whole ledger (entries, kept branches, file bytes, settings) as the documented
-//! JSON; the text is read back and verified before the download is offered and before
-//! anything says it is done; then a バックアップ書出 entry and the last-backup time are saved.
-//! Restoring: the chain is verified first (a changed byte is refused with the first bad seq),
-//! the plan is shown, and nothing is applied until staff confirm; the same backup twice
-//! changes nothing, and a diverged backup is kept beside the main chain, never over it.
+//! Writing: the whole office ledger (every device's chain, kept conflicts, file bytes,
+//! settings) as the documented JSON; the text is read back and verified before the download
+//! is offered and before anything says it is done; then a バックアップ書出 entry and the
+//! last-backup time are saved. Restoring: every chain is verified first (a changed byte is
+//! refused with the first bad seq), what the merge would add is shown, and nothing is applied
+//! until staff confirm. Another PC's chains join this office ledger; the same backup twice
+//! changes nothing; a device that contradicts itself is kept beside, never over.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,11 +16,10 @@ use super::browse::EntryTable;
 use super::folder::{choose_folder, folder_name, folder_supported, write_and_read_back};
 use super::settings::ActorPicker;
 use super::state::{now, LedgerState};
-use crate::ledger::merge::MainOutcome;
 use crate::ledger::settings::LAST_BACKUP_KEY;
 use crate::ledger::{
-    plan_restore, read_backup, write_backup, Backup, BackupInput, ChainHead, Details, EntryDraft,
-    OfficeSettings, RestorePlan, Subject,
+    read_backup, write_backup, Backup, BackupInput, Details, EntryDraft, MergeReport,
+    OfficeCheckpoint, OfficeLedger, OfficeSettings, RestoreOutcome, Subject,
 };
 use crate::ui::download::save_bytes;
 
@@ -46,23 +46,20 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
         return Err("記録者を選んでください。".into());
     }
     let store = state.open().await.map_err(|e| e.to_string())?;
-    let read = async {
-        Ok::<_, crate::store::StoreError>((
-            store.entries().await?,
-            store.branches().await?,
-            store.files().await?,
-        ))
-    }
-    .await;
+    let read =
+        async { Ok::<_, crate::store::StoreError>((store.entries().await?, store.files().await?)) }
+            .await;
     store.close();
-    let (entries, branches, files) = read.map_err(|e| e.to_string())?;
+    let (entries, files) = read.map_err(|e| e.to_string())?;
+    let (ledger, problems) = OfficeLedger::from_entries(&settings.office_number, entries);
+    if !problems.is_empty() {
+        return Err("台帳に問題のある記録があるため、書き出しませんでした。先にバックアップから復元してください。".into());
+    }
     let created_at = now();
     let text = write_backup(&BackupInput {
         app_version: env!("CARGO_PKG_VERSION"),
-        office_number: &settings.office_number,
         created_at,
-        entries: &entries,
-        branches: &branches,
+        ledger: &ledger,
         files: &files,
         settings: &settings.to_map(),
     })
@@ -70,7 +67,7 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
     // Read what was written back, as a restore would, before calling it done.
     let back =
         read_backup(&text).map_err(|e| format!("書き出した内容の確認に失敗しました: {e}"))?;
-    if back.head() != ChainHead::of(&entries) || back.files.len() != files.len() {
+    if back.ledger != ledger || back.files.len() != files.len() {
         return Err("書き出した内容が台帳と一致しません。もう一度お試しください。".into());
     }
     let file_name = backup_file_name(&settings.office_number, created_at);
@@ -96,14 +93,15 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
             "ダウンロードしたファイルを、USBやファイルサーバーに保管してください。".to_string()
         }
     };
-    let head = back.head();
+    let checkpoint = back.checkpoint();
     let draft = EntryDraft::new(
         actor,
         Subject::default(),
         Details::BackupExported {
-            entry_count: head.entry_count,
-            head_hash: head.hash,
+            entry_count: checkpoint.entry_count(),
+            head_hash: checkpoint.root,
             with_files: true,
+            device_count: Some(ledger.device_count() as u64),
         },
     );
     state.append_all(vec![draft]).await.map_err(|(_, e)| e)?;
@@ -115,49 +113,87 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
     saved.map_err(|e| e.to_string())?;
     state.reload().await;
     Ok(format!(
-        "バックアップを書き出しました(記録{}件、ファイル{}件。読み直して確認済み)。{place}",
-        entries.len(),
+        "バックアップを書き出しました(端末{}台の記録{}件、ファイル{}件。読み直して確認済み)。{place}",
+        ledger.device_count(),
+        ledger.entry_count(),
         files.len()
     ))
 }
 
-/// Applies a confirmed restore plan through the store; returns the message for the page.
+/// What restoring a backup will do, decided before anything is written.
+#[derive(Clone)]
+struct RestorePlan {
+    /// The local ledger merged with the backup's (what the page will show afterwards).
+    merged: OfficeLedger,
+    report: MergeReport,
+    /// Whether the local ledger had no chain yet (a restore into a fresh browser).
+    local_was_empty: bool,
+}
+
+fn plan(state: LedgerState, backup: &Backup) -> Result<RestorePlan, String> {
+    let local = state.office.get_untracked();
+    let ours = state
+        .settings
+        .with_untracked(|s| s.as_ref().map(|s| s.office_number.clone()));
+    let local_was_empty = local.device_count() == 0 && local.conflicts().is_empty();
+    if let Some(ours) = ours.filter(|o| !o.is_empty()) {
+        if ours != backup.header.office_number {
+            return Err(format!(
+                "このバックアップは別の事業所({})のものです。この台帳({ours})には読み込みません。",
+                backup.header.office_number
+            ));
+        }
+    }
+    let mut merged = if local_was_empty {
+        OfficeLedger::new(&backup.header.office_number)
+    } else {
+        local
+    };
+    let report = merged.merge(&backup.ledger).map_err(|e| e.to_string())?;
+    Ok(RestorePlan {
+        merged,
+        report,
+        local_was_empty,
+    })
+}
+
+/// Applies a confirmed restore through the store; returns the message for the page.
 async fn apply(state: LedgerState, backup: Backup, plan: RestorePlan) -> Result<String, String> {
-    let record = plan.record(&backup);
+    let record = (plan.report.changed_anything() && !plan.local_was_empty).then(|| {
+        let cp = OfficeCheckpoint::of(&backup.ledger, backup.header.created_at);
+        Details::BackupRestored {
+            outcome: RestoreOutcome::Merged,
+            source_entry_count: cp.entry_count(),
+            source_head_hash: cp.root,
+            appended: plan.report.added_entries(),
+        }
+    });
     let actor = state.actor.get_untracked();
     if record.is_some() && actor.is_empty() {
         return Err("記録者を選んでください。".into());
     }
-    let store = state.open().await.map_err(|e| e.to_string())?;
-    let result = async {
-        for f in &backup.files {
-            store.put_file(&f.bytes).await?;
-        }
-        if let MainOutcome::Append { entries } = &plan.main {
-            store.extend(entries).await?;
-        }
-        for b in &plan.branches_to_keep {
-            store.put_branch(b).await?;
-        }
-        if state.settings.get_untracked().is_none() {
-            if let Ok(s) =
-                OfficeSettings::from_value(&serde_json::Value::Object(backup.settings.clone()))
-            {
-                store
+    if state.settings.get_untracked().is_none() {
+        let store = state.open().await.map_err(|e| e.to_string())?;
+        let adopted =
+            match OfficeSettings::from_value(&serde_json::Value::Object(backup.settings.clone())) {
+                Ok(s) => store
                     .set_meta(crate::ledger::settings::SETTINGS_KEY, &s.to_json())
-                    .await?;
-            }
-        }
-        if state.last_backup.get_untracked().is_none() {
-            store
-                .set_meta(LAST_BACKUP_KEY, &backup.header.created_at.to_rfc3339())
-                .await?;
-        }
-        Ok::<_, crate::store::StoreError>(())
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(_) => Ok(()),
+            };
+        store.close();
+        adopted?;
     }
-    .await;
-    store.close();
-    result.map_err(|e| e.to_string())?;
+    state.add_from(&plan.merged, &backup.files).await?;
+    if state.last_backup.get_untracked().is_none() {
+        let store = state.open().await.map_err(|e| e.to_string())?;
+        let saved = store
+            .set_meta(LAST_BACKUP_KEY, &backup.header.created_at.to_rfc3339())
+            .await;
+        store.close();
+        saved.map_err(|e| e.to_string())?;
+    }
     match record {
         Some(details) => {
             state
@@ -167,7 +203,7 @@ async fn apply(state: LedgerState, backup: Backup, plan: RestorePlan) -> Result<
         }
         None => state.reload().await,
     }
-    Ok(format!("復元しました。{}", plan.message_ja()))
+    Ok(format!("復元しました。{}", plan.report.message_ja()))
 }
 
 #[component]
@@ -221,29 +257,24 @@ pub fn BackupPanel() -> impl IntoView {
             };
             match read_backup(&text) {
                 Err(e) => restore_status.set(format!("復元しませんでした: {e}")),
-                Ok(backup) => {
-                    let office = state
-                        .settings
-                        .with_untracked(|s| s.as_ref().map(|s| s.office_number.clone()));
-                    let plan = state.branches.with_untracked(|branches| {
-                        state.entries.with_untracked(|local| {
-                            plan_restore(local, branches, &backup, office.as_deref(), now())
-                        })
-                    });
-                    let adopt_settings = state.settings.with_untracked(Option::is_none)
-                        && !backup.settings.is_empty();
-                    let message = plan.message_ja();
-                    if plan.changes_anything() || adopt_settings {
-                        restore_status.set(format!(
-                            "バックアップは正常です(記録{}件、ファイル{}件)。{message}よければ「復元する」を押してください。",
-                            backup.header.entry_count, backup.header.file_count
+                Ok(backup) => match plan(state, &backup) {
+                    Err(e) => restore_status.set(e),
+                    Ok(plan) => {
+                        let adopt_settings = state.settings.with_untracked(Option::is_none)
+                            && !backup.settings.is_empty();
+                        let message = plan.report.preview_ja();
+                        if plan.report.changed_anything() || adopt_settings {
+                            restore_status.set(format!(
+                            "バックアップは正常です(端末{}台の記録{}件、ファイル{}件)。{message}よければ「復元する」を押してください。",
+                            backup.header.device_count, backup.header.entry_count, backup.header.file_count
                         ));
-                        pending.set_value(Some((backup, plan)));
-                        can_apply.set(true);
-                    } else {
-                        restore_status.set(format!("バックアップは正常です。{message}"));
+                            pending.set_value(Some((backup, plan)));
+                            can_apply.set(true);
+                        } else {
+                            restore_status.set(format!("バックアップは正常です。{message}"));
+                        }
                     }
-                }
+                },
             }
         });
     };
@@ -273,8 +304,8 @@ pub fn BackupPanel() -> impl IntoView {
         <section class="ledger-panel" aria-labelledby="backup-heading">
             <h3 id="backup-heading">"バックアップ"</h3>
             <p class="panel-note">
-                "台帳はこのパソコンのブラウザの中にあります。定期的に書き出して、USBやファイルサーバーに保管してください。"
-                "元のファイルと設定も含まれます。"
+                "台帳は、このパソコンのブラウザの中にあります。定期的に書き出して、USBやファイルサーバーに保管してください。"
+                "元のファイルと設定、ほかのパソコンから取り込んだ記録も含まれます。ほかのパソコンのバックアップを復元すると、その記録がこの台帳に加わります。"
             </p>
             <Show when=move || state.settings.with(Option::is_some)>
                 <ActorPicker id="backup-actor"/>
@@ -306,30 +337,32 @@ pub fn BackupPanel() -> impl IntoView {
                     "この開き方では、フォルダへの直接保存は使えません。書き出したファイルを手で保管してください。"
                 </p>
             })}
-            <KeptBranches/>
+            <ConflictList/>
         </section>
     }
 }
 
-/// Branches kept from diverged backups: shown, never merged silently.
+/// A device's second history (a copied browser profile, or tampering): shown, never merged
+/// silently and never dropped.
 #[component]
-fn KeptBranches() -> impl IntoView {
+fn ConflictList() -> impl IntoView {
     let state = LedgerState::use_context();
     view! {
-        <Show when=move || !state.branches.with(Vec::is_empty)>
-            <div class="kept-branches" role="region" aria-label="別の分岐として保管された記録">
-                <h4>"別の分岐として保管された記録"</h4>
+        <Show when=move || !state.office.with(|o| o.conflicts().is_empty())>
+            <div class="kept-branches" role="region" aria-label="食い違う記録">
+                <h4>"食い違う記録"</h4>
                 <p class="panel-note">
-                    "バックアップとこの台帳が途中から分かれていたため、どちらも消さずに保管しています。"
-                    "内容を確かめ、必要ならこの台帳にメモや訂正として記録してください。"
+                    "同じパソコン(端末)の記録が途中から2通りになっています。ブラウザのデータを別のパソコンに写した場合などに起こります。"
+                    "どちらも消さずに保管しています。内容を確かめ、必要ならメモや訂正として記録してください。"
                 </p>
-                {move || state.branches.get().into_iter().map(|b| {
+                {move || state.office.get().conflicts().iter().map(|c| {
+                    let label = state.device_label(c.chain.device());
+                    let after: Vec<_> = c.chain.entries()[c.common_prefix as usize..].to_vec();
                     let caption = format!(
-                        "記録{}の後で分かれた記録{}件(保管: {})",
-                        b.base_entry_count, b.entries.len(), b.kept_at.format_ja()
+                        "{label}: 記録{}の後で食い違う記録{}件",
+                        c.common_prefix, after.len()
                     );
-                    let entries = b.entries.clone();
-                    view! { <EntryTable entries=Signal::derive(move || entries.clone()) caption=Signal::derive(move || caption.clone())/> }
+                    view! { <EntryTable entries=Signal::derive(move || after.clone()) caption=Signal::derive(move || caption.clone())/> }
                 }).collect_view()}
             </div>
         </Show>

@@ -85,11 +85,12 @@ pub fn EntryTable(
     #[prop(into)] entries: Signal<Vec<Entry>>,
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
+    let state = LedgerState::use_context();
     view! {
         <table class="file-table entry-table">
             <caption>{move || caption.get()}</caption>
             <thead><tr>
-                <th scope="col">"記録番号"</th><th scope="col">"日時"</th><th scope="col">"記録者"</th>
+                <th scope="col">"端末・記録番号"</th><th scope="col">"日時"</th><th scope="col">"記録者"</th>
                 <th scope="col">"利用者"</th><th scope="col">"内容"</th><th scope="col">"ファイル"</th>
             </tr></thead>
             <tbody>
@@ -99,7 +100,7 @@ pub fn EntryTable(
                         crate::ledger::Kind::Received | crate::ledger::Kind::Sent | crate::ledger::Kind::DeletionReceived));
                     view! {
                         <tr>
-                            <td class="number">{e.seq}</td>
+                            <td class="device-seq">{format!("{} {}", state.device_label(&e.device), e.seq)}</td>
                             <td>{e.recorded_at.format_ja()}</td>
                             <td>{e.actor.clone()}</td>
                             <td>{who.join("、")}</td>

@@ -10,8 +10,8 @@ use super::state::LedgerState;
 use crate::jpdate::{CivilDate, YearMonth};
 use crate::ledger::query::clients;
 use crate::ledger::{
-    describe_ja, ConsentMethod, DeliveredDocument, Details, EntryDraft, Kind, Subject,
-    ValidationIssue,
+    describe_ja, ConsentMethod, DeliveredDocument, Details, DeviceId, Entry, EntryDraft, EntryRef,
+    Kind, Subject, ValidationIssue,
 };
 
 /// The event kinds staff add by hand, in the order of a plan's life.
@@ -85,10 +85,10 @@ pub fn EventForm() -> impl IntoView {
         let mut subject = Subject::default();
         let mut extra = Vec::new();
         if needs_file(k) {
-            let seq: u64 = file_seq.get_untracked().parse().unwrap_or(0);
+            let chosen = parse_entry_value(&file_seq.get_untracked());
             match state
                 .entries
-                .with_untracked(|e| e.iter().find(|x| x.seq == seq).cloned())
+                .with_untracked(|e| e.iter().find(|x| chosen.as_ref() == Some(&x.id())).cloned())
             {
                 Some(e) => subject = e.subject.clone(),
                 None => extra.push(ValidationIssue {
@@ -122,6 +122,10 @@ pub fn EventForm() -> impl IntoView {
             });
         };
         let fallback_date = CivilDate::new(1970, 1, 1).expect("valid");
+        let own_device = state
+            .device
+            .with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
+        let own = own_device.as_ref();
         let details = match k {
             Kind::Imported => Details::Imported {
                 software: Some(text.get_untracked().trim().to_string()).filter(|s| !s.is_empty()),
@@ -129,10 +133,15 @@ pub fn EventForm() -> impl IntoView {
             Kind::StoragePlace => Details::StoragePlace {
                 place: text.get_untracked().trim().to_string(),
             },
-            Kind::Replaced => Details::Replaced {
-                reason: text.get_untracked().trim().to_string(),
-                replaces_seq: replaces.get_untracked().parse().ok(),
-            },
+            Kind::Replaced => {
+                let (replaces_seq, replaces_device) =
+                    reference(parse_entry_value(&replaces.get_untracked()), own);
+                Details::Replaced {
+                    reason: text.get_untracked().trim().to_string(),
+                    replaces_seq,
+                    replaces_device,
+                }
+            }
             Kind::Consent => {
                 if on.is_none() {
                     date_issue(&mut extra, "details.consented_on", "同意日");
@@ -168,10 +177,15 @@ pub fn EventForm() -> impl IntoView {
             Kind::Memo => Details::Memo {
                 text: text.get_untracked().trim().to_string(),
             },
-            Kind::Correction => Details::Correction {
-                corrects_seq: corrects.get_untracked().parse().unwrap_or(0),
-                text: text.get_untracked().trim().to_string(),
-            },
+            Kind::Correction => {
+                let (corrects_seq, corrects_device) =
+                    reference(parse_entry_value(&corrects.get_untracked()), own);
+                Details::Correction {
+                    corrects_seq: corrects_seq.unwrap_or(0),
+                    corrects_device,
+                    text: text.get_untracked().trim().to_string(),
+                }
+            }
             _ => {
                 if on.is_none() {
                     date_issue(&mut extra, "details.completed_on", "完結日");
@@ -258,8 +272,8 @@ pub fn EventForm() -> impl IntoView {
                         <select id="event-file" aria-describedby="err-event-file" prop:value=file_seq on:change=move |ev| file_seq.set(event_target_value(&ev))>
                             <option value="">"(選んでください)"</option>
                             {move || file_entries().into_iter().rev().map(|e| {
-                                let label = format!("記録{}: {}", e.seq, describe_ja(&e));
-                                view! { <option value=e.seq.to_string()>{label}</option> }
+                                let label = entry_label(state, &e);
+                                view! { <option value=entry_value(&e)>{label}</option> }
                             }).collect_view()}
                         </select>
                         {field_messages(issues, &["subject.file"], "err-event-file")}
@@ -271,8 +285,8 @@ pub fn EventForm() -> impl IntoView {
                         <select id="event-replaces" prop:value=replaces on:change=move |ev| replaces.set(event_target_value(&ev))>
                             <option value="">"(選ばない)"</option>
                             {move || file_entries().into_iter().rev().map(|e| {
-                                let label = format!("記録{}: {}", e.seq, describe_ja(&e));
-                                view! { <option value=e.seq.to_string()>{label}</option> }
+                                let label = entry_label(state, &e);
+                                view! { <option value=entry_value(&e)>{label}</option> }
                             }).collect_view()}
                         </select>
                     </div>
@@ -341,8 +355,8 @@ pub fn EventForm() -> impl IntoView {
                         <select id="event-corrects" aria-describedby="err-event-corrects" prop:value=corrects on:change=move |ev| corrects.set(event_target_value(&ev))>
                             <option value="">"(選んでください)"</option>
                             {move || state.entries.get().into_iter().rev().map(|e| {
-                                let label = format!("記録{}: {}", e.seq, describe_ja(&e));
-                                view! { <option value=e.seq.to_string()>{label}</option> }
+                                let label = entry_label(state, &e);
+                                view! { <option value=entry_value(&e)>{label}</option> }
                             }).collect_view()}
                         </select>
                         {field_messages(issues, &["details.corrects_seq"], "err-event-corrects")}
@@ -359,5 +373,37 @@ pub fn EventForm() -> impl IntoView {
                 <p class="save-status" role="status">{move || status.get()}</p>
             </form>
         </section>
+    }
+}
+
+/// An entry's value in a list of choices: `"<device>/<seq>"`.
+fn entry_value(e: &Entry) -> String {
+    format!("{}/{}", e.device, e.seq)
+}
+
+fn parse_entry_value(v: &str) -> Option<EntryRef> {
+    let (device, seq) = v.split_once('/')?;
+    Some(EntryRef {
+        device: DeviceId::parse(device)?,
+        seq: seq.parse().ok()?,
+    })
+}
+
+/// 「事務室PC 記録12: 送信 …」: which PC wrote it, its number there, what it says.
+fn entry_label(state: LedgerState, e: &Entry) -> String {
+    format!(
+        "{} 記録{}: {}",
+        state.device_label(&e.device),
+        e.seq,
+        describe_ja(e)
+    )
+}
+
+/// A reference as the entry stores it: the seq, and the device only when it is not ours.
+fn reference(chosen: Option<EntryRef>, own: Option<&DeviceId>) -> (Option<u64>, Option<DeviceId>) {
+    match chosen {
+        None => (None, None),
+        Some(r) if Some(&r.device) == own => (Some(r.seq), None),
+        Some(r) => (Some(r.seq), Some(r.device)),
     }
 }

@@ -49,17 +49,17 @@ pub fn BackupStatus() -> impl IntoView {
     }
 }
 
-/// The chain check in words: 「記録1〜N …」 or the first bad seq.
+/// The chain check in words: 「端末N台の記録 計M件 …」 or what is wrong, per device.
 #[component]
 pub fn ChainStatus() -> impl IntoView {
     let state = LedgerState::use_context();
     view! {
         <p class="chain-status" data-testid="chain-status"
-            class:ok=move || state.verification.with(|v| v.is_ok())
-            class:bad=move || state.verification.with(|v| !v.is_ok())>
+            class:ok=move || state.status.with(|s| s.ok)
+            class:bad=move || state.status.with(|s| !s.ok)>
             {move || {
-                let v = state.verification.get();
-                format!("{}{}", if v.is_ok() { "✔ " } else { "✖ " }, v.message_ja())
+                let s = state.status.get();
+                format!("{}{}", if s.ok { "✔ " } else { "✖ " }, s.text)
             }}
         </p>
     }

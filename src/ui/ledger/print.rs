@@ -39,8 +39,9 @@ pub fn InspectionSheet(sheet: crate::ledger::InspectionSheet) -> impl IntoView {
     };
     let checkpoint = s.latest_checkpoint.as_ref().map(|c| {
         format!(
-            "最新のチェックポイント: 記録{}件の時点(記録番号{}、{})最終ハッシュ {}",
+            "最新のチェックポイント: 記録{}件の時点({} 記録番号{}、{})ハッシュ {}",
             c.entry_count,
+            c.device,
             c.seq,
             c.recorded_at.format_ja(),
             c.head_hash
@@ -94,10 +95,10 @@ pub fn InspectionSheet(sheet: crate::ledger::InspectionSheet) -> impl IntoView {
                     <li>{format!("利用者同意: {}({}){} 記録 {} {}",
                         c.method.label_ja(), c.consented_on.format_ja(),
                         c.prior_approval_on.map(|d| format!(" 事前承諾 {}", d.format_ja())).unwrap_or_default(),
-                        c.recorded_at.format_ja(), c.actor)}</li>
+                        c.recorded_at.format_ja(), who(&c.actor, &c.device))}</li>
                 }).collect_view()}
                 {s.deliveries.iter().map(|d| view! {
-                    <li>{format!("利用者へ交付: {}({}) 記録 {} {}", d.document.label_ja(), d.delivered_on.format_ja(), d.recorded_at.format_ja(), d.actor)}</li>
+                    <li>{format!("利用者へ交付: {}({}) 記録 {} {}", d.document.label_ja(), d.delivered_on.format_ja(), d.recorded_at.format_ja(), who(&d.actor, &d.device))}</li>
                 }).collect_view()}
                 {(s.consents.is_empty() && s.deliveries.is_empty()).then(|| view! { <li>"記録はありません。"</li> })}
             </ul>
@@ -105,13 +106,13 @@ pub fn InspectionSheet(sheet: crate::ledger::InspectionSheet) -> impl IntoView {
                 <h5>"メモ・差替・訂正"</h5>
                 <ul class="sheet-list">
                     {s.notes.iter().map(|n| view! {
-                        <li>{format!("{}: {} (記録{} {} {})", n.kind.label_ja(), n.text, n.seq, n.recorded_at.format_ja(), n.actor)}</li>
+                        <li>{format!("{}: {} (記録{} {} {})", n.kind.label_ja(), n.text, n.seq, n.recorded_at.format_ja(), who(&n.actor, &n.device))}</li>
                     }).collect_view()}
                 </ul>
             })}
             <footer class="sheet-footer">
-                <p>{s.verification.message_ja()}</p>
-                <p>{format!("台帳全体: 記録{}件 / 最終ハッシュ {}", s.entry_count, s.head_hash)}</p>
+                <p>{s.chain_status.clone()}</p>
+                <p>{format!("台帳全体: 端末{}台 記録{}件 / まとめハッシュ {}", s.device_count, s.entry_count, s.head_hash)}</p>
                 <p>{checkpoint.unwrap_or_else(|| "チェックポイントはまだ作られていません。".into())}</p>
             </footer>
         </article>
@@ -137,17 +138,9 @@ pub fn InspectionPanel() -> impl IntoView {
         let from = month(from.get()).unwrap_or(YearMonth::new(1989, 1)?);
         let to = month(to.get()).unwrap_or(YearMonth::new(9999, 12)?);
         let settings = state.settings.get().unwrap_or_default();
-        state.entries.with(|e| {
-            inspection_sheet(
-                e,
-                &key,
-                from,
-                to,
-                &settings.office_number,
-                &settings.office_name,
-                now(),
-            )
-        })
+        state
+            .office
+            .with(|o| inspection_sheet(o, &key, from, to, &settings.office_name, now()))
     };
     let save_csv = move |_| {
         if let Some(s) = sheet() {
@@ -191,4 +184,9 @@ pub fn InspectionPanel() -> impl IntoView {
             {move || sheet().map(|s| view! { <InspectionSheet sheet=s/> })}
         </section>
     }
+}
+
+/// 「佐藤 花子(事務室PC)」: who recorded it, on which PC.
+fn who(actor: &str, device: &str) -> String {
+    format!("{actor}({device})")
 }

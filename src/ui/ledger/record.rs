@@ -238,37 +238,20 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                     origin_now().data_note()
                 )));
             }
-            // The bytes first: a recorded file must be downloadable again.
-            let store = match state.open().await {
-                Ok(s) => s,
-                Err(e) => {
-                    status.set(format!("記録できませんでした: {e}"));
+            // The bytes and the entries in one transaction: a recorded file can always be
+            // downloaded again, and an interrupted batch leaves nothing half-written.
+            for (bytes, file, _, _) in &plan {
+                if crate::fingerprint::sha256_hex(bytes) != file.sha256 {
+                    status.set(format!("「{}」の中身がチェックの後で変わっています。もう一度チェックしてください。", file.name));
                     busy.set(false);
                     return;
                 }
-            };
-            for (bytes, file, _, _) in &plan {
-                match store.put_file(bytes).await {
-                    Ok(sha) if sha == file.sha256 => {}
-                    Ok(_) => {
-                        status.set(format!("「{}」の中身がチェックの後で変わっています。もう一度チェックしてください。", file.name));
-                        store.close();
-                        busy.set(false);
-                        return;
-                    }
-                    Err(e) => {
-                        status.set(format!("「{}」を保存できませんでした: {e}", file.name));
-                        store.close();
-                        busy.set(false);
-                        return;
-                    }
-                }
             }
-            store.close();
             let files = plan.len();
-            match state.append_all(drafts).await {
+            let bytes: Vec<&[u8]> = plan.iter().map(|(b, _, _, _)| b.as_slice()).collect();
+            match state.record(&bytes, drafts).await {
                 Ok(n) => status.set(format!("保存しました(ファイル{files}件、記録{n}件)")),
-                Err((n, e)) => status.set(format!("記録{n}件まで保存し、そこで止まりました: {e}")),
+                Err(e) => status.set(format!("記録できませんでした(何も保存していません): {e}")),
             }
             busy.set(false);
         });

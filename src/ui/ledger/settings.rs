@@ -51,8 +51,19 @@ pub fn SettingsForm(#[prop(optional)] first_run: bool) -> impl IntoView {
     let staff = RwSignal::new(current.staff.join("\n"));
     let retention = RwSignal::new(current.retention_years.to_string());
     let reminder = RwSignal::new(current.backup_reminder_days.to_string());
+    let device_name = RwSignal::new(
+        state
+            .device
+            .with_untracked(|d| d.as_ref().map(|d| d.name.clone()))
+            .unwrap_or_default(),
+    );
     let issues = RwSignal::new(Vec::<ValidationIssue>::new());
     let status = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(d) = state.device.get() {
+            device_name.set(d.name.clone());
+        }
+    });
 
     // Keep the form in step when the settings arrive from the store (first load, restore).
     Effect::new(move |_| {
@@ -82,11 +93,27 @@ pub fn SettingsForm(#[prop(optional)] first_run: bool) -> impl IntoView {
             Ok(()) => {
                 issues.set(Vec::new());
                 status.set("保存しています…".into());
+                let name = device_name.get_untracked().trim().to_string();
                 spawn_local(async move {
-                    match state.save_settings(&settings).await {
-                        Ok(()) => status.set("設定を保存しました".into()),
-                        Err(e) => status.set(e),
+                    if let Err(e) = state.save_settings(&settings).await {
+                        status.set(e);
+                        return;
                     }
+                    let unchanged = state
+                        .device
+                        .with_untracked(|d| d.as_ref().is_some_and(|d| d.name == name));
+                    if !name.is_empty() && !unchanged {
+                        if state.actor.get_untracked().is_empty() {
+                            // Renaming is recorded in the chain: under the first staff member
+                            // when nobody is chosen yet.
+                            state.actor.set(settings.staff[0].clone());
+                        }
+                        if let Err(e) = state.save_device_name(&name).await {
+                            status.set(e);
+                            return;
+                        }
+                    }
+                    status.set("設定を保存しました".into());
                 });
             }
         }
@@ -125,6 +152,14 @@ pub fn SettingsForm(#[prop(optional)] first_run: bool) -> impl IntoView {
                     <textarea id="set-staff" rows="4" aria-describedby="err-staff"
                         prop:value=staff on:input=move |ev| staff.set(event_target_value(&ev))></textarea>
                     {field_messages(issues, &["staff"], "err-staff")}
+                </div>
+                <div class="field">
+                    <label for="set-device-name">"このパソコンの名前(例: 事務室PC、佐藤PC)"</label>
+                    <input id="set-device-name" autocomplete="off" maxlength="40" aria-describedby="note-device-name"
+                        prop:value=device_name on:input=move |ev| device_name.set(event_target_value(&ev))/>
+                    <p class="field-note" id="note-device-name">
+                        "事業所のパソコンごとに名前を付けると、どのパソコンで記録したかが台帳と印刷に出ます。"
+                    </p>
                 </div>
                 <div class="field">
                     <label for="set-retention">"保存年限(完結日から)"</label>

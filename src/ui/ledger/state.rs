@@ -1,5 +1,6 @@
-//! The ledger as the page sees it: the entries, kept branches, settings and last backup time,
-//! loaded from the IndexedDB store and shared by every ledger component through context.
+//! The ledger as the page sees it: the office ledger (every device's chain), its entries in
+//! time order, this browser's device, settings and last backup time, loaded from the
+//! IndexedDB store and shared by every ledger component through context.
 //!
 //! Who owns what: [`LedgerState`] holds read copies only. Every write goes through the store
 //! (awaited and read back), and then [`LedgerState::reload`] refreshes the copies, so the page
@@ -9,9 +10,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::jpdate::Timestamp;
+use crate::ledger::office::LoadProblem;
 use crate::ledger::settings::{LAST_BACKUP_KEY, SETTINGS_KEY};
-use crate::ledger::{verify, Entry, EntryDraft, KeptBranch, OfficeSettings, Verification};
-use crate::store::{LedgerStore, StoreError, DATABASE_NAME};
+use crate::ledger::{Details, Entry, EntryDraft, OfficeLedger, OfficeSettings, StoredFile};
+use crate::store::{DeviceInfo, LedgerStore, StoreError, DATABASE_NAME};
 
 /// Where loading the ledger stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -21,20 +23,33 @@ pub enum Loading {
     Failed(String),
 }
 
+/// The chain check in one line for the page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainStatusLine {
+    pub ok: bool,
+    pub text: String,
+}
+
 /// The shared ledger state. `Copy`, so components take it from context by value.
 #[derive(Clone, Copy)]
 pub struct LedgerState {
     db_name: StoredValue<String>,
     pub loading: RwSignal<Loading>,
+    /// Every device chain of the office, verified.
+    pub office: RwSignal<OfficeLedger>,
+    /// The office ledger's entries in time order: what every list shows.
     pub entries: RwSignal<Vec<Entry>>,
-    pub branches: RwSignal<Vec<KeptBranch>>,
+    /// Stored entries that did not verify (reported, never hidden).
+    pub problems: RwSignal<Vec<LoadProblem>>,
+    /// This browser's device.
+    pub device: RwSignal<Option<DeviceInfo>>,
     /// `None` until the office and staff are set (first run).
     pub settings: RwSignal<Option<OfficeSettings>>,
     pub last_backup: RwSignal<Option<Timestamp>>,
     /// The staff member recording now (chosen once, used by every form).
     pub actor: RwSignal<String>,
-    /// The chain check of the loaded entries.
-    pub verification: Memo<Verification>,
+    /// The chain check of the loaded ledger.
+    pub status: Memo<ChainStatusLine>,
     /// The last restore's message. Held here, not in the panel, because a restore into a
     /// fresh browser brings the settings and so replaces the first-run screen (and the panel
     /// that started it) with the ledger.
@@ -46,6 +61,26 @@ pub fn now() -> Timestamp {
     Timestamp::from_unix_ms(js_sys::Date::now() as i64)
 }
 
+/// The office number stored entries belong to when no settings exist yet (a browser that got
+/// entries but no settings): the one their 端末の登録 names.
+fn office_of(entries: &[Entry]) -> String {
+    entries
+        .iter()
+        .find_map(|e| match &e.details {
+            Details::DeviceNamed { office_number, .. } => Some(office_number.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+type ReadAll = (
+    OfficeLedger,
+    Vec<LoadProblem>,
+    Option<OfficeSettings>,
+    Option<Timestamp>,
+    DeviceInfo,
+);
+
 impl LedgerState {
     /// Creates the state for the app's database and starts loading it.
     pub fn provide() -> LedgerState {
@@ -54,16 +89,41 @@ impl LedgerState {
 
     /// The same over another database (browser tests use a fresh one each).
     pub fn provide_named(db_name: &str) -> LedgerState {
-        let entries = RwSignal::new(Vec::new());
+        let office = RwSignal::new(OfficeLedger::new(""));
+        let problems = RwSignal::new(Vec::<LoadProblem>::new());
         let state = LedgerState {
             db_name: StoredValue::new(db_name.to_string()),
             loading: RwSignal::new(Loading::Loading),
-            entries,
-            branches: RwSignal::new(Vec::new()),
+            office,
+            entries: RwSignal::new(Vec::new()),
+            problems,
+            device: RwSignal::new(None),
             settings: RwSignal::new(None),
             last_backup: RwSignal::new(None),
             actor: RwSignal::new(String::new()),
-            verification: Memo::new(move |_| entries.with(|e| verify(e))),
+            status: Memo::new(move |_| {
+                problems.with(|p| {
+                    if p.is_empty() {
+                        ChainStatusLine {
+                            ok: true,
+                            text: office.with(OfficeLedger::status_ja),
+                        }
+                    } else {
+                        let names = office.with_untracked(|o| {
+                            p.iter()
+                                .map(|p| format!("{}: {}", o.device_label(&p.device), p.message))
+                                .collect::<Vec<_>>()
+                        });
+                        ChainStatusLine {
+                            ok: false,
+                            text: format!(
+                                "台帳に問題が見つかりました。{}。問題のない記録はそのまま使えます。バックアップから復元すると、欠けた記録を取り戻せます",
+                                names.join("。")
+                            ),
+                        }
+                    }
+                })
+            }),
             restore_message: RwSignal::new(String::new()),
         };
         provide_context(state);
@@ -86,7 +146,7 @@ impl LedgerState {
     /// Reads everything from the store into the signals.
     pub async fn reload(&self) {
         match self.read_all().await {
-            Ok((entries, branches, settings, last_backup)) => {
+            Ok((office, problems, settings, last_backup, device)) => {
                 if let Some(s) = &settings {
                     let actor = self.actor.get_untracked();
                     if !s.staff.contains(&actor) {
@@ -97,32 +157,22 @@ impl LedgerState {
                         });
                     }
                 }
-                self.entries.set(entries);
-                self.branches.set(branches);
+                self.entries.set(office.entries_in_time_order());
+                self.office.set(office);
+                self.problems.set(problems);
                 self.settings.set(settings);
                 self.last_backup.set(last_backup);
+                self.device.set(Some(device));
                 self.loading.set(Loading::Ready);
             }
             Err(e) => self.loading.set(Loading::Failed(e.to_string())),
         }
     }
 
-    #[allow(clippy::type_complexity)]
-    async fn read_all(
-        &self,
-    ) -> Result<
-        (
-            Vec<Entry>,
-            Vec<KeptBranch>,
-            Option<OfficeSettings>,
-            Option<Timestamp>,
-        ),
-        StoreError,
-    > {
+    async fn read_all(&self) -> Result<ReadAll, StoreError> {
         let store = self.open().await?;
         let result = async {
             let entries = store.entries().await?;
-            let branches = store.branches().await?;
             let settings = match store.meta(SETTINGS_KEY).await? {
                 Some(text) => Some(
                     OfficeSettings::from_json(&text)
@@ -134,38 +184,57 @@ impl LedgerState {
                 .meta(LAST_BACKUP_KEY)
                 .await?
                 .and_then(|t| Timestamp::parse_rfc3339(&t).ok());
-            Ok((entries, branches, settings, last_backup))
+            let device = store.device().await?;
+            let office_number = settings
+                .as_ref()
+                .map(|s| s.office_number.clone())
+                .filter(|o| !o.is_empty())
+                .unwrap_or_else(|| office_of(&entries));
+            let (office, problems) = OfficeLedger::from_entries(&office_number, entries);
+            Ok((office, problems, settings, last_backup, device))
         }
         .await;
         store.close();
         result
     }
 
-    /// Appends drafts in order (each awaited and read back); returns how many were saved
-    /// before the first failure, and that failure.
-    pub async fn append_all(&self, drafts: Vec<EntryDraft>) -> Result<usize, (usize, String)> {
-        let store = self.open().await.map_err(|e| (0, e.to_string()))?;
-        let mut saved = 0;
-        let mut failure = None;
-        for draft in drafts {
-            match store.append(draft, now()).await {
-                Ok(_) => saved += 1,
-                Err(e) => {
-                    failure = Some(e.to_string());
-                    break;
-                }
-            }
-        }
-        store.close();
-        self.reload().await;
-        match failure {
-            None => Ok(saved),
-            Some(e) => Err((saved, e)),
-        }
+    fn office_number(&self) -> Result<String, String> {
+        self.settings
+            .with_untracked(|s| s.as_ref().map(|s| s.office_number.clone()))
+            .filter(|o| !o.is_empty())
+            .ok_or_else(|| "先に設定(自事業所番号)を保存してください".to_string())
     }
 
-    /// Saves the settings (read back by the store) and reloads.
+    /// Records a batch on this device's chain in one transaction: the files' bytes and the
+    /// drafts' entries, all or nothing. Returns how many of the drafts were saved.
+    pub async fn record(&self, files: &[&[u8]], drafts: Vec<EntryDraft>) -> Result<usize, String> {
+        let office = self.office_number()?;
+        let n = drafts.len();
+        let store = self.open().await.map_err(|e| e.to_string())?;
+        let result = store.record(&office, files, drafts, None, now()).await;
+        store.close();
+        self.reload().await;
+        result.map(|_| n).map_err(|e| e.to_string())
+    }
+
+    /// Appends drafts in order, in one transaction. The error keeps the shape callers expect
+    /// (how many were saved before the failure: none, since a batch is all or nothing).
+    pub async fn append_all(&self, drafts: Vec<EntryDraft>) -> Result<usize, (usize, String)> {
+        self.record(&[], drafts).await.map_err(|e| (0, e))
+    }
+
+    /// Saves the settings (read back by the store) and reloads. The office number cannot
+    /// change once chains exist: it is bound into them.
     pub async fn save_settings(&self, settings: &OfficeSettings) -> Result<(), String> {
+        let bound = self.office.with_untracked(|o| {
+            (o.device_count() > 0 && o.office_number() != settings.office_number)
+                .then(|| o.office_number().to_string())
+        });
+        if let Some(old) = bound.filter(|o| !o.is_empty()) {
+            return Err(format!(
+                "自事業所番号は、記録を始めた後は変えられません(台帳は{old}の記録として守られています)。別の事業所の台帳は、別のブラウザ(プロファイル)で使ってください"
+            ));
+        }
         let store = self.open().await.map_err(|e| e.to_string())?;
         let result = store.set_meta(SETTINGS_KEY, &settings.to_json()).await;
         store.close();
@@ -173,8 +242,72 @@ impl LedgerState {
         result.map_err(|e| e.to_string())
     }
 
+    /// Names this PC. When its chain already exists, the new name is recorded in it (a
+    /// 端末の登録 entry) so every other PC sees it too.
+    pub async fn save_device_name(&self, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("このパソコンの名前を入力してください(例: 事務室PC)".into());
+        }
+        if name.chars().count() > 40 {
+            return Err("パソコンの名前は40文字までにしてください".into());
+        }
+        let store = self.open().await.map_err(|e| e.to_string())?;
+        let result = async {
+            let device = store.device().await.map_err(|e| e.to_string())?;
+            if device.name == name {
+                return Ok(());
+            }
+            store
+                .set_device_name(name)
+                .await
+                .map_err(|e| e.to_string())?;
+            let has_chain = self
+                .office
+                .with_untracked(|o| o.chain(&device.id).is_some());
+            if has_chain {
+                let office = self.office_number()?;
+                let actor = self.actor.get_untracked();
+                if actor.is_empty() {
+                    return Err("記録者を選んでください".to_string());
+                }
+                store
+                    .record(&office, &[], Vec::new(), Some(actor), now())
+                    .await
+                    .map_err(|e| e.to_string())?;
+            }
+            Ok(())
+        }
+        .await;
+        store.close();
+        self.reload().await;
+        result
+    }
+
+    /// Adds what a backup or the office folder brought: every entry of the merged ledger
+    /// not held yet, and file bytes, in one transaction. Returns how many entries were new.
+    pub async fn add_from(
+        &self,
+        incoming: &OfficeLedger,
+        files: &[StoredFile],
+    ) -> Result<usize, String> {
+        let store = self.open().await.map_err(|e| e.to_string())?;
+        let result = store
+            .add_entries(&incoming.all_entries(), files)
+            .await
+            .map_err(|e| e.to_string());
+        store.close();
+        self.reload().await;
+        result
+    }
+
     /// The settings, when set.
     pub fn office(&self) -> Option<OfficeSettings> {
         self.settings.get()
+    }
+
+    /// The name of a device for the views.
+    pub fn device_label(&self, device: &crate::ledger::DeviceId) -> String {
+        self.office.with(|o| o.device_label(device))
     }
 }
