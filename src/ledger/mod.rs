@@ -18,6 +18,7 @@ pub mod entry;
 pub mod inspection;
 pub mod migration;
 pub mod office;
+pub mod office_folder;
 pub mod query;
 pub mod recording;
 pub mod retention;

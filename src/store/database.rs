@@ -55,6 +55,8 @@ const META: &str = "meta";
 pub const DEVICE_KEY: &str = "device";
 /// `meta` key of the head this device appends after: `{"entry_count": n, "hash": "…"}`.
 const OWN_HEAD_KEY: &str = "own_head";
+/// `meta` key of the office folder's directory handle.
+const FOLDER_KEY: &str = "office_folder";
 /// `meta` key set when the schema-1 data has been migrated.
 const MIGRATED_KEY: &str = "schema2_migrated";
 
@@ -543,6 +545,40 @@ impl LedgerStore {
         }
         out.sort_by(|a, b| a.sha256.cmp(&b.sha256));
         Ok(out)
+    }
+
+    /// Remembers the office folder chosen on this PC (a directory handle: IndexedDB keeps
+    /// it as it is, so after a restart one click gives access back).
+    pub async fn set_folder_handle(&self, handle: &JsValue) -> Result<(), StoreError> {
+        let record = Object::new();
+        set(&record, "key", &JsValue::from_str(FOLDER_KEY));
+        set(
+            &record,
+            "value",
+            &JsValue::from_str(&crate::store::folder_access::folder_name(handle)),
+        );
+        set(&record, "handle", handle);
+        let tx = self.db.transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.store(META)?.put(&record.into(), None).await?;
+        finish(tx).await
+    }
+
+    /// The office folder remembered on this PC, if any.
+    pub async fn folder_handle(&self) -> Result<Option<JsValue>, StoreError> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadOnly)?;
+        let record = tx.store(META)?.get(JsValue::from_str(FOLDER_KEY)).await?;
+        Ok(record
+            .and_then(|r| Reflect::get(&r, &"handle".into()).ok())
+            .filter(|h| h.is_object()))
+    }
+
+    /// Forgets the office folder on this PC (the folder itself is untouched).
+    pub async fn forget_folder(&self) -> Result<(), StoreError> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.store(META)?
+            .delete(JsValue::from_str(FOLDER_KEY))
+            .await?;
+        finish(tx).await
     }
 
     /// A small record from `meta` (settings, last backup time), as JSON text.

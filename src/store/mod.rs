@@ -1,10 +1,13 @@
-//! Browser storage (wasm only): the ledger in IndexedDB through `rexie`, and where the
-//! browser lets us, a request that it keep the data (persistent storage).
+//! Browser storage (wasm only): the ledger in IndexedDB through `rexie`, the office folder
+//! through the File System Access API, and where the browser lets us, a request that it keep
+//! the data (persistent storage).
 //!
 //! Every write is awaited and read back before it is reported as saved: the UI says
 //! 「保存しました」 only after [`LedgerStore`] returned `Ok`.
 
 mod database;
+pub mod folder_access;
+pub mod office_folder;
 mod persistence;
 
 pub use database::{DeviceInfo, LedgerStore, StoreError, DATABASE_NAME, DEVICE_KEY};

@@ -10,6 +10,7 @@ mod browse;
 mod checkpoint;
 mod events;
 mod folder;
+mod office_folder;
 mod print;
 mod record;
 mod settings;
@@ -21,6 +22,7 @@ pub use backup::BackupPanel;
 pub use browse::{EntryTable, LedgerBrowser, VersionTable};
 pub use checkpoint::CheckpointPanel;
 pub use events::EventForm;
+pub use office_folder::{FolderStatus, OfficeFolderPanel};
 pub use print::{InspectionPanel, InspectionSheet};
 pub use record::{summary_of, RecordCheckedFiles};
 pub use settings::{ActorPicker, SettingsForm};
@@ -127,10 +129,12 @@ pub fn LedgerView() -> impl IntoView {
                 when=ready
                 fallback=|| view! {
                     <SettingsForm first_run=true/>
-                    <p class="panel-note">"別のパソコンで使っていた台帳がある場合は、バックアップから復元できます。"</p>
+                    <p class="panel-note">"事業所のほかのパソコンで台帳フォルダを使っている場合は、同じ台帳フォルダを選ぶと、設定と記録を引き継げます。バックアップから復元することもできます。"</p>
+                    <OfficeFolderPanel/>
                     <BackupPanel/>
                 }
             >
+                <OfficeFolderPanel/>
                 <LedgerBrowser/>
                 <EventForm/>
                 <InspectionPanel/>

@@ -15,6 +15,8 @@ use crate::ledger::settings::{LAST_BACKUP_KEY, SETTINGS_KEY};
 use crate::ledger::{Details, Entry, EntryDraft, OfficeLedger, OfficeSettings, StoredFile};
 use crate::store::{DeviceInfo, LedgerStore, StoreError, DATABASE_NAME};
 
+use super::office_folder::{self, FolderSync};
+
 /// Where loading the ledger stands.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Loading {
@@ -54,6 +56,8 @@ pub struct LedgerState {
     /// fresh browser brings the settings and so replaces the first-run screen (and the panel
     /// that started it) with the ledger.
     pub restore_message: RwSignal<String>,
+    /// The office folder (台帳フォルダ) on this PC.
+    pub folder: FolderSync,
 }
 
 /// The current time, as the ledger stores it.
@@ -125,10 +129,12 @@ impl LedgerState {
                 })
             }),
             restore_message: RwSignal::new(String::new()),
+            folder: FolderSync::new(),
         };
         provide_context(state);
         spawn_local(async move {
             state.reload().await;
+            office_folder::start(state).await;
         });
         state
     }
@@ -214,6 +220,11 @@ impl LedgerState {
         let result = store.record(&office, files, drafts, None, now()).await;
         store.close();
         self.reload().await;
+        if result.is_ok() {
+            // The office folder gets the new entries at once (when one is chosen).
+            let state = *self;
+            spawn_local(async move { office_folder::sync_now(state).await });
+        }
         result.map(|_| n).map_err(|e| e.to_string())
     }
 

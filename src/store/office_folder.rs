@@ -1,0 +1,399 @@
+//! Syncing with the office folder (台帳フォルダ): this PC writes its own chain, original files
+//! and `device.json` under `証跡台帳/devices/<its id>/`, and reads every other device's.
+//! The layout and every decision about what was read are `ledger::office_folder`'s; this
+//! module only moves bytes between the folder, IndexedDB and the office ledger.
+//!
+//! A sync never gives up anything already held: what the folder adds is verified, merged in
+//! memory and then added to IndexedDB in one transaction; a damaged or truncated file is
+//! reported by name. When the folder is not reachable (stick unplugged, server down, no
+//! permission), the page goes on with its IndexedDB copy and catches up at the next sync.
+
+use std::collections::{HashMap, HashSet};
+
+use wasm_bindgen::JsValue;
+
+use super::database::{DeviceInfo, LedgerStore};
+use super::folder_access as fs;
+use crate::jpdate::Timestamp;
+use crate::ledger::office_folder::{
+    add_continuation, add_full_chain, entries_after, parse_segment, segment_text, segments_to_read,
+    settings_in_device_file, sha256_of_stored_name, stored_file_name, DeviceFile, FolderMerge,
+    Segment, SegmentProblem, CHAIN_DIR, DEVICES_DIR, DEVICE_FILE, FILES_DIR, ROOT_DIR,
+};
+use crate::ledger::{DeviceId, Entry, Kind, OfficeLedger, OfficeSettings, StoredFile};
+
+/// This PC writes its whole chain as one segment again (and removes the small ones) when it
+/// has more segments than this, so a new PC reads a few files, not thousands.
+const COMPACT_AFTER: usize = 64;
+
+/// What this page remembers between syncs (not stored: rebuilt after a reload).
+#[derive(Debug, Default, Clone)]
+pub struct FolderMemory {
+    /// Segment names already read or written, per device.
+    seen: HashMap<DeviceId, HashSet<String>>,
+    /// Files already known to be in this device's `files/`.
+    own_files: Option<HashSet<String>>,
+}
+
+/// One device as the folder shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeviceSeen {
+    pub device: DeviceId,
+    pub name: String,
+    pub entries: u64,
+    pub last_entry_at: Option<Timestamp>,
+    pub is_this_pc: bool,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SyncReport {
+    /// Entries this PC wrote to the folder.
+    pub written: u64,
+    /// Entries of other devices (or of this device's other history) added here.
+    pub added: u64,
+    pub files_copied: u64,
+    pub devices: Vec<DeviceSeen>,
+    pub problems: Vec<SegmentProblem>,
+}
+
+async fn dir(parent: &JsValue, name: &str) -> Result<JsValue, String> {
+    fs::subfolder(parent, name, true)
+        .await?
+        .ok_or_else(|| format!("フォルダ「{name}」を作れませんでした"))
+}
+
+fn segments_in(listing: &[(String, bool)]) -> Vec<(Segment, String)> {
+    listing
+        .iter()
+        .filter(|(_, is_dir)| !is_dir)
+        .filter_map(|(name, _)| Segment::parse(name).map(|s| (s, name.clone())))
+        .collect()
+}
+
+/// Syncs `ledger` (this PC's office ledger as loaded from `store`) with the folder.
+pub async fn sync(
+    folder: &JsValue,
+    store: &LedgerStore,
+    ledger: &OfficeLedger,
+    own: &DeviceInfo,
+    settings: &OfficeSettings,
+    memory: &mut FolderMemory,
+    now: Timestamp,
+) -> Result<SyncReport, String> {
+    let root = dir(folder, ROOT_DIR).await?;
+    let devices_dir = dir(&root, DEVICES_DIR).await?;
+    let mut report = SyncReport::default();
+
+    // 1. This PC's own chain, files and device.json.
+    if let Some(chain) = ledger.chain(&own.id) {
+        let own_dir = dir(&devices_dir, own.id.as_str()).await?;
+        let chain_dir = dir(&own_dir, CHAIN_DIR).await?;
+        let listing = fs::list(&chain_dir).await?;
+        let segments = segments_in(&listing);
+        let only: Vec<Segment> = segments.iter().map(|(s, _)| *s).collect();
+        let covered = match segments_to_read(&only, 0) {
+            Some(plan) => plan.last().map_or(0, |s| s.last),
+            None => 0,
+        };
+        let held = chain.len() as u64;
+        let seen = memory.seen.entry(own.id.clone()).or_default();
+        if held > covered {
+            let compact = segments.len() >= COMPACT_AFTER;
+            let from = if compact { 1 } else { covered + 1 };
+            let seg = Segment {
+                first: from,
+                last: held,
+            };
+            let text = segment_text(&chain.entries()[(from - 1) as usize..]);
+            let back = fs::write_and_read_back(&chain_dir, &seg.file_name(), &text).await?;
+            if back != text {
+                return Err(format!(
+                    "台帳フォルダに書いた「{}」を読み直したところ一致しませんでした",
+                    seg.file_name()
+                ));
+            }
+            seen.insert(seg.file_name());
+            report.written = held - covered;
+            if compact {
+                for (s, name) in &segments {
+                    if *s != seg {
+                        fs::remove(&chain_dir, name).await?;
+                        seen.remove(name);
+                    }
+                }
+            }
+        }
+        for (_, name) in segments {
+            seen.insert(name);
+        }
+
+        let files_dir = dir(&own_dir, FILES_DIR).await?;
+        if memory.own_files.is_none() {
+            let names = fs::list(&files_dir).await?;
+            memory.own_files = Some(names.into_iter().map(|(n, _)| n).collect());
+        }
+        let own_files = memory.own_files.as_mut().expect("just listed");
+        let mut written_now = HashSet::new();
+        for e in chain.entries() {
+            let (true, Some(file)) = (
+                matches!(
+                    e.kind(),
+                    Kind::Received | Kind::Sent | Kind::DeletionReceived
+                ),
+                &e.subject.file,
+            ) else {
+                continue;
+            };
+            let name = stored_file_name(&file.sha256, &file.name);
+            if own_files.contains(&name) || !written_now.insert(name.clone()) {
+                continue;
+            }
+            if let Some(bytes) = store.file(&file.sha256).await.map_err(|e| e.to_string())? {
+                fs::write_bytes_checked(&files_dir, &name, &bytes).await?;
+                own_files.insert(name);
+            }
+        }
+
+        let head = chain.head();
+        let text = DeviceFile {
+            device: &own.id,
+            name: &ledger.device_label(&own.id),
+            entry_count: head.entry_count,
+            head_hash: &head.hash,
+            updated_at: &now.to_rfc3339(),
+            settings,
+        }
+        .to_text();
+        let old = fs::read_text(&own_dir, DEVICE_FILE).await.ok().flatten();
+        let same = old.as_deref().is_some_and(|o| {
+            let strip = |t: &str| {
+                serde_json::from_str::<serde_json::Value>(t)
+                    .ok()
+                    .map(|mut v| {
+                        v.as_object_mut().map(|m| m.remove("updated_at"));
+                        v
+                    })
+            };
+            strip(o).is_some() && strip(o) == strip(&text)
+        });
+        if !same {
+            fs::write(&own_dir, DEVICE_FILE, &JsValue::from_str(&text)).await?;
+        }
+    }
+
+    // 2. Every device's chain (this PC's too: another PC may write under a copied id).
+    let mut merged = ledger.clone();
+    for (name, is_dir) in fs::list(&devices_dir).await? {
+        let Some(device) = DeviceId::parse(&name).filter(|_| is_dir) else {
+            continue;
+        };
+        let Some(device_dir) = fs::subfolder(&devices_dir, &name, false).await? else {
+            continue;
+        };
+        let Some(chain_dir) = fs::subfolder(&device_dir, CHAIN_DIR, false).await? else {
+            continue;
+        };
+        let listing = fs::list(&chain_dir).await?;
+        let segments = segments_in(&listing);
+        let seen = memory.seen.entry(device.clone()).or_default();
+        if segments.iter().all(|(_, n)| seen.contains(n)) {
+            continue;
+        }
+        let problem = |file: &str, message: String| SegmentProblem {
+            device: device.clone(),
+            file: file.to_string(),
+            message,
+        };
+        let only: Vec<Segment> = segments.iter().map(|(s, _)| *s).collect();
+        let held = merged.chain(&device).map_or(0, |c| c.len() as u64);
+        let Some(plan) = segments_to_read(&only, held) else {
+            report.problems.push(problem(
+                CHAIN_DIR,
+                format!("記録{}より後のファイルが欠けています", held),
+            ));
+            continue;
+        };
+        let read = match read_segments(&chain_dir, &device, &plan).await {
+            Ok(r) => r,
+            Err(p) => {
+                report.problems.push(p);
+                continue;
+            }
+        };
+        let after = match entries_after(held, read) {
+            Ok(a) => a,
+            Err(m) => {
+                report.problems.push(problem(CHAIN_DIR, m));
+                continue;
+            }
+        };
+        let outcome = add_continuation(&mut merged, &device, &after);
+        let outcome = match outcome {
+            Ok(FolderMerge::NeedsFullRead) => {
+                // Another history of this device: read it whole, keep it beside.
+                let Some(full_plan) = segments_to_read(&only, 0) else {
+                    continue;
+                };
+                match read_segments(&chain_dir, &device, &full_plan).await {
+                    Err(p) => {
+                        report.problems.push(p);
+                        continue;
+                    }
+                    Ok(read) => match entries_after(0, read) {
+                        Err(m) => {
+                            report.problems.push(problem(CHAIN_DIR, m));
+                            continue;
+                        }
+                        Ok(all) => add_full_chain(&mut merged, &device, all).map(|_| ()),
+                    },
+                }
+            }
+            Ok(FolderMerge::Merged(_)) => Ok(()),
+            Err(v) => Err(v),
+        };
+        match outcome {
+            Ok(()) => {
+                for (_, n) in &segments {
+                    seen.insert(n.clone());
+                }
+            }
+            Err(v) => {
+                let bad = v.first_bad.as_ref().map_or(0, |(s, _)| *s);
+                let file = plan
+                    .iter()
+                    .find(|s| s.first <= bad && bad <= s.last)
+                    .map_or_else(|| CHAIN_DIR.to_string(), Segment::file_name);
+                report.problems.push(problem(&file, v.message_ja()));
+            }
+        }
+    }
+
+    // 3. What is new here goes into IndexedDB in one transaction, with the files it names.
+    let held: HashSet<&str> = ledger
+        .all_entries()
+        .iter()
+        .map(|e| e.hash.as_str())
+        .collect();
+    let new: Vec<&Entry> = merged
+        .all_entries()
+        .into_iter()
+        .filter(|e| !held.contains(e.hash.as_str()))
+        .collect();
+    if !new.is_empty() {
+        let files = copy_files(&devices_dir, store, &new).await;
+        report.files_copied = files.len() as u64;
+        report.added = store
+            .add_entries(&new, &files)
+            .await
+            .map_err(|e| e.to_string())? as u64;
+    }
+    report.devices = merged
+        .chains()
+        .map(|c| DeviceSeen {
+            device: c.device().clone(),
+            name: merged.device_label(c.device()),
+            entries: c.len() as u64,
+            last_entry_at: c.entries().iter().map(|e| e.recorded_at).max(),
+            is_this_pc: *c.device() == own.id,
+        })
+        .collect();
+    Ok(report)
+}
+
+async fn read_segments(
+    chain_dir: &JsValue,
+    device: &DeviceId,
+    plan: &[Segment],
+) -> Result<Vec<(Segment, Vec<Entry>)>, SegmentProblem> {
+    let mut out = Vec::with_capacity(plan.len());
+    for s in plan {
+        let name = s.file_name();
+        let problem = |message: String| SegmentProblem {
+            device: device.clone(),
+            file: name.clone(),
+            message,
+        };
+        let text = fs::read_text(chain_dir, &name)
+            .await
+            .map_err(&problem)?
+            .ok_or_else(|| problem("ファイルがありません".into()))?;
+        out.push((*s, parse_segment(device, *s, &text).map_err(problem)?));
+    }
+    Ok(out)
+}
+
+/// The bytes of the files the new entries name, from the folder of the device that recorded
+/// them, each checked against its SHA-256. A file that is missing or damaged there is left
+/// out: the entries still join, and the file can come with a later sync or a backup.
+async fn copy_files(devices_dir: &JsValue, store: &LedgerStore, new: &[&Entry]) -> Vec<StoredFile> {
+    let mut out: Vec<StoredFile> = Vec::new();
+    let mut listed: HashMap<DeviceId, Vec<String>> = HashMap::new();
+    for e in new {
+        let Some(file) = &e.subject.file else {
+            continue;
+        };
+        if out.iter().any(|f| f.sha256 == file.sha256)
+            || store.has_file(&file.sha256).await.unwrap_or(true)
+        {
+            continue;
+        }
+        let Ok(Some(device_dir)) = fs::subfolder(devices_dir, e.device.as_str(), false).await
+        else {
+            continue;
+        };
+        let Ok(Some(files_dir)) = fs::subfolder(&device_dir, FILES_DIR, false).await else {
+            continue;
+        };
+        if !listed.contains_key(&e.device) {
+            let names = fs::list(&files_dir).await.unwrap_or_default();
+            listed.insert(
+                e.device.clone(),
+                names.into_iter().map(|(n, _)| n).collect(),
+            );
+        }
+        let Some(name) = listed[&e.device]
+            .iter()
+            .find(|n| sha256_of_stored_name(n) == Some(file.sha256.as_str()))
+            .cloned()
+        else {
+            continue;
+        };
+        if let Ok(Some(bytes)) = fs::read_bytes(&files_dir, &name).await {
+            let stored = StoredFile::new(bytes);
+            if stored.sha256 == file.sha256 {
+                out.push(stored);
+            }
+        }
+    }
+    out
+}
+
+/// The office settings of the newest `device.json` in the folder, for a PC that joins the
+/// office by choosing its folder (so nothing is typed twice).
+pub async fn settings_from_folder(folder: &JsValue) -> Result<Option<OfficeSettings>, String> {
+    let Some(root) = fs::subfolder(folder, ROOT_DIR, false).await? else {
+        return Ok(None);
+    };
+    let Some(devices_dir) = fs::subfolder(&root, DEVICES_DIR, false).await? else {
+        return Ok(None);
+    };
+    let mut newest: Option<(String, OfficeSettings)> = None;
+    for (name, is_dir) in fs::list(&devices_dir).await? {
+        if !is_dir || DeviceId::parse(&name).is_none() {
+            continue;
+        }
+        let Some(device_dir) = fs::subfolder(&devices_dir, &name, false).await? else {
+            continue;
+        };
+        let Ok(Some(text)) = fs::read_text(&device_dir, DEVICE_FILE).await else {
+            continue;
+        };
+        if let Some((at, s)) = settings_in_device_file(&text) {
+            if newest.as_ref().is_none_or(|(t, _)| at > *t) {
+                newest = Some((at, s));
+            }
+        }
+    }
+    Ok(newest.map(|(_, s)| s))
+}
