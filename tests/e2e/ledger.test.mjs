@@ -75,13 +75,16 @@ async function checkAndRecord(page) {
   await panel.getByText('✔ 記録済み').first().waitFor();
 }
 
-/** The entries as stored in IndexedDB (their JSON text), for comparing two browsers. */
+/**
+ * The entries as stored in IndexedDB (their JSON text), every device's, in key order (device,
+ * then seq), for comparing two browsers.
+ */
 async function storedEntries(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {
     const open = indexedDB.open('careplan-ledger-evidence');
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
-      const request = open.result.transaction('entries').objectStore('entries').getAll();
+      const request = open.result.transaction('device_entries').objectStore('device_entries').getAll();
       request.onsuccess = () => { resolve(request.result.map((r) => r.json)); open.result.close(); };
       request.onerror = () => reject(request.error);
     };
@@ -110,7 +113,8 @@ for (const way of ['http', 'file']) {
       // Reload: still there, and the chain checks.
       await page.reload();
       await openLedger(page);
-      await page.getByTestId('chain-status').filter({ hasText: '記録1〜4のつながりを確認しました' }).waitFor();
+      // This PC's chain: its 端末の登録, then the 4 entries of the two files.
+      await page.getByTestId('chain-status').filter({ hasText: '端末1台の記録 計5件のつながりを確認しました' }).waitFor();
       const browse = region(page, '記録を見る・探す');
       await browse.getByRole('cell', { name: `送信 UPPLAN_202505_${UNIT}(相手先: ひまわり訪問介護)` }).waitFor();
 
@@ -171,7 +175,9 @@ for (const way of ['http', 'file']) {
       await page.getByTestId('export-status').filter({ hasText: 'バックアップを書き出しました' }).waitFor();
       await page.getByText('最後のバックアップ: 今日').waitFor();
       const backup = JSON.parse(await readFile(backupFile, 'utf8'));
-      assert.equal(backup.entries.length, 5);
+      assert.equal(backup.header.format_version, 2);
+      assert.equal(backup.chains.length, 1);
+      assert.equal(backup.chains[0].entries.length, 6);
       assert.equal(backup.files.length, 2);
       assert.deepEqual(problems, []);
       await close();
@@ -180,13 +186,13 @@ for (const way of ['http', 'file']) {
       ({ page, problems, close } = await openProfile(secondProfile, url));
       await openLedger(page);
       await page.getByRole('heading', { name: 'はじめに: 事業所と職員を登録してください' }).waitFor();
-      assert.match(await restoreFrom(page, backupFile), /バックアップは正常です\(記録5件、ファイル2件\)/);
+      assert.match(await restoreFrom(page, backupFile), /バックアップは正常です\(端末1台の記録6件、ファイル2件\)/);
       await page.getByRole('button', { name: '復元する' }).click();
       await page.getByTestId('restore-status').filter({ hasText: '復元しました' }).waitFor();
       await page.getByRole('heading', { name: '記録を見る・探す' }).waitFor();
       const restored = await storedEntries(page);
-      assert.deepEqual(restored.map((j) => JSON.parse(j)), backup.entries);
-      await page.getByTestId('chain-status').filter({ hasText: '記録1〜5のつながりを確認しました' }).waitFor();
+      assert.deepEqual(restored.map((j) => JSON.parse(j)), backup.chains[0].entries);
+      await page.getByTestId('chain-status').filter({ hasText: '端末1台の記録 計6件のつながりを確認しました' }).waitFor();
 
       // The original file is downloadable again, under its original name, byte for byte.
       const [original] = await Promise.all([
@@ -208,7 +214,7 @@ for (const way of ['http', 'file']) {
       const text = await readFile(backupFile, 'utf8');
       await writeFile(tampered, text.replace('鈴木 一郎', '鈴木 二郎'));
       const refused = await restoreFrom(page, tampered);
-      assert.match(refused, /復元しませんでした: バックアップの記録5が書き換えられている/);
+      assert.match(refused, /復元しませんでした: バックアップの記録6が書き換えられている/);
       assert.deepEqual(await storedEntries(page), restored);
       assert.deepEqual(problems, []);
     } finally {
@@ -240,7 +246,7 @@ async function exportBackup(page, actor, file) {
 }
 
 for (const way of ['http', 'file']) {
-  test(`ledger from ${way === 'http' ? 'a localhost server' : 'the single file on a USB stick'}: a diverged backup is kept beside the ledger; checkpoints issue and verify`, async () => {
+  test(`ledger from ${way === 'http' ? 'a localhost server' : 'the single file on a USB stick'}: another PC's backup joins the office ledger; checkpoints issue and verify`, async () => {
     const url = way === 'http' ? server.url : stick.url;
     const officeA = await freshProfileDir();
     const officeB = await freshProfileDir();
@@ -261,12 +267,14 @@ for (const way of ['http', 'file']) {
       await checkpoints.getByRole('button', { name: 'チェックポイントを作る' }).click();
       const kept = await checkpoints.getByLabel('チェックポイント(印刷またはコピーして保管)').inputValue();
       assert.match(kept, /事業所番号: 1310000001/);
-      assert.match(kept, /記録件数: 5件/);
+      assert.match(kept, /端末数: 1台/);
+      assert.match(kept, /記録件数: 6件/);
+      assert.match(kept, /端末: [0-9a-f]{32} 6件 /);
       await checkpoints.getByLabel('保管したチェックポイントと照合(貼り付けか入力)').fill(kept);
       await checkpoints.getByRole('button', { name: '照合する' }).click();
-      await checkpoints.getByText(/✔ 一致: .*記録1〜5は、チェックポイントを保管した後に書き換えられていません/).waitFor();
-      const hash = kept.match(/最終ハッシュ: (\S+)/)[1];
-      const wrong = kept.replace(hash, (hash[0] === 'a' ? 'b' : 'a') + hash.slice(1));
+      await checkpoints.getByText(/✔ 一致: .*端末1台の記録6件は、チェックポイントを保管した後に書き換えられても消されてもいません/).waitFor();
+      const root = kept.match(/まとめハッシュ: (\S+)/)[1];
+      const wrong = kept.replace(root, (root[0] === 'a' ? 'b' : 'a') + root.slice(1));
       await checkpoints.getByLabel('保管したチェックポイントと照合(貼り付けか入力)').fill(wrong);
       await checkpoints.getByRole('button', { name: '照合する' }).click();
       await checkpoints.getByText(/✖ 不一致: /).waitFor();
@@ -289,26 +297,29 @@ for (const way of ['http', 'file']) {
       await close();
     }
 
-    // PC A again: B's backup diverged after entry 4. Both are kept; nothing is overwritten.
+    // PC A again: B's records join A's ledger as another PC's. Nothing of A's changes.
     ({ page, problems, close } = await openProfile(officeA, url));
     try {
       await openLedger(page);
       const before = await storedEntries(page);
       const backupRegion = region(page, 'バックアップ');
       await backupRegion.getByLabel('記録者').selectOption('佐藤 花子');
-      assert.match(await restoreFrom(page, second), /記録4の後で分かれています/);
+      assert.match(await restoreFrom(page, second), /新しい記録2件\(はじめての端末1台を含む\)を加えます/);
       await page.getByRole('button', { name: '復元する' }).click();
       await page.getByTestId('restore-status').filter({ hasText: '復元しました' }).waitFor();
-      const fork = page.getByRole('region', { name: '別の分岐として保管された記録' });
-      await fork.getByText('記録4の後で分かれた記録1件').waitFor();
-      await fork.getByText('メモ: PC Bで書いたメモ').waitFor();
+      const browse = region(page, '記録を見る・探す');
+      await browse.getByRole('cell', { name: 'メモ: PC Bで書いたメモ' }).waitFor();
+      await page.getByTestId('chain-status').filter({ hasText: '端末2台の記録' }).waitFor();
       const after = await storedEntries(page);
-      assert.deepEqual(after.slice(0, before.length), before, 'the local chain is untouched');
-      assert.equal(after.length, before.length + 1, 'one バックアップ復元 entry is added');
-      assert.match(JSON.parse(after.at(-1)).kind, /backup_restored/);
+      for (const json of before) assert.ok(after.includes(json), 'every entry A had is still there');
+      // B's 端末の登録 and memo (its バックアップ書出 came after the backup), and one バックアップ復元.
+      assert.equal(after.length, before.length + 2 + 1);
+      const restoredEntry = after.map((j) => JSON.parse(j)).find((e) => e.kind === 'backup_restored');
+      assert.equal(restoredEntry.details.outcome, 'merged');
+      assert.equal(await page.getByRole('region', { name: '食い違う記録' }).count(), 0, 'no conflict');
 
-      // The same diverged backup again: already kept, no change.
-      assert.match(await restoreFrom(page, second), /すでに保管されています.*変更はありません/);
+      // The same backup again: nothing new, no change.
+      assert.match(await restoreFrom(page, second), /変更はありません/);
       assert.deepEqual(await storedEntries(page), after);
       assert.deepEqual(problems, []);
     } finally {
@@ -347,7 +358,7 @@ test('from a localhost server, where the browser can write to a folder: backups 
     });
     assert.equal(written.names.length, 1);
     assert.match(written.names[0], /^証跡台帳バックアップ_1310000001_\d{8}_\d{4}\.json$/);
-    assert.equal(JSON.parse(written.text).entries.length, 4);
+    assert.equal(JSON.parse(written.text).chains[0].entries.length, 5);
     await page.getByText('最後のバックアップ: 今日').waitFor();
     assert.deepEqual(problems, []);
   } finally {
@@ -367,15 +378,15 @@ test('two tabs recording at the same moment keep one valid chain', async () => {
     await other.getByText('ここにCSVファイルをドロップ').waitFor();
     await Promise.all([checkAndRecord(page), checkAndRecord(other)]);
 
-    const entries = (await storedEntries(page)).map((json) => JSON.parse(json));
-    assert.equal(entries.length, 8, 'both tabs recorded 4 entries each');
+    const entries = (await storedEntries(page)).map((json) => JSON.parse(json)).sort((a, b) => a.seq - b.seq);
+    assert.equal(entries.length, 9, 'both tabs recorded 4 entries each, after one 端末の登録');
     entries.forEach((entry, i) => {
       assert.equal(entry.seq, i + 1, 'no seq twice, none missing');
       if (i > 0) assert.equal(entry.prev_hash, entries[i - 1].hash, `entry ${i + 1} follows entry ${i}`);
     });
     await page.reload();
     await openLedger(page);
-    await page.getByTestId('chain-status').filter({ hasText: '記録1〜8のつながりを確認しました' }).waitFor();
+    await page.getByTestId('chain-status').filter({ hasText: '端末1台の記録 計9件のつながりを確認しました' }).waitFor();
     assert.deepEqual(problems, []);
   } finally {
     await close();
