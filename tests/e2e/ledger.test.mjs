@@ -9,10 +9,10 @@ import path from 'node:path';
 import {
   serveDist, singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir,
 } from './support.mjs';
-
-const OUR_OFFICE = '1310000001';
-const UNIT = '1310000001_43_1310000002_11_20250425093000.CSV';
-const FILES = [`UPHOSOKU_202505_${UNIT}`, `UPPLAN_202505_${UNIT}`];
+import {
+  UNIT, region, openLedger, setUpOffice, checkAndRecord, storedEntries, restoreFrom, addMemo,
+  exportBackup,
+} from './ledger_steps.mjs';
 
 let server;
 let stick;
@@ -31,73 +31,6 @@ after(async () => {
   for (const dir of cleanups) await rm(dir, { recursive: true, force: true });
 });
 
-const region = (page, name) => page.getByRole('region', { name, exact: true });
-
-async function openLedger(page) {
-  await page.getByRole('button', { name: '証跡台帳', exact: true }).click();
-  await page.getByRole('heading', { name: '証跡台帳', level: 2 }).waitFor();
-}
-
-async function setUpOffice(page) {
-  await openLedger(page);
-  await page.getByLabel('自事業所番号(半角数字10桁)').fill('13100');
-  await page.getByLabel('事業所名').fill('さくら居宅介護支援事業所');
-  await page.getByRole('button', { name: '設定を保存' }).click();
-  // Validation speaks next to the fields, in words.
-  await page.getByText('自事業所番号は半角数字10桁で入力してください').waitFor();
-  await page.getByText('記録する職員の名前を1人以上入力してください').waitFor();
-  await page.getByLabel('自事業所番号(半角数字10桁)').fill(OUR_OFFICE);
-  await page.getByLabel('職員の名前(1行に1人)').fill('佐藤 花子\n鈴木 一郎');
-  await page.getByRole('button', { name: '設定を保存' }).click();
-  // The first-run form gives way to the ledger.
-  await page.getByRole('heading', { name: '記録を見る・探す' }).waitFor();
-}
-
-async function checkAndRecord(page) {
-  await page.getByRole('button', { name: 'ファイルを点検', exact: true }).click();
-  await page.getByLabel('ファイルを選ぶ', { exact: true }).setInputFiles(FILES.map((f) => path.join(fixtures, f)));
-  const panel = region(page, '台帳に記録');
-  await panel.waitFor();
-  for (const f of FILES) {
-    // Our office sends these: the direction is proposed as 送信.
-    await assert.doesNotReject(async () => {
-      const select = panel.getByLabel(`${f} の受信・送信`);
-      await select.waitFor();
-      assert.equal(await select.inputValue(), 'sent');
-    });
-    await panel.getByLabel(`${f} の相手先事業所名`).fill('ひまわり訪問介護');
-  }
-  await panel.getByLabel('記録者').selectOption('佐藤 花子');
-  await panel.getByRole('button', { name: '台帳に記録' }).click();
-  await panel.getByText('保存しました(ファイル2件、記録4件)').waitFor();
-  // What keeping data in this browser means, in plain Japanese.
-  await panel.getByText('このパソコンのブラウザの中に保存されます').waitFor();
-  await panel.getByText('✔ 記録済み').first().waitFor();
-}
-
-/**
- * The entries as stored in IndexedDB (their JSON text), every device's, in key order (device,
- * then seq), for comparing two browsers.
- */
-async function storedEntries(page) {
-  return page.evaluate(() => new Promise((resolve, reject) => {
-    const open = indexedDB.open('careplan-ledger-evidence');
-    open.onerror = () => reject(open.error);
-    open.onsuccess = () => {
-      const request = open.result.transaction('device_entries').objectStore('device_entries').getAll();
-      request.onsuccess = () => { resolve(request.result.map((r) => r.json)); open.result.close(); };
-      request.onerror = () => reject(request.error);
-    };
-  }));
-}
-
-async function restoreFrom(page, file) {
-  const status = page.getByTestId('restore-status');
-  await page.getByLabel('バックアップから復元', { exact: true }).setInputFiles(file);
-  await status.filter({ hasText: /バックアップは正常です|復元しませんでした/ }).waitFor();
-  return status.innerText();
-}
-
 for (const way of ['http', 'file']) {
   test(`ledger from ${way === 'http' ? 'a localhost server' : 'the single file on a USB stick'}: record, reload, print, back up, restore`, async () => {
     const url = way === 'http' ? server.url : stick.url;
@@ -108,7 +41,7 @@ for (const way of ['http', 'file']) {
     try {
       await setUpOffice(page);
       await page.getByText('最後のバックアップ: まだありません').waitFor();
-      await checkAndRecord(page);
+      await checkAndRecord(page, fixtures);
 
       // Reload: still there, and the chain checks.
       await page.reload();
@@ -223,28 +156,6 @@ for (const way of ['http', 'file']) {
   });
 }
 
-/** Adds a メモ in the ledger view. */
-async function addMemo(page, actor, text) {
-  const events = region(page, 'あとからの記録を追加');
-  await events.getByLabel('記録者').selectOption(actor);
-  await events.getByLabel('記録の種類').selectOption({ label: 'メモ' });
-  await events.getByLabel('メモの内容').fill(text);
-  await events.getByRole('button', { name: 'この記録を追加' }).click();
-  await events.getByText('保存しました').waitFor();
-}
-
-/** Exports a backup and saves it as `file`. */
-async function exportBackup(page, actor, file) {
-  const backupRegion = region(page, 'バックアップ');
-  await backupRegion.getByLabel('記録者').selectOption(actor);
-  const [download] = await Promise.all([
-    page.waitForEvent('download'),
-    backupRegion.getByRole('button', { name: 'バックアップを書き出す' }).click(),
-  ]);
-  await download.saveAs(file);
-  await page.getByTestId('export-status').filter({ hasText: 'バックアップを書き出しました' }).waitFor();
-}
-
 for (const way of ['http', 'file']) {
   test(`ledger from ${way === 'http' ? 'a localhost server' : 'the single file on a USB stick'}: another PC's backup joins the office ledger; checkpoints issue and verify`, async () => {
     const url = way === 'http' ? server.url : stick.url;
@@ -258,7 +169,7 @@ for (const way of ['http', 'file']) {
     let { page, problems, close } = await openProfile(officeA, url);
     try {
       await setUpOffice(page);
-      await checkAndRecord(page);
+      await checkAndRecord(page, fixtures);
       await openLedger(page);
       await exportBackup(page, '佐藤 花子', first);
 
@@ -341,7 +252,7 @@ test('from a localhost server, where the browser can write to a folder: backups 
     });
     await page.reload();
     await setUpOffice(page);
-    await checkAndRecord(page);
+    await checkAndRecord(page, fixtures);
     await openLedger(page);
     const backupRegion = region(page, 'バックアップ');
     await backupRegion.getByRole('button', { name: '書き出し先のフォルダを選ぶ' }).click();
@@ -376,7 +287,7 @@ test('two tabs recording at the same moment keep one valid chain', async () => {
     const other = await context.newPage();
     await other.goto(stick.url);
     await other.getByText('ここにCSVファイルをドロップ').waitFor();
-    await Promise.all([checkAndRecord(page), checkAndRecord(other)]);
+    await Promise.all([checkAndRecord(page, fixtures), checkAndRecord(other, fixtures)]);
 
     const entries = (await storedEntries(page)).map((json) => JSON.parse(json)).sort((a, b) => a.seq - b.seq);
     assert.equal(entries.length, 9, 'both tabs recorded 4 entries each, after one 端末の登録');

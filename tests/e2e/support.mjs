@@ -99,11 +99,11 @@ export function memoryFile(name, text) {
 
 /**
  * A browser profile kept in a folder, so a reload (or a second launch) sees the same
- * IndexedDB, like an office PC. Returns { context, page, problems, close }.
+ * IndexedDB, like an office PC. `extraArgs` go to Chromium. Returns { context, page, problems, close }.
  */
-export async function openProfile(dir, url) {
+export async function openProfile(dir, url, { extraArgs = [] } = {}) {
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, locale: 'ja-JP', acceptDownloads: true,
+    executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs], locale: 'ja-JP', acceptDownloads: true,
   });
   const page = context.pages()[0] ?? await context.newPage();
   const problems = [];

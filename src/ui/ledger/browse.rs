@@ -120,6 +120,7 @@ pub fn EntryTable(
 /// Versions of one user's documents per partner, newest marked.
 #[component]
 pub fn VersionTable(chain: VersionChain) -> impl IntoView {
+    let state = LedgerState::use_context();
     let flag = chain.flag_ja();
     let heading = format!(
         "{} / {}{} / 相手先: {}",
@@ -148,7 +149,7 @@ pub fn VersionTable(chain: VersionChain) -> impl IntoView {
                             <tr class:newest=v.is_newest>
                                 <td>{v.serial.clone()} {v.is_newest.then(|| view! { <strong class="newest-mark">" 【最新】"</strong> })}</td>
                                 <td>{v.direction.label_ja()} {v.is_deletion.then_some("(削除)")}</td>
-                                <td>{format!("{} {}", v.recorded.at.format_ja(), v.recorded.actor)}</td>
+                                <td>{format!("{} {}({})", v.recorded.at.format_ja(), v.recorded.actor, state.device_label(&v.recorded.device))}</td>
                                 <td>{v.imported.as_ref().map(|e| format!("{} {}", e.at.format_ja(), e.actor)).unwrap_or_else(|| "未記録".into())}</td>
                                 <td>{v.storage_place.as_ref().map(|(p, _)| p.clone()).unwrap_or_else(|| "未記録".into())}</td>
                                 <td class="sha256">{hashes.join(" / ")}</td>

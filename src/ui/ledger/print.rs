@@ -30,6 +30,9 @@ fn print_sheet() {
 #[component]
 pub fn InspectionSheet(sheet: crate::ledger::InspectionSheet) -> impl IntoView {
     let s = sheet;
+    let state = LedgerState::use_context();
+    let by =
+        move |e: &crate::ledger::versions::Event| who(&e.actor, &state.device_label(&e.device));
     let period = if s.from.year <= 1989 && s.to.year >= 9999 {
         "すべての期間".to_string()
     } else if s.from == s.to {
@@ -78,9 +81,9 @@ pub fn InspectionSheet(sheet: crate::ledger::InspectionSheet) -> impl IntoView {
                                 {chain.versions.iter().map(|v| view! {
                                     <tr>
                                         <td>{v.serial.clone()} {v.is_newest.then_some(" 【最新】")}</td>
-                                        <td>{format!("{} {} {}", v.direction.label_ja(), v.recorded.at.format_ja(), v.recorded.actor)}</td>
-                                        <td>{v.imported.as_ref().map(|e| format!("{} {}", e.at.format_ja(), e.actor)).unwrap_or_else(|| "未記録".into())}</td>
-                                        <td>{v.storage_place.as_ref().map(|(p, e)| format!("{p}({})", e.actor)).unwrap_or_else(|| "未記録".into())}</td>
+                                        <td>{format!("{} {} {}", v.direction.label_ja(), v.recorded.at.format_ja(), by(&v.recorded))}</td>
+                                        <td>{v.imported.as_ref().map(|e| format!("{} {}", e.at.format_ja(), by(e))).unwrap_or_else(|| "未記録".into())}</td>
+                                        <td>{v.storage_place.as_ref().map(|(p, e)| format!("{p}({})", by(e))).unwrap_or_else(|| "未記録".into())}</td>
                                         <td class="sha256">{v.files.iter().map(|f| format!("{} / {}", f.name, f.sha256)).collect::<Vec<_>>().join(" ; ")}</td>
                                     </tr>
                                 }).collect_view()}
