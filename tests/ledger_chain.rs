@@ -239,3 +239,95 @@ fn worked_example_hashes() {
         "8d814f80288b96b8238d0ecf9693ec7370fc69a492eaf9d856ac5c04f9ae2e23"
     );
 }
+
+/// The format-2 worked example in docs/backup-format.md §8: one device chain (its 端末の登録
+/// and a 送信) as a backup with the file bytes "abc". This test prints and pins the values.
+#[test]
+fn worked_example_v2() {
+    let device = DeviceId::parse("11111111111111111111111111111111").unwrap();
+    let mut chain = DeviceChain::new("1310000001", device.clone());
+    assert_eq!(
+        chain.head().hash,
+        careplan_ledger::fingerprint::sha256_hex(
+            b"careplan-ledger device chain\n1310000001\n11111111111111111111111111111111\n"
+        )
+    );
+    let g = chain.head().hash;
+    chain
+        .append(
+            EntryDraft::new(
+                "佐々木",
+                Subject::default(),
+                Details::DeviceNamed {
+                    device_id: device.clone(),
+                    name: "事務室PC".into(),
+                    office_number: "1310000001".into(),
+                    migrated_from: None,
+                },
+            ),
+            &g,
+            t("2025-05-20T00:59:00.000Z"),
+        )
+        .unwrap();
+    let mut client = sample_client(0);
+    client.plan_date = None;
+    let h = chain.head().hash;
+    chain
+        .append(
+            EntryDraft::new(
+                "佐々木",
+                Subject {
+                    clients: vec![client],
+                    service_month: careplan_ledger::jpdate::YearMonth::new(2025, 6),
+                    partner: Some(sample_partner(0)),
+                    file: Some(FileRef {
+                        name: "UPPLAN_202506_1310000001_43_1300000500_11_20250520100000.CSV".into(),
+                        size: 3,
+                        sha256: careplan_ledger::fingerprint::sha256_hex(b"abc"),
+                    }),
+                    file_serial: Some("20250520100000".into()),
+                    direction: Some(Direction::Sent),
+                },
+                Details::Sent,
+            ),
+            &h,
+            t("2025-05-20T01:00:00.000Z"),
+        )
+        .unwrap();
+    let mut office = OfficeLedger::new("1310000001");
+    office.add_chain(chain.clone()).unwrap();
+    let settings = serde_json::json!({"office_number": "1310000001", "retention_years": 2});
+    let text = write_backup(&BackupInput {
+        app_version: "0.1.0",
+        created_at: t("2025-05-31T09:00:00.000Z"),
+        ledger: &office,
+        files: &[StoredFile::new(b"abc".to_vec())],
+        settings: settings.as_object().unwrap(),
+    })
+    .unwrap();
+    println!("backup:\n{text}");
+    let cp = OfficeCheckpoint::of(&office, t("2025-05-31T09:00:00.000Z"));
+    println!("checkpoint:\n{}", cp.to_text());
+    let backup = read_backup(&text).unwrap();
+    assert_eq!(backup.ledger, office);
+    for (i, e) in chain.entries().iter().enumerate() {
+        println!(
+            "entry {} canonical: {}\nhash {}",
+            i + 1,
+            careplan_ledger::ledger::canonical::canonicalize(&e.unhashed_value()).unwrap(),
+            e.hash
+        );
+    }
+    assert_eq!(
+        chain.entries()[1].hash,
+        "86bc26e5158433e1d9ff4fe8a70682f440be55d5037c93088cdf19537f36ad27"
+    );
+    assert_eq!(
+        cp.root,
+        "b7148205ec53941247fca89da52b748623ff47101bb0ec8814f8e596ff00336d"
+    );
+    assert_eq!(
+        backup.document_sha256,
+        "2084ace31786ce646eb58c65e65142fafcdfed5ab7590836e529c4473eb669d8"
+    );
+}

@@ -8,6 +8,8 @@
 //!   devices/<device id>/device.json                      who the device is (rewritten by it)
 //!   devices/<device id>/chain/<first>-<last>.jsonl       its chain: immutable segments
 //!   devices/<device id>/files/<sha256>.<ext>             the original files it recorded
+//!   devices/<device id>/legacy/<legacy id>/<first>-<last>.jsonl
+//!                                    one-chain ledgers it migrated or restored (format 1)
 //! ```
 //!
 //! Each device writes only inside its own `devices/<id>/`, so no two PCs ever write the same
@@ -32,6 +34,8 @@ pub const DEVICES_DIR: &str = "devices";
 pub const CHAIN_DIR: &str = "chain";
 pub const FILES_DIR: &str = "files";
 pub const DEVICE_FILE: &str = "device.json";
+/// Below a device's folder: the migrated one-chain ledgers it holds, one folder per legacy id.
+pub const LEGACY_DIR: &str = "legacy";
 
 /// A chain segment's place, read from its file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]

@@ -18,9 +18,11 @@ use crate::jpdate::Timestamp;
 use crate::ledger::office_folder::{
     add_continuation, add_full_chain, entries_after, parse_segment, segment_text, segments_to_read,
     settings_in_device_file, sha256_of_stored_name, stored_file_name, DeviceFile, FolderMerge,
-    Segment, SegmentProblem, CHAIN_DIR, DEVICES_DIR, DEVICE_FILE, FILES_DIR, ROOT_DIR,
+    Segment, SegmentProblem, CHAIN_DIR, DEVICES_DIR, DEVICE_FILE, FILES_DIR, LEGACY_DIR, ROOT_DIR,
 };
-use crate::ledger::{DeviceId, Entry, Kind, OfficeLedger, OfficeSettings, StoredFile};
+use crate::ledger::{
+    ChainOrigin, DeviceChain, DeviceId, Entry, Kind, OfficeLedger, OfficeSettings, StoredFile,
+};
 
 /// This PC writes its whole chain as one segment again (and removes the small ones) when it
 /// has more segments than this, so a new PC reads a few files, not thousands.
@@ -29,8 +31,9 @@ const COMPACT_AFTER: usize = 64;
 /// What this page remembers between syncs (not stored: rebuilt after a reload).
 #[derive(Debug, Default, Clone)]
 pub struct FolderMemory {
-    /// Segment names already read or written, per device.
-    seen: HashMap<DeviceId, HashSet<String>>,
+    /// Segment names already read or written, per chain folder (`<device>` or
+    /// `<device>/legacy/<id>`).
+    seen: HashMap<String, HashSet<String>>,
     /// Files already known to be in this device's `files/`.
     own_files: Option<HashSet<String>>,
 }
@@ -89,43 +92,23 @@ pub async fn sync(
     if let Some(chain) = ledger.chain(&own.id) {
         let own_dir = dir(&devices_dir, own.id.as_str()).await?;
         let chain_dir = dir(&own_dir, CHAIN_DIR).await?;
-        let listing = fs::list(&chain_dir).await?;
-        let segments = segments_in(&listing);
-        let only: Vec<Segment> = segments.iter().map(|(s, _)| *s).collect();
-        let covered = match segments_to_read(&only, 0) {
-            Some(plan) => plan.last().map_or(0, |s| s.last),
-            None => 0,
-        };
-        let held = chain.len() as u64;
-        let seen = memory.seen.entry(own.id.clone()).or_default();
-        if held > covered {
-            let compact = segments.len() >= COMPACT_AFTER;
-            let from = if compact { 1 } else { covered + 1 };
-            let seg = Segment {
-                first: from,
-                last: held,
-            };
-            let text = segment_text(&chain.entries()[(from - 1) as usize..]);
-            let back = fs::write_and_read_back(&chain_dir, &seg.file_name(), &text).await?;
-            if back != text {
-                return Err(format!(
-                    "台帳フォルダに書いた「{}」を読み直したところ一致しませんでした",
-                    seg.file_name()
-                ));
+        let seen = memory.seen.entry(own.id.as_str().to_string()).or_default();
+        report.written = write_chain_dir(&chain_dir, chain, seen).await?;
+
+        // The one-chain ledgers this PC migrated or restored: kept under its own folder, so
+        // every PC sees them and no two PCs write the same file.
+        let legacy: Vec<&DeviceChain> = ledger
+            .chains()
+            .filter(|c| c.origin() == ChainOrigin::Legacy)
+            .collect();
+        if !legacy.is_empty() {
+            let legacy_dir = dir(&own_dir, LEGACY_DIR).await?;
+            for c in legacy {
+                let chain_dir = dir(&legacy_dir, c.device().as_str()).await?;
+                let key = format!("{}/{LEGACY_DIR}/{}", own.id, c.device());
+                let seen = memory.seen.entry(key).or_default();
+                report.written += write_chain_dir(&chain_dir, c, seen).await?;
             }
-            seen.insert(seg.file_name());
-            report.written = held - covered;
-            if compact {
-                for (s, name) in &segments {
-                    if *s != seg {
-                        fs::remove(&chain_dir, name).await?;
-                        seen.remove(name);
-                    }
-                }
-            }
-        }
-        for (_, name) in segments {
-            seen.insert(name);
         }
 
         let files_dir = dir(&own_dir, FILES_DIR).await?;
@@ -182,7 +165,8 @@ pub async fn sync(
         }
     }
 
-    // 2. Every device's chain (this PC's too: another PC may write under a copied id).
+    // 2. Every device's chain (this PC's too: another PC may write under a copied id), and
+    //    the migrated one-chain ledgers each PC keeps under its own folder.
     let mut merged = ledger.clone();
     for (name, is_dir) in fs::list(&devices_dir).await? {
         let Some(device) = DeviceId::parse(&name).filter(|_| is_dir) else {
@@ -191,80 +175,20 @@ pub async fn sync(
         let Some(device_dir) = fs::subfolder(&devices_dir, &name, false).await? else {
             continue;
         };
-        let Some(chain_dir) = fs::subfolder(&device_dir, CHAIN_DIR, false).await? else {
-            continue;
-        };
-        let listing = fs::list(&chain_dir).await?;
-        let segments = segments_in(&listing);
-        let seen = memory.seen.entry(device.clone()).or_default();
-        if segments.iter().all(|(_, n)| seen.contains(n)) {
-            continue;
+        if let Some(chain_dir) = fs::subfolder(&device_dir, CHAIN_DIR, false).await? {
+            let key = name.clone();
+            read_chain_dir(&chain_dir, &device, &key, &mut merged, memory, &mut report).await?;
         }
-        let problem = |file: &str, message: String| SegmentProblem {
-            device: device.clone(),
-            file: file.to_string(),
-            message,
-        };
-        let only: Vec<Segment> = segments.iter().map(|(s, _)| *s).collect();
-        let held = merged.chain(&device).map_or(0, |c| c.len() as u64);
-        let Some(plan) = segments_to_read(&only, held) else {
-            report.problems.push(problem(
-                CHAIN_DIR,
-                format!("記録{}より後のファイルが欠けています", held),
-            ));
-            continue;
-        };
-        let read = match read_segments(&chain_dir, &device, &plan).await {
-            Ok(r) => r,
-            Err(p) => {
-                report.problems.push(p);
-                continue;
-            }
-        };
-        let after = match entries_after(held, read) {
-            Ok(a) => a,
-            Err(m) => {
-                report.problems.push(problem(CHAIN_DIR, m));
-                continue;
-            }
-        };
-        let outcome = add_continuation(&mut merged, &device, &after);
-        let outcome = match outcome {
-            Ok(FolderMerge::NeedsFullRead) => {
-                // Another history of this device: read it whole, keep it beside.
-                let Some(full_plan) = segments_to_read(&only, 0) else {
+        if let Some(legacy_dir) = fs::subfolder(&device_dir, LEGACY_DIR, false).await? {
+            for (legacy_name, is_dir) in fs::list(&legacy_dir).await? {
+                let Some(legacy) = DeviceId::parse(&legacy_name).filter(|_| is_dir) else {
                     continue;
                 };
-                match read_segments(&chain_dir, &device, &full_plan).await {
-                    Err(p) => {
-                        report.problems.push(p);
-                        continue;
-                    }
-                    Ok(read) => match entries_after(0, read) {
-                        Err(m) => {
-                            report.problems.push(problem(CHAIN_DIR, m));
-                            continue;
-                        }
-                        Ok(all) => add_full_chain(&mut merged, &device, all).map(|_| ()),
-                    },
-                }
-            }
-            Ok(FolderMerge::Merged(_)) => Ok(()),
-            Err(v) => Err(v),
-        };
-        match outcome {
-            Ok(()) => {
-                for (_, n) in &segments {
-                    seen.insert(n.clone());
-                }
-            }
-            Err(v) => {
-                let bad = v.first_bad.as_ref().map_or(0, |(s, _)| *s);
-                let file = plan
-                    .iter()
-                    .find(|s| s.first <= bad && bad <= s.last)
-                    .map_or_else(|| CHAIN_DIR.to_string(), Segment::file_name);
-                report.problems.push(problem(&file, v.message_ja()));
+                let Some(chain_dir) = fs::subfolder(&legacy_dir, &legacy_name, false).await? else {
+                    continue;
+                };
+                let key = format!("{name}/{LEGACY_DIR}/{legacy_name}");
+                read_chain_dir(&chain_dir, &legacy, &key, &mut merged, memory, &mut report).await?;
             }
         }
     }
@@ -396,4 +320,160 @@ pub async fn settings_from_folder(folder: &JsValue) -> Result<Option<OfficeSetti
         }
     }
     Ok(newest.map(|(_, s)| s))
+}
+
+/// Reads one chain folder of `device` (`key` names the folder, for remembering what was seen)
+/// into `merged`: only the segments past what is held, and the whole chain when the folder
+/// holds another history of the device.
+async fn read_chain_dir(
+    chain_dir: &JsValue,
+    device: &DeviceId,
+    key: &str,
+    merged: &mut OfficeLedger,
+    memory: &mut FolderMemory,
+    report: &mut SyncReport,
+) -> Result<(), String> {
+    let listing = fs::list(chain_dir).await?;
+    let segments = segments_in(&listing);
+    let seen = memory.seen.entry(key.to_string()).or_default();
+    if segments.iter().all(|(_, n)| seen.contains(n)) {
+        return Ok(());
+    }
+    let problem = |file: &str, message: String| SegmentProblem {
+        device: device.clone(),
+        file: file.to_string(),
+        message,
+    };
+    let only: Vec<Segment> = segments.iter().map(|(s, _)| *s).collect();
+    let held_chain = merged.chain(device).cloned();
+    let held = held_chain.as_ref().map_or(0, |c| c.len() as u64);
+    let Some(plan) = segments_to_read(&only, held) else {
+        report.problems.push(problem(
+            CHAIN_DIR,
+            format!("記録{held}より後のファイルが欠けています"),
+        ));
+        return Ok(());
+    };
+    let mut outcome = Ok(FolderMerge::Merged(crate::ledger::ChainMerge::Nothing));
+    if plan.is_empty() {
+        // Nothing past what is held: still, the folder's version of the held part must be the
+        // held one; its last segment's last entry says so.
+        if let (Some(chain), Some(last)) = (&held_chain, only.iter().max_by_key(|s| s.last)) {
+            match read_segments(chain_dir, device, &[*last]).await {
+                Err(p) => report.problems.push(p),
+                Ok(read) => {
+                    let tail = read[0]
+                        .1
+                        .last()
+                        .expect("a segment holds at least one entry");
+                    if chain.get(tail.seq).is_none_or(|e| e.hash != tail.hash) {
+                        outcome = Ok(FolderMerge::NeedsFullRead);
+                    }
+                }
+            }
+        }
+    } else {
+        let read = match read_segments(chain_dir, device, &plan).await {
+            Ok(r) => r,
+            Err(p) => {
+                report.problems.push(p);
+                return Ok(());
+            }
+        };
+        let after = match entries_after(held, read) {
+            Ok(a) => a,
+            Err(m) => {
+                report.problems.push(problem(CHAIN_DIR, m));
+                return Ok(());
+            }
+        };
+        outcome = add_continuation(merged, device, &after);
+    }
+    let outcome = match outcome {
+        Ok(FolderMerge::NeedsFullRead) => {
+            // Another history of this device: read it whole, keep it beside.
+            let Some(full_plan) = segments_to_read(&only, 0) else {
+                return Ok(());
+            };
+            match read_segments(chain_dir, device, &full_plan).await {
+                Err(p) => {
+                    report.problems.push(p);
+                    return Ok(());
+                }
+                Ok(read) => match entries_after(0, read) {
+                    Err(m) => {
+                        report.problems.push(problem(CHAIN_DIR, m));
+                        return Ok(());
+                    }
+                    Ok(all) => add_full_chain(merged, device, all).map(|_| ()),
+                },
+            }
+        }
+        Ok(FolderMerge::Merged(_)) => Ok(()),
+        Err(v) => Err(v),
+    };
+    match outcome {
+        Ok(()) => {
+            for (_, n) in &segments {
+                seen.insert(n.clone());
+            }
+        }
+        Err(v) => {
+            let bad = v.first_bad.as_ref().map_or(0, |(s, _)| *s);
+            let file = plan
+                .iter()
+                .find(|s| s.first <= bad && bad <= s.last)
+                .map_or_else(|| CHAIN_DIR.to_string(), Segment::file_name);
+            report.problems.push(problem(&file, v.message_ja()));
+        }
+    }
+    Ok(())
+}
+
+/// Writes what `chain_dir` lacks of `chain` as one new segment (or, past [`COMPACT_AFTER`]
+/// segments, the whole chain as one and removes the others). Returns the entries written.
+async fn write_chain_dir(
+    chain_dir: &JsValue,
+    chain: &DeviceChain,
+    seen: &mut HashSet<String>,
+) -> Result<u64, String> {
+    let listing = fs::list(chain_dir).await?;
+    let segments = segments_in(&listing);
+    let only: Vec<Segment> = segments.iter().map(|(s, _)| *s).collect();
+    let covered = match segments_to_read(&only, 0) {
+        Some(plan) => plan.last().map_or(0, |s| s.last),
+        None => 0,
+    };
+    let held = chain.len() as u64;
+    let mut written = 0;
+    if held > covered {
+        let compact = segments.len() >= COMPACT_AFTER;
+        let from = if compact { 1 } else { covered + 1 };
+        let seg = Segment {
+            first: from,
+            last: held,
+        };
+        let text = segment_text(&chain.entries()[(from - 1) as usize..]);
+        let back = fs::write_and_read_back(chain_dir, &seg.file_name(), &text).await?;
+        if back != text {
+            return Err(format!(
+                "台帳フォルダに書いた「{}」を読み直したところ一致しませんでした",
+                seg.file_name()
+            ));
+        }
+        seen.insert(seg.file_name());
+        written = held - covered;
+        if compact {
+            for (s, name) in &segments {
+                if *s != seg {
+                    fs::remove(chain_dir, name).await?;
+                    seen.remove(name);
+                }
+            }
+        }
+    }
+    for (_, name) in segments {
+        seen.insert(name);
+    }
+    Ok(written)
 }
