@@ -452,3 +452,14 @@ fn assembling_from_stored_entries_finds_every_history_and_reports_damage() {
     assert_eq!(problems.len(), 1);
     assert!(problems[0].message.contains("記録6"), "{:?}", problems[0]);
 }
+
+#[test]
+fn the_same_entry_stored_twice_is_one_entry() {
+    let (chain, _) = sample_device_chain(1, 10, 3, 2, false);
+    let mut stored = chain.entries().to_vec();
+    stored.extend(chain.entries()[3..7].iter().cloned());
+    stored.reverse();
+    let (back, problems) = OfficeLedger::from_entries(SAMPLE_OFFICE, stored);
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(back.chain(chain.device()), Some(&chain));
+}

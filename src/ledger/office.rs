@@ -343,8 +343,8 @@ impl OfficeLedger {
         Ok(report)
     }
 
-    /// Assembles a ledger from stored entries of any devices (the IndexedDB store keeps each
-    /// entry once, by hash). Every device's entries are followed from its genesis; each
+    /// Assembles a ledger from stored entries of any devices, in any order and possibly
+    /// repeated (the IndexedDB store keeps runs of entries, which may overlap). Every device's entries are followed from its genesis; each
     /// maximal path is verified and added. Entries that are not on a verified path (changed,
     /// or cut off from their start) are reported and left out, never hidden.
     pub fn from_entries(
@@ -359,6 +359,8 @@ impl OfficeLedger {
         }
         for (device, mut list) in by_device {
             list.sort_by(|a, b| (a.seq, &a.hash).cmp(&(b.seq, &b.hash)));
+            // The same entry stored twice (in overlapping runs) is one entry.
+            list.dedup_by(|a, b| a.hash == b.hash);
             let total = list.len();
             let paths = maximal_paths(list);
             let mut used = 0;

@@ -2,11 +2,13 @@
 //!
 //! Schema (version [`SCHEMA_VERSION`]); every store is listed here on every open, because
 //! the builder drops stores it is not told about:
-//! - `device_entries` (since 2): `{key, device, seq, hash, json}` keyed by
-//!   `"<device>/<seq, 12 digits>/<hash>"`: every entry of every device chain the office
-//!   ledger holds, once each. `json` is the entry exactly as [`Entry::to_json`] wrote it, so
-//!   what is hashed is what is stored. A grow-only set: nothing is ever deleted or replaced,
-//!   and merging another device's chain only adds records.
+//! - `chain_segments` (since 2): `{key, device, first, last, head, jsonl}` keyed by
+//!   `"<device>/<first>-<last>/<head hash>"` (12-digit seqs): runs of consecutive entries of
+//!   one device chain, one entry per line exactly as [`Entry::to_json`] wrote it, so what is
+//!   hashed is what is stored. A grow-only set: nothing is ever deleted or replaced; a batch
+//!   recorded here or a run merged from elsewhere adds one segment; the same entry in two
+//!   segments is the same entry (the office ledger keeps each once). One record per run, not
+//!   per entry: IndexedDB costs about 0.1 ms a record, which for years of records is seconds.
 //! - `files`: `{sha256, size, bytes}` keyed by `sha256`: the original bytes of every
 //!   recorded file, once per content.
 //! - `meta`: `{key, value}` small records: settings, last backup time, this browser's device
@@ -24,6 +26,7 @@
 //! runs read-write transactions on the same stores one at a time, across tabs. A batch (its
 //! file bytes and all its entries) is one transaction: all of it is stored or none.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use js_sys::{Object, Reflect, Uint8Array};
@@ -33,6 +36,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::fingerprint::sha256_hex;
 use crate::jpdate::Timestamp;
 use crate::ledger::migration::migrate_v1;
+use crate::ledger::office_folder::{parse_segment, segment_text, Segment};
 use crate::ledger::settings::SETTINGS_KEY;
 use crate::ledger::{
     seal, AppendError, ChainHead, Details, DeviceId, Entry, EntryDraft, KeptBranch, OfficeSettings,
@@ -45,7 +49,7 @@ pub const DATABASE_NAME: &str = "careplan-ledger-evidence";
 /// Raise when [`schema`] changes.
 pub const SCHEMA_VERSION: u32 = 2;
 
-const DEVICE_ENTRIES: &str = "device_entries";
+const SEGMENTS: &str = "chain_segments";
 const ENTRIES_V1: &str = "entries";
 const FILES: &str = "files";
 const BRANCHES_V1: &str = "branches";
@@ -67,7 +71,7 @@ fn schema(name: &str) -> rexie::RexieBuilder {
         .add_object_store(ObjectStore::new(FILES).key_path("sha256"))
         .add_object_store(ObjectStore::new(BRANCHES_V1).key_path("id"))
         .add_object_store(ObjectStore::new(META).key_path("key"))
-        .add_object_store(ObjectStore::new(DEVICE_ENTRIES).key_path("key"))
+        .add_object_store(ObjectStore::new(SEGMENTS).key_path("key"))
 }
 
 /// This browser's device: its id and the name the office gave it.
@@ -192,7 +196,7 @@ impl LedgerStore {
             return Ok(());
         }
         let tx = self.db.transaction(
-            &[ENTRIES_V1, BRANCHES_V1, DEVICE_ENTRIES, META],
+            &[ENTRIES_V1, BRANCHES_V1, SEGMENTS, META],
             TransactionMode::ReadWrite,
         )?;
         let meta = tx.store(META)?;
@@ -242,9 +246,12 @@ impl LedgerStore {
                     )));
                 }
             };
-            let target = tx.store(DEVICE_ENTRIES)?;
-            for e in ledger.all_entries() {
-                target.put(&device_entry_record(e), None).await?;
+            let target = tx.store(SEGMENTS)?;
+            let chains = ledger
+                .chains()
+                .chain(ledger.conflicts().iter().map(|c| &c.chain));
+            for chain in chains {
+                target.put(&segment_record(chain.entries()), None).await?;
             }
             if let Some(main) = ledger.chains().max_by_key(|c| c.len()) {
                 let head = main.head();
@@ -317,9 +324,13 @@ impl LedgerStore {
     pub async fn entries(&self) -> Result<Vec<Entry>, StoreError> {
         let tx = self
             .db
-            .transaction(&[DEVICE_ENTRIES], TransactionMode::ReadOnly)?;
-        let values = tx.store(DEVICE_ENTRIES)?.get_all(None, None).await?;
-        values.iter().map(entry_from_record).collect()
+            .transaction(&[SEGMENTS], TransactionMode::ReadOnly)?;
+        let values = tx.store(SEGMENTS)?.get_all(None, None).await?;
+        let mut entries = Vec::new();
+        for v in &values {
+            entries.extend(entries_from_segment(v)?);
+        }
+        Ok(entries)
     }
 
     /// Where this device's chain ends (the genesis of `office_number`'s chain while empty).
@@ -345,7 +356,7 @@ impl LedgerStore {
         let migrated_from = self.migrated_from().await?;
         let tx = self
             .db
-            .transaction(&[DEVICE_ENTRIES, META, FILES], TransactionMode::ReadWrite)?;
+            .transaction(&[SEGMENTS, META, FILES], TransactionMode::ReadWrite)?;
         let meta = tx.store(META)?;
         let head_text = match meta.get(JsValue::from_str(OWN_HEAD_KEY)).await? {
             Some(r) => Some(string_field(&r, "value")?),
@@ -400,15 +411,16 @@ impl LedgerStore {
                 file_store.put(&file_record(&sha256, bytes), None).await?;
             }
         }
-        let entries = tx.store(DEVICE_ENTRIES)?;
-        for entry in &sealed {
-            entries.add(&device_entry_record(entry), None).await?;
+        if !sealed.is_empty() {
+            tx.store(SEGMENTS)?
+                .add(&segment_record(&sealed), None)
+                .await?;
         }
         meta.put(&meta_record(OWN_HEAD_KEY, &own_head_json(&head)), None)
             .await?;
         finish(tx).await?;
-        for entry in &sealed {
-            self.read_back_entry(entry).await?;
+        if !sealed.is_empty() {
+            self.read_back_segment(&sealed).await?;
         }
         for bytes in files {
             match self.file(&sha256_hex(bytes)).await? {
@@ -433,54 +445,91 @@ impl LedgerStore {
     }
 
     /// Adds entries of verified chains (another device's, read from a backup or the office
-    /// folder) and file bytes, in one transaction. Entries already held are skipped, so adding
-    /// the same again changes nothing. Returns how many entries were new.
+    /// folder) and file bytes, in one transaction: each run of consecutive entries of a device
+    /// becomes one segment. Segments and files already held are skipped, so adding the same
+    /// again changes nothing. Returns how many entries were in new segments.
+    ///
+    /// The caller passes what it does not hold yet (`OfficeLedger` knows); the writes are
+    /// issued together and the transaction awaited once.
     pub async fn add_entries(
         &self,
         entries: &[&Entry],
         files: &[StoredFile],
     ) -> Result<usize, StoreError> {
-        let tx = self
-            .db
-            .transaction(&[DEVICE_ENTRIES, FILES], TransactionMode::ReadWrite)?;
-        let store = tx.store(DEVICE_ENTRIES)?;
-        let mut added = 0;
-        for e in entries {
-            let key = JsValue::from_str(&entry_key(e));
-            if !store.key_exists(key).await? {
-                store.add(&device_entry_record(e), None).await?;
-                added += 1;
-            }
-        }
-        let file_store = tx.store(FILES)?;
         for f in files {
             if sha256_hex(&f.bytes) != f.sha256 {
-                tx.abort().await.ok();
                 return Err(StoreError::Corrupt(format!("ファイル {}", f.sha256)));
             }
-            if !file_store.key_exists(JsValue::from_str(&f.sha256)).await? {
-                file_store
-                    .put(&file_record(&f.sha256, &f.bytes), None)
-                    .await?;
-            }
+        }
+        let runs = runs_of(entries);
+        let tx = self
+            .db
+            .transaction(&[SEGMENTS, FILES], TransactionMode::ReadWrite)?;
+        let store = tx.store(SEGMENTS)?;
+        let held: HashSet<String> = store
+            .get_all_keys(None, None)
+            .await?
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect();
+        let new_runs: Vec<&Vec<Entry>> = runs
+            .iter()
+            .filter(|r| !held.contains(&segment_key(r)))
+            .collect();
+        let added = new_runs.iter().map(|r| r.len()).sum();
+        let records: Vec<JsValue> = new_runs.iter().map(|r| segment_record(r)).collect();
+        let file_store = tx.store(FILES)?;
+        let held_files: HashSet<String> = file_store
+            .get_all_keys(None, None)
+            .await?
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect();
+        let file_records: Vec<JsValue> = files
+            .iter()
+            .filter(|f| !held_files.contains(&f.sha256))
+            .map(|f| file_record(&f.sha256, &f.bytes))
+            .collect();
+        let writes = records.iter().map(|r| store.add(r, None));
+        let file_writes = file_records.iter().map(|r| file_store.put(r, None));
+        let (written, files_written) = futures::future::join(
+            futures::future::join_all(writes),
+            futures::future::join_all(file_writes),
+        )
+        .await;
+        for result in written.into_iter().chain(files_written) {
+            result?;
         }
         finish(tx).await?;
         Ok(added)
     }
 
-    async fn read_back_entry(&self, entry: &Entry) -> Result<(), StoreError> {
+    /// The SHA-256 of every kept file (one read, for deciding what to copy).
+    pub async fn file_keys(&self) -> Result<HashSet<String>, StoreError> {
+        let tx = self.db.transaction(&[FILES], TransactionMode::ReadOnly)?;
+        Ok(tx
+            .store(FILES)?
+            .get_all_keys(None, None)
+            .await?
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect())
+    }
+
+    async fn read_back_segment(&self, entries: &[Entry]) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction(&[DEVICE_ENTRIES], TransactionMode::ReadOnly)?;
+            .transaction(&[SEGMENTS], TransactionMode::ReadOnly)?;
         let stored = tx
-            .store(DEVICE_ENTRIES)?
-            .get(JsValue::from_str(&entry_key(entry)))
+            .store(SEGMENTS)?
+            .get(JsValue::from_str(&segment_key(entries)))
             .await?;
-        match stored.map(|v| entry_from_record(&v)) {
-            Some(Ok(back)) if back == *entry => Ok(()),
+        match stored.map(|v| entries_from_segment(&v)) {
+            Some(Ok(back)) if back == entries => Ok(()),
             _ => Err(StoreError::ReadBackMismatch(format!(
-                "記録番号 {}",
-                entry.seq
+                "記録番号 {}〜{}",
+                entries.first().map_or(0, |e| e.seq),
+                entries.last().map_or(0, |e| e.seq)
             ))),
         }
     }
@@ -625,33 +674,69 @@ fn own_head_json(head: &ChainHead) -> String {
     serde_json::json!({"entry_count": head.entry_count, "hash": head.hash}).to_string()
 }
 
-/// `"<device>/<seq, 12 digits>/<hash>"`: sorts by device, then seq.
-fn entry_key(entry: &Entry) -> String {
-    format!("{}/{:012}/{}", entry.device, entry.seq, entry.hash)
+/// `"<device>/<first>-<last>/<head hash>"` of a run of one device's entries.
+fn segment_key(run: &[Entry]) -> String {
+    let (first, last) = (&run[0], &run[run.len() - 1]);
+    format!(
+        "{}/{:012}-{:012}/{}",
+        first.device, first.seq, last.seq, last.hash
+    )
 }
 
-fn device_entry_record(entry: &Entry) -> JsValue {
+fn segment_record(run: &[Entry]) -> JsValue {
     let record = Object::new();
-    set(&record, "key", &JsValue::from_str(&entry_key(entry)));
-    set(&record, "device", &JsValue::from_str(entry.device.as_str()));
-    set(&record, "seq", &JsValue::from_f64(entry.seq as f64));
-    set(&record, "hash", &JsValue::from_str(&entry.hash));
-    set(&record, "json", &JsValue::from_str(&entry.to_json()));
+    let (first, last) = (&run[0], &run[run.len() - 1]);
+    set(&record, "key", &JsValue::from_str(&segment_key(run)));
+    set(&record, "device", &JsValue::from_str(first.device.as_str()));
+    set(&record, "first", &JsValue::from_f64(first.seq as f64));
+    set(&record, "last", &JsValue::from_f64(last.seq as f64));
+    set(&record, "head", &JsValue::from_str(&last.hash));
+    set(&record, "jsonl", &JsValue::from_str(&segment_text(run)));
     record.into()
 }
 
-fn entry_from_record(value: &JsValue) -> Result<Entry, StoreError> {
+fn entries_from_segment(value: &JsValue) -> Result<Vec<Entry>, StoreError> {
     let device = DeviceId::parse(&string_field(value, "device")?)
         .ok_or_else(|| StoreError::Corrupt("端末IDの形が違います".into()))?;
-    let entry = Entry::from_json(&string_field(value, "json")?, &device)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    if string_field(value, "key")? != entry_key(&entry) {
+    let first = Reflect::get(value, &"first".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .ok_or_else(|| StoreError::Corrupt("記録のまとまりの形が違います".into()))?
+        as u64;
+    let last = Reflect::get(value, &"last".into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .ok_or_else(|| StoreError::Corrupt("記録のまとまりの形が違います".into()))?
+        as u64;
+    let segment = Segment { first, last };
+    let entries = parse_segment(&device, segment, &string_field(value, "jsonl")?)
+        .map_err(|m| StoreError::Corrupt(format!("記録{first}〜{last}: {m}")))?;
+    if string_field(value, "key")? != segment_key(&entries) {
         return Err(StoreError::Corrupt(format!(
-            "記録 {} の保存場所が中身と合いません",
-            entry.seq
+            "記録{first}〜{last}の保存場所が中身と合いません"
         )));
     }
-    Ok(entry)
+    Ok(entries)
+}
+
+/// Runs of consecutive entries of one device (each continuing the one before).
+fn runs_of(entries: &[&Entry]) -> Vec<Vec<Entry>> {
+    let mut sorted: Vec<&Entry> = entries.to_vec();
+    sorted.sort_by(|a, b| (&a.device, a.seq, &a.hash).cmp(&(&b.device, b.seq, &b.hash)));
+    let mut runs: Vec<Vec<Entry>> = Vec::new();
+    for e in sorted {
+        match runs.last_mut() {
+            Some(run)
+                if run.last().is_some_and(|p| {
+                    p.device == e.device && p.seq + 1 == e.seq && p.hash == e.prev_hash
+                }) =>
+            {
+                run.push(e.clone())
+            }
+            _ => runs.push(vec![e.clone()]),
+        }
+    }
+    runs
 }
 
 fn file_record(sha256: &str, bytes: &[u8]) -> JsValue {

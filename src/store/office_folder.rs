@@ -118,7 +118,11 @@ pub async fn sync(
         }
         let own_files = memory.own_files.as_mut().expect("just listed");
         let mut written_now = HashSet::new();
-        for e in chain.entries() {
+        let legacy_entries = ledger
+            .chains()
+            .filter(|c| c.origin() == ChainOrigin::Legacy)
+            .flat_map(|c| c.entries());
+        for e in chain.entries().iter().chain(legacy_entries) {
             let (true, Some(file)) = (
                 matches!(
                     e.kind(),
@@ -247,47 +251,45 @@ async fn read_segments(
     Ok(out)
 }
 
-/// The bytes of the files the new entries name, from the folder of the device that recorded
-/// them, each checked against its SHA-256. A file that is missing or damaged there is left
-/// out: the entries still join, and the file can come with a later sync or a backup.
+/// The bytes of the files the new entries name, from whichever device folder holds them,
+/// each checked against its SHA-256. A file that is missing or damaged there is left out: the
+/// entries still join, and the file can come with a later sync or a backup.
 async fn copy_files(devices_dir: &JsValue, store: &LedgerStore, new: &[&Entry]) -> Vec<StoredFile> {
+    let held = store.file_keys().await.unwrap_or_default();
+    let mut wanted: HashSet<&str> = new
+        .iter()
+        .filter_map(|e| e.subject.file.as_ref())
+        .map(|f| f.sha256.as_str())
+        .filter(|sha| !held.contains(*sha))
+        .collect();
     let mut out: Vec<StoredFile> = Vec::new();
-    let mut listed: HashMap<DeviceId, Vec<String>> = HashMap::new();
-    for e in new {
-        let Some(file) = &e.subject.file else {
-            continue;
-        };
-        if out.iter().any(|f| f.sha256 == file.sha256)
-            || store.has_file(&file.sha256).await.unwrap_or(true)
-        {
+    if wanted.is_empty() {
+        return out;
+    }
+    for (name, is_dir) in fs::list(devices_dir).await.unwrap_or_default() {
+        if !is_dir || DeviceId::parse(&name).is_none() {
             continue;
         }
-        let Ok(Some(device_dir)) = fs::subfolder(devices_dir, e.device.as_str(), false).await
-        else {
+        let Ok(Some(device_dir)) = fs::subfolder(devices_dir, &name, false).await else {
             continue;
         };
         let Ok(Some(files_dir)) = fs::subfolder(&device_dir, FILES_DIR, false).await else {
             continue;
         };
-        if !listed.contains_key(&e.device) {
-            let names = fs::list(&files_dir).await.unwrap_or_default();
-            listed.insert(
-                e.device.clone(),
-                names.into_iter().map(|(n, _)| n).collect(),
-            );
-        }
-        let Some(name) = listed[&e.device]
-            .iter()
-            .find(|n| sha256_of_stored_name(n) == Some(file.sha256.as_str()))
-            .cloned()
-        else {
-            continue;
-        };
-        if let Ok(Some(bytes)) = fs::read_bytes(&files_dir, &name).await {
-            let stored = StoredFile::new(bytes);
-            if stored.sha256 == file.sha256 {
-                out.push(stored);
+        for (file_name, _) in fs::list(&files_dir).await.unwrap_or_default() {
+            let Some(sha) = sha256_of_stored_name(&file_name).filter(|s| wanted.contains(s)) else {
+                continue;
+            };
+            if let Ok(Some(bytes)) = fs::read_bytes(&files_dir, &file_name).await {
+                let stored = StoredFile::new(bytes);
+                if stored.sha256 == sha {
+                    wanted.remove(stored.sha256.as_str());
+                    out.push(stored);
+                }
             }
+        }
+        if wanted.is_empty() {
+            break;
         }
     }
     out

@@ -53,15 +53,25 @@ export async function checkAndRecord(page, fixtures, files = FILES) {
 
 /**
  * The entries as stored in IndexedDB (their JSON text), every device's, in key order (device,
- * then seq), for comparing two browsers.
+ * then seq), each once, for comparing two browsers.
  */
 export async function storedEntries(page) {
   return page.evaluate(() => new Promise((resolve, reject) => {
     const open = indexedDB.open('careplan-ledger-evidence');
     open.onerror = () => reject(open.error);
     open.onsuccess = () => {
-      const request = open.result.transaction('device_entries').objectStore('device_entries').getAll();
-      request.onsuccess = () => { resolve(request.result.map((r) => r.json)); open.result.close(); };
+      const request = open.result.transaction('chain_segments').objectStore('chain_segments').getAll();
+      request.onsuccess = () => {
+        const seen = new Set();
+        const lines = [];
+        for (const r of request.result) {
+          for (const line of r.jsonl.split('\n')) {
+            if (line && !seen.has(line)) { seen.add(line); lines.push(line); }
+          }
+        }
+        resolve(lines);
+        open.result.close();
+      };
       request.onerror = () => reject(request.error);
     };
   }));

@@ -56,7 +56,7 @@ pub fn BackupStatus() -> impl IntoView {
 pub fn ChainStatus() -> impl IntoView {
     let state = LedgerState::use_context();
     view! {
-        <p class="chain-status" data-testid="chain-status"
+        <p class="chain-status" data-testid="chain-status" data-load-ms=move || state.load_ms.get()
             class:ok=move || state.status.with(|s| s.ok)
             class:bad=move || state.status.with(|s| !s.ok)>
             {move || {
