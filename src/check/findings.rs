@@ -82,7 +82,8 @@ macro_rules! finding_catalogue {
                 match self { $( $name::$variant => stringify!($variant), )* }
             }
 
-            /// The default severity (fields the spec is unsure of lower it to a warning).
+            /// The default severity (a finding about an aspect the spec is unsure of is lowered
+            /// to a warning, see `crate::spec::doubt`).
             pub fn severity(self) -> $crate::check::Severity {
                 match self { $( $name::$variant => $crate::check::Severity::$sev, )* }
             }
@@ -263,7 +264,7 @@ impl Finding {
         self
     }
 
-    /// Lowers the severity to at most `cap` (uncertain spec rows give warnings).
+    /// Lowers the severity to at most `cap` (a finding about an aspect the spec is unsure of).
     pub fn at_most(mut self, cap: Severity) -> Finding {
         self.severity = self.severity.min(cap);
         self

@@ -6,7 +6,7 @@
 
 use crate::check::findings::Code;
 use crate::check::identify::{digits_form_real_date, digits_form_real_year_month, num, two_digits};
-use crate::spec::{FieldFormat, FieldSpec, Requirement};
+use crate::spec::{Aspect, FieldFormat, FieldSpec, Requirement};
 
 /// What is wrong with one value: the code and the detail for the message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,12 +20,19 @@ fn violation(code: Code, detail: String) -> Option<Violation> {
     Some(Violation { code, detail })
 }
 
-/// Checks one value against its spec row. Empty values only fail when required.
+/// Checks one value against its spec row. Empty values only fail when required, or when the
+/// spec is unsure whether they are (第6表 No.8 単位数 is "no" in the table, but its row says
+/// to treat an empty value as a warning); the emitter lowers that finding to a warning.
 pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
     if value.is_empty() {
-        return (field.required == Requirement::Required).then(|| Violation {
+        let maybe_required = field.doubt.is_some_and(|d| d.aspect == Aspect::Required);
+        return (field.required == Requirement::Required || maybe_required).then(|| Violation {
             code: Code::FIELD_REQUIRED,
-            detail: "必須項目が空です".to_owned(),
+            detail: if maybe_required {
+                "空です（仕様では必須と読める項目です）".to_owned()
+            } else {
+                "必須項目が空です".to_owned()
+            },
         });
     }
     let b = value.as_bytes();
@@ -152,6 +159,13 @@ pub fn codes_hint(field: &FieldSpec) -> String {
 pub fn hint_for(field: &FieldSpec, code: Code) -> String {
     match code {
         Code::FIELD_CODE => codes_hint(field),
+        Code::FIELD_REQUIRED if field.doubt.is_some_and(|d| d.aspect == Aspect::Required) => {
+            format!(
+                "{}に値を入れてください。{}",
+                field.name_ja,
+                field.format.hint(&field.name_ja, field.max_len)
+            )
+        }
         Code::FIELD_REQUIRED => format!(
             "{}は必須です。{}",
             field.name_ja,
