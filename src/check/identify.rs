@@ -10,7 +10,22 @@
 use serde::{Deserialize, Serialize};
 
 use crate::jpdate::days_in_month;
-use crate::spec::{FileKind, LayoutGeneration, Spec};
+use crate::spec::{FieldFormat, FileKind, LayoutGeneration, Spec};
+
+/// The name's tokens have the shapes of the fields they name (spec §2–3), read from the one
+/// table of fixed shapes, [`FieldFormat::exact_len`].
+const fn shape_len(format: FieldFormat) -> usize {
+    match format.exact_len() {
+        Some(n) => n,
+        None => 0,
+    }
+}
+/// 事業所番号: 10 digits.
+const OFFICE_DIGITS: usize = shape_len(FieldFormat::OfficeNumber);
+/// 対象年月: 6 digits.
+const MONTH_DIGITS: usize = shape_len(FieldFormat::YearMonth);
+/// サービス種類コード: 2 characters.
+const SERVICE_TYPE_CHARS: usize = shape_len(FieldFormat::ServiceType);
 
 /// An office at one end of a transmission: 事業所番号 and, in V4 names, サービス種類コード.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,7 +140,7 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
             "対象年月",
             m,
             "数字6桁（YYYYMM）",
-            is_digits(m, 6),
+            is_digits(m, MONTH_DIGITS),
             &mut issues,
         );
         out.service_month = Some(m.to_owned());
@@ -140,7 +155,7 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
             office_name,
             office,
             "数字10桁",
-            is_digits(office, 10),
+            is_digits(office, OFFICE_DIGITS),
             issues,
         );
         let service_type = (shape == LayoutGeneration::V4).then(|| {
@@ -177,14 +192,14 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
     // Meaning, beyond shape: real month, real timestamp, two different offices.
     if let Some(m) = &out.service_month {
         let zero_ok = kind.month_token_may_be_zero && m == "000000";
-        if is_digits(m, 6) && !zero_ok && !is_real_year_month(m) {
+        if is_digits(m, MONTH_DIGITS) && !zero_ok && !is_real_year_month(m) {
             issues.push(NameIssue::MonthNotReal(m.clone()));
         }
     }
     if is_digits(seq, 14) && !is_file_serial(seq) {
         issues.push(NameIssue::TimestampNotReal(seq.to_owned()));
     }
-    if is_digits(&sender.office, 10) && sender.office == receiver.office {
+    if is_digits(&sender.office, OFFICE_DIGITS) && sender.office == receiver.office {
         issues.push(NameIssue::SameOffice(sender.office.clone()));
     }
     out.sender = Some(sender);
@@ -212,7 +227,7 @@ pub fn is_digits(s: &str, n: usize) -> bool {
 
 /// サービス種類コード in names: two of `[0-9A-Z]` (43, 11, 2A, A1 …).
 fn is_service_type(s: &str) -> bool {
-    s.len() == 2
+    s.len() == SERVICE_TYPE_CHARS
         && s.bytes()
             .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
 }

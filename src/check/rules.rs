@@ -37,6 +37,11 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
     }
     let b = value.as_bytes();
     let shown = Shown(value);
+    if let Some(n) = field.format.exact_len() {
+        if b.len() != n {
+            return violation(Code::FIELD_FORMAT, wrong_length(field, value, n));
+        }
+    }
     let zeros = field.zero_allowed && b.iter().all(|&c| c == b'0');
     let format_ok = match field.format {
         FieldFormat::FreeText => true,
@@ -108,6 +113,9 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         }
         FieldFormat::OfficeNumber => b.len() == 10 && all_digits(b),
         FieldFormat::PhoneNumber => b.iter().all(|&c| c.is_ascii_digit() || c == b'-'),
+        FieldFormat::ServiceCode | FieldFormat::ServiceType => {
+            b.iter().all(u8::is_ascii_alphanumeric)
+        }
     };
     if !format_ok {
         return violation(
@@ -143,6 +151,23 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         );
     }
     None
+}
+
+/// 「「13111」は5文字です。サービスコードは半角英数6文字（…）です」 (a value of a fixed shape
+/// with the wrong length; a cold path, so characters are counted here).
+fn wrong_length(field: &FieldSpec, value: &str, n: usize) -> String {
+    let count = value.chars().count();
+    let what = if count < n {
+        "足りません"
+    } else {
+        "多すぎます"
+    };
+    format!(
+        "「{}」は{count}文字で、{what}。{}は{}です",
+        Shown(value),
+        field.name_ja,
+        field.format.shape_ja()
+    )
 }
 
 /// The code list as a hint: 「使える値: 1=男性、2=女性」.
@@ -213,6 +238,7 @@ fn format_name(f: FieldFormat) -> &'static str {
         FieldFormat::InsuredNumber => "半角英数10桁",
         FieldFormat::OfficeNumber => "半角数字10桁の事業所番号",
         FieldFormat::PhoneNumber => "半角数字とハイフンの電話番号",
+        FieldFormat::ServiceCode | FieldFormat::ServiceType => "半角英数",
     }
 }
 
@@ -294,6 +320,38 @@ mod tests {
         assert_eq!(code("UPHOSOKU", 12, "03-1234-5678"), None);
         assert_eq!(code("UP2KYO", 6, "100"), Some(Code::FIELD_FORMAT));
         assert_eq!(code("UP2KYO", 15, "Y"), None);
+    }
+
+    #[test]
+    fn fixed_shapes_refuse_shorter_values() {
+        for (kind, no, ok, short) in [
+            ("UPPLAN", 15, "111111", "11111"),
+            ("UPSIKYU", 9, "11AAAA", "11AAA"),
+            ("UPPLAN", 2, "131016", "13101"),
+            ("UPPLAN", 3, "0000012345", "000012345"),
+            ("UPPLAN", 20, "1310000002", "131000000"),
+            ("UPPLAN", 6, "1310000001", "131000000"),
+            ("UPPLAN", 10, "20250501", "2025051"),
+            ("UPPLAN", 5, "202505", "20255"),
+            ("UPPLAN", 12, "0930", "930"),
+            ("UP3KYO", 11, "0930", "930"),
+            ("UPHOSOKU", 20, "11", "1"),
+            ("DLTJSK", 6, "2A", "2"),
+        ] {
+            assert_eq!(code(kind, no, ok), None, "{kind} No.{no} {ok}");
+            assert_eq!(
+                code(kind, no, short),
+                Some(Code::FIELD_FORMAT),
+                "{kind} No.{no} {short}"
+            );
+        }
+        let detail = check_value(field("UPPLAN", 15), "13111").unwrap().detail;
+        assert_eq!(
+            detail,
+            "「13111」は5文字で、足りません。サービスコードは半角英数6文字（サービス種類2文字と項目4文字）です"
+        );
+        assert_eq!(code("UPPLAN", 15, "1111111"), Some(Code::FIELD_FORMAT));
+        assert_eq!(code("UPPLAN", 15, "11-111"), Some(Code::FIELD_FORMAT));
     }
 
     #[test]
