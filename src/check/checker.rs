@@ -7,7 +7,7 @@
 //! time is linear in the input.
 
 use crate::check::decode::{content_start, detect_encoding, TextEncoding, TextIssue};
-use crate::check::emit::Emitter;
+use crate::check::emit::{Emitter, FieldAt};
 use crate::check::file_rules::FileRules;
 use crate::check::findings::{Code, FindingList, MAX_FINDINGS_PER_FILE};
 use crate::check::identify::{is_real_year_month, parse_file_name, FileName, NameIssue};
@@ -17,7 +17,9 @@ use crate::check::records::{FieldSpan, RecordReader, StructureIssue, Terminator}
 use crate::check::report::FileReport;
 use crate::check::rules::{check_value, hint_for};
 use crate::fingerprint::sha256_hex;
-use crate::spec::{FileKind, Layout, LayoutGeneration, Spec, SpecVersion, V4_APPLIES_FROM_MONTH};
+use crate::spec::{
+    FieldFormat, FileKind, Layout, LayoutGeneration, Spec, SpecVersion, V4_APPLIES_FROM_MONTH,
+};
 
 /// Who a file is, from its name and its content: what the reconciliation groups files by.
 #[derive(Clone, Debug)]
@@ -105,6 +107,22 @@ pub fn check_file_seeing(
     see: &mut dyn FnMut(&FileIdentity, RecordRef),
 ) -> CheckedFile {
     run(path, bytes, options, see)
+}
+
+/// Where something reported once per file was seen first, and how often.
+#[derive(Default)]
+struct Occurrences {
+    first: Option<(FieldAt, usize)>,
+    count: u64,
+}
+
+impl Occurrences {
+    fn see(&mut self, rec: &Record, no: usize) {
+        self.count += 1;
+        if self.first.is_none() {
+            self.first = Some((FieldAt::of(rec, no), no));
+        }
+    }
 }
 
 /// The first data record's CSVバージョン and column count, and its index.
@@ -208,6 +226,7 @@ fn run(
     let mut rec = Record::default();
     let mut first_data: Option<Record> = None;
     let mut other_breaks = 0u64;
+    let mut unquoted = Occurrences::default();
     let mut last_index = 0;
     while let Some(span) = next_record(
         &mut reader,
@@ -222,6 +241,8 @@ fn run(
             other_breaks += 1;
         }
         see(&identity, rec.as_ref());
+        // A record whose quoting is broken says so; its free text is not judged again.
+        let quoting_broken = !structure.is_empty();
         for issue in structure.drain(..) {
             report_structure(issue, &rec, &spans, &mut emit);
         }
@@ -264,6 +285,13 @@ fn run(
                             let code = v.code;
                             emit.field(code, &rec, i + 1, || v.detail, |_| hint_for(field, code));
                         }
+                        if field.format == FieldFormat::FreeText
+                            && !quoting_broken
+                            && !value.is_empty()
+                            && rec.field_quoted(i + 1) == Some(false)
+                        {
+                            unquoted.see(&rec, i + 1);
+                        }
                     }
                     if let Some(r) = rules.as_mut() {
                         r.on_record(&rec, &mut emit);
@@ -274,6 +302,16 @@ fn run(
         if keep {
             records_kept.push(&rec);
         }
+    }
+    if let Some((at, no)) = unquoted.first {
+        let n = unquoted.count;
+        emit.field_at(
+            Code::FREE_TEXT_UNQUOTED,
+            at,
+            no,
+            || format!("フリーテキストの項目が「\"」で囲まれていません（このファイルで{n}か所。最初の1か所を示しています）"),
+            |_| "多くの読み手はそのまま読めますが、仕様ではフリーテキストを「\"」で囲みます。介護ソフトの出力設定を確認するか、ソフトの会社に問い合わせてください。".to_owned(),
+        );
     }
     if other_breaks > 0 {
         emit.file(

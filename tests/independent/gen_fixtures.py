@@ -33,7 +33,10 @@ FREE = [
     "様子,変化なし",
 ]
 
+# The 居宅 (type 43) and the provider (type 13 for 予定 and most files). A 実績 (UPJSK) goes
+# from a 福祉用具 provider (type 17) to the 居宅 and holds only its own サービス種類.
 OFFICE_FROM, OFFICE_TO = "2710000011", "2710000022"
+ACTUAL_TYPE = "17"
 
 
 class Gen:
@@ -118,13 +121,20 @@ class Gen:
         for insurer, insured in self.users():
             u = dict(ctx, insurer=insurer, insured=insured)
             if kind in ("UPPLAN", "UPJSK"):
+                # 予定: the receiving provider's 13 rows (and a 17 row of another provider);
+                # 実績: the sending 17 provider's rows only.
+                mine = []
                 for _ in range(self.rnd.randint(1, 3)):
                     r = self.row(lay, u)
                     r[c("サービスコード")][0] = "13" + self.digits(4)
                     r[c("サービス開始時刻")][0] = "0930"
                     r[c("サービス終了時刻")][0] = "1030"
-                    out.append(r)
-                if gen == "V4":
+                    r[c("サービス事業者コード")][0] = OFFICE_TO
+                    mine.append(r)
+                if kind == "UPPLAN":
+                    out.extend(mine)
+                welfare = 1 if kind == "UPPLAN" else self.rnd.randint(1, 3)
+                for _ in range(welfare if gen == "V4" else 0):
                     r = self.row(lay, u)
                     r[c("サービスコード")][0] = "17" + self.digits(4)
                     r[c("福祉用具届出コード")][0] = "K" + self.digits(11)
@@ -132,6 +142,10 @@ class Gen:
                     r[c("サービス開始時刻")][0] = "9999"
                     r[c("サービス終了時刻")][0] = "9999"
                     out.append(r)
+                if kind == "UPJSK" and gen == "V3":
+                    out.extend(mine)
+                for r in out:
+                    r[c("プラン担当業者コード")][0] = OFFICE_FROM
             elif kind == "UPSIKYU":
                 def put(code, office=None, summary=False):
                     r = self.row(lay, u)
@@ -165,7 +179,9 @@ class Gen:
         parts = [kind]
         if k["filename_pattern_v4"].startswith("^%s_(\\d{6})_" % kind):
             parts.append(token or ctx["month"])
-        if gen == "V4":
+        if kind == "UPJSK":
+            parts += [OFFICE_TO, ACTUAL_TYPE, OFFICE_FROM, "43"] if gen == "V4" else [OFFICE_TO, OFFICE_FROM]
+        elif gen == "V4":
             parts += [OFFICE_FROM, "43", OFFICE_TO, "13"]
         else:
             parts += [OFFICE_FROM, OFFICE_TO]
