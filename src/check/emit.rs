@@ -191,6 +191,31 @@ impl<'a> Emitter<'a> {
         });
     }
 
+    /// A finding about a record as a whole, at a remembered place (reported once per file).
+    pub fn record_at(
+        &mut self,
+        code: Code,
+        at: FieldAt,
+        detail: impl FnOnce() -> String,
+        hint: impl FnOnce() -> String,
+    ) {
+        self.findings.add(code.severity(), || {
+            let message = format!(
+                "{}件目のレコード（{}行目）: {}。",
+                at.record,
+                at.record_line,
+                detail()
+            );
+            Finding::new(code, message)
+                .at(Position {
+                    record: Some(at.record),
+                    line: Some(at.record_line),
+                    byte_offset: Some(at.record_offset),
+                })
+                .hint(hint())
+        });
+    }
+
     fn field_spec(&self, no: Option<usize>) -> Option<&'static FieldSpec> {
         let layout = self.layout?;
         layout.field(u16::try_from(no?).ok()?)

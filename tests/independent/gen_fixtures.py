@@ -283,11 +283,24 @@ class Gen:
         for kind in ("UPKIHON", "UPYOBO", "UP1KYO"):
             self.bad(out, "bad_code_" + kind, kind, ctx, bad_code)
 
+        # A column after No.3 missing: one COLUMN_COUNT for the file, on its first such
+        # record; No.1-3 are still checked (here: a 保険者番号 of 5 digits).
         def columns(rows, lay):
             i = rnd.randrange(len(rows))
-            del rows[i][rnd.randrange(len(lay))]
+            del rows[i][rnd.randrange(3, len(lay))]
             return [("COLUMN_COUNT", i + 1, None)]
         self.bad(out, "column_missing", "UP2KYO", ctx, columns)
+
+        def columns_twice(rows, lay):
+            i, j = sorted(rnd.sample(range(len(rows)), 2))
+            for k in (i, j):
+                rows[k].append(["", False])
+            rows[j][1][0] = rows[j][1][0][:5]
+            return [("COLUMN_COUNT", i + 1, None), ("FIELD_FORMAT", j + 1, 2)]
+        # (Kinds without rules across records: a record skipped for its column count would
+        # also be missing from those rules.)
+        for kind in ("UP1KYO", "UPKIHON", "UPYOBO"):
+            self.bad(out, "column_extra_" + kind, kind, ctx, columns_twice)
 
         def invalid(marker, code):
             def m(rows, lay):
