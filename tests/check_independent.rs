@@ -1,7 +1,11 @@
 //! "Done when": `careplan-check --json` on a folder of valid and seeded-bad files made by
 //! something other than our generator (tests/independent/gen_fixtures.py, Python stdlib +
-//! `cp932`) reports every seeded defect at the right record and 項目No., and nothing on the
-//! valid files. Skipped, with a message, only when `python3` is missing.
+//! `cp932`) reports every seeded defect at the right record and 項目No. (and severity, where
+//! the manifest gives one), and nothing on the valid files. For every file kind the generator
+//! seeds each kind of constraint: format, exact length, code, date, required (sure and
+//! unsure), 外字 (in an uncertain row where the kind has one), and the rules across fields;
+//! valid files give every uncertain row the values the spec allows. Skipped, with a message,
+//! only when `python3` is missing.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -57,7 +61,20 @@ fn check_seed(seed: u32) {
     let manifest: Vec<serde_json::Value> =
         serde_json::from_slice(&std::fs::read(root.join("manifest.json")).unwrap()).unwrap();
     let mut expected: BTreeMap<String, Vec<Key>> = BTreeMap::new();
+    // (file, code, record, 項目No.) → severity, where the manifest says it.
+    let mut severities: BTreeMap<(String, Key), String> = BTreeMap::new();
     for m in &manifest {
+        if let Some(sev) = m["severity"].as_str() {
+            let key = (
+                m["code"].as_str().unwrap().to_owned(),
+                m["record"].as_u64(),
+                m["field_no"].as_u64(),
+            );
+            severities.insert(
+                (m["file"].as_str().unwrap().to_owned(), key),
+                sev.to_owned(),
+            );
+        }
         expected
             .entry(m["file"].as_str().unwrap().to_owned())
             .or_default()
@@ -106,6 +123,21 @@ fn check_seed(seed: u32) {
             })
             .collect();
         got.sort();
+        for x in f["findings"].as_array().unwrap() {
+            let key = (
+                x["code"].as_str().unwrap().to_owned(),
+                x["record"].as_u64(),
+                x["field_no"].as_u64(),
+            );
+            if let Some(want) = severities.get(&(rel.clone(), key.clone())) {
+                if x["severity"].as_str() != Some(want.as_str()) {
+                    failures.push(format!(
+                        "{rel}: {key:?} is {} but must be {want}",
+                        x["severity"]
+                    ));
+                }
+            }
+        }
         let mut want = expected.remove(&rel).unwrap_or_default();
         want.sort();
         if rel.starts_with("valid/") {

@@ -204,8 +204,11 @@ class Gen:
         with open(path, "wb") as f:
             f.write(data)
 
-    def expect(self, rel, code, record, field_no):
-        self.manifest.append({"file": rel, "code": code, "record": record, "field_no": field_no})
+    def expect(self, rel, code, record, field_no, severity=None):
+        m = {"file": rel, "code": code, "record": record, "field_no": field_no}
+        if severity:
+            m["severity"] = severity
+        self.manifest.append(m)
 
     # ---- the run ------------------------------------------------------------------------
     def run(self, out):
@@ -221,6 +224,8 @@ class Gen:
             data = self.text(self.rows("UPHOSOKU", gen, plan)).encode("cp932")
             self.write(out, "valid/" + self.name("UPHOSOKU", gen, plan, "000000"), data)
         self.defects(out, v4)
+        self.every_kind(out, v4)
+        self.valid_uncertain(out, v4)
 
     def bad(self, out, tag, kind, ctx, mutate, gen="V4", token=None, encoding="cp932", name=None):
         rows = self.rows(kind, gen, ctx)
@@ -231,8 +236,8 @@ class Gen:
         data = text.encode(encoding)
         data = data.replace("@FF@".encode(encoding), b"\xff").replace("@GAIJI@".encode(encoding), b"\xf0\x40")
         self.write(out, rel, data)
-        for code, record, field_no in expected:
-            self.expect(rel, code, record, field_no)
+        for e in expected:
+            self.expect(rel, *e)
 
     def pick(self, rows, lay, pred=lambda f: True):
         """A random (record index, field) whose field satisfies pred."""
@@ -356,6 +361,177 @@ class Gen:
 
         name9 = self.name("DLTPLAN", "V4", ctx).replace(OFFICE_TO, OFFICE_TO[1:])
         self.bad(out, "office_9_digits", "DLTPLAN", ctx, lambda rows, lay: [("FILENAME_SHAPE", None, None)], name=name9)
+
+
+    # ---- every constraint kind, for every file kind ------------------------------------
+    # Fields that rules across fields or records also read: a defect there would give more
+    # than its one finding, so the per-kind defects below leave them alone.
+    CROSS = {"CSVバージョン", "対象年月", "削除対象年月", "サービス利用日", "サービスコード",
+             "サービス事業者コード", "プラン担当業者コード", "サービス事業所コード", "事業所コード",
+             "単位数", "割引後率", "割引後単位数", "居宅サービス計画作成（変更）日"}
+    KEYED = {"UPPLAN", "UPJSK", "UPSIKYU"}  # the user key (保険者番号+被保険者番号) matters
+    EXACT_TYPES = ("日付 YYYYMMDD", "数字 YYYYMM", "HHMM", "HHMM or 9999", "XXX-XXXX")
+    # Rows whose 必須 mark the spec is unsure of (fields.json confidence below high, about ○).
+    UNSURE_REQUIRED = {"UPHOSOKU": (5, 6, 7, 8), "UPPLAN": (6, 7, 8), "UPJSK": (6, 7, 8)}
+
+    @staticmethod
+    def sure(f):
+        c = f.get("confidence") or "high"
+        return c.replace("reconstructed from V4 (", "").startswith("high")
+
+    def usable(self, kind, f):
+        if f["name_ja"] in self.CROSS:
+            return False
+        if kind in self.KEYED and f["no"] in (2, 3):
+            return False
+        return True
+
+    def every_kind(self, out, ctx):
+        rnd = self.rnd
+        for kind in self.kinds:
+            lay = self.layout(kind, "V4")
+
+            def one(tag, pred, value_of, code, severity="error"):
+                fields = [f for f in lay if self.usable(kind, f) and pred(f)]
+                if not fields:
+                    return
+                f = rnd.choice(fields)
+
+                def m(rows, lay):
+                    i = rnd.randrange(len(rows))
+                    cell = rows[i][f["no"] - 1]
+                    cell[0] = value_of(f, cell[0])
+                    return [(code, i + 1, f["no"], severity)]
+                self.bad(out, "%s_%s" % (tag, kind), kind, ctx, m)
+
+            # format: letters in a number
+            one("format", lambda f: f["type"] in ("数字", "整数") and not f.get("codes") and f["type"] != "",
+                lambda f, v: "1a", "FIELD_FORMAT")
+            # exact length: one character short
+            one("exact_length", lambda f: f["type"] in self.EXACT_TYPES or f["name_ja"] in ("保険者番号", "被保険者番号"),
+                lambda f, v: v[:-1] if len(v) > 1 else "1", "FIELD_FORMAT")
+            # code: a value of the right length that is not in the list
+            def not_a_code(f, v):
+                n = f["max_len"] or 1
+                for c in ("9" * n, "8" * n, "7" * n, "0" * n):
+                    if c not in f["codes"]:
+                        return c
+                return "Z" * n
+            one("code", lambda f: bool(f.get("codes")) and f["type"] == "数字", not_a_code, "FIELD_CODE")
+            # date that does not exist
+            one("date", lambda f: f["type"] in ("日付 YYYYMMDD", "数字 YYYYMM"),
+                lambda f, v: "20250230" if f["type"] == "日付 YYYYMMDD" else "202513", "FIELD_DATE")
+            # required, sure
+            one("required", lambda f: f["required"] == "yes" and self.sure(f),
+                lambda f, v: "", "FIELD_REQUIRED")
+            # required, unsure: a warning
+            unsure = self.UNSURE_REQUIRED.get(kind, ())
+            one("required_unsure", lambda f: f["no"] in unsure, lambda f, v: "", "FIELD_REQUIRED", "warning")
+            # 外字 in free text, in a row the spec is unsure of where there is one
+            free = [f for f in lay if f["type"].startswith("free text")]
+            if free:
+                rows_unsure = [f for f in free if not self.sure(f)]
+
+                def gaiji(rows, lay, fields=rows_unsure or free):
+                    f = rnd.choice(fields)
+                    i = rnd.randrange(len(rows))
+                    cell = rows[i][f["no"] - 1]
+                    cell[0] = cell[0][:1] + "@GAIJI@" + cell[0][1:]
+                    return [("ENCODING_GAIJI", i + 1, f["no"], "error")]
+                self.bad(out, "gaiji_" + kind, kind, ctx, gaiji)
+        self.cross_field(out, ctx)
+
+    def cross_field(self, out, ctx):
+        rnd = self.rnd
+
+        def plan_date(rows, lay):
+            i = rnd.randrange(len(rows))
+            rows[i][9][0] = "20250715"
+            return [("SERVICE_DATE_MONTH", i + 1, 10, "warning")]
+        self.bad(out, "cross_date_month", "UPPLAN", ctx, plan_date)
+
+        def other_office(rows, lay):
+            # One user's records all name another 居宅 as プラン担当業者.
+            user = rows[rnd.randrange(len(rows))][2][0]
+            first = None
+            for i, r in enumerate(rows):
+                if r[2][0] == user:
+                    r[5][0] = "2710000099"
+                    first = i + 1 if first is None else first
+            return [("RECORD_OTHER_OFFICE", first, 6, "warning")]
+        self.bad(out, "cross_other_office", "UPJSK", ctx, other_office)
+
+        def other_type(rows, lay):
+            i = rnd.randrange(len(rows))
+            rows[i][14][0] = "13" + rows[i][14][0][2:]
+            rows[i][15][0] = rows[i][16][0] = ""
+            return [("SERVICE_TYPE_SENDER", i + 1, 15, "warning")]
+        self.bad(out, "cross_sender_type", "UPJSK", ctx, other_type)
+
+        def user_of_other(rows, lay):
+            user = rows[rnd.randrange(len(rows))][2][0]
+            first = None
+            for i, r in enumerate(rows):
+                if r[2][0] == user:
+                    r[19][0] = "2710000099"
+                    first = i + 1 if first is None else first
+            return [("RECORD_OTHER_OFFICE", first, 20, "warning")]
+        self.bad(out, "cross_user_of_other", "UPPLAN", ctx, user_of_other)
+
+        def subtotal_units(rows, lay):
+            i = rnd.choice([k for k, r in enumerate(rows) if r[8][0].endswith("AAAA")])
+            rows[i][12][0] = "100"
+            return [("SUMMARY_ROW_VALUE", i + 1, 13, "error")]
+        self.bad(out, "cross_subtotal_units", "UPSIKYU", ctx, subtotal_units)
+
+        def hosoku_date(rows, lay):
+            i = rnd.randrange(len(rows))
+            rows[i][3][0] = "20250601"
+            return [("HOSOKU_PLAN_DATE", i + 1, 4, "error")]
+        self.bad(out, "cross_hosoku_date", "UPHOSOKU", ctx, hosoku_date)
+
+        for kind in ("DLTPLAN", "DLTJSK"):
+            def delete_month(rows, lay):
+                for r in rows:
+                    r[3][0] = "202505"
+                return [("SERVICE_MONTH_NAME", 1, 4, "error")]
+            self.bad(out, "cross_delete_month", kind, ctx, delete_month)
+
+        def unquoted(rows, lay):
+            i, f = self.pick(rows, lay, lambda f: f["type"].startswith("free text"))
+            rows[i][f["no"] - 1] = ["ひまわり", False]
+            return [("FREE_TEXT_UNQUOTED", i + 1, f["no"], "info")]
+        self.bad(out, "free_text_unquoted", "UP2KYO", ctx, unquoted)
+
+    def valid_uncertain(self, out, ctx):
+        """Valid files whose uncertain rows hold every kind of value the spec allows them."""
+        def put(kind, edit, tag):
+            rows = self.rows(kind, "V4", ctx)
+            lay = self.layout(kind, "V4")
+            edit(rows, lay)
+            data = self.text(rows).encode("cp932")
+            self.write(out, "valid/uncertain_%s/%s" % (tag, self.name(kind, "V4", ctx)), data)
+
+        def service_rows(rows, lay):
+            for k, r in enumerate(rows):
+                r[7][0] = ("0", "-50", "120", "999999")[k % 4]  # 単位数
+                if r[14][0].startswith("17"):
+                    r[18][0] = ("1", "12")[k % 2]  # 明細判別コード, up to the assumed 2
+        put("UPPLAN", service_rows, "plan")
+        put("UPJSK", service_rows, "actual")
+
+        def sikyu(rows, lay):
+            for k, r in enumerate(rows):
+                r[29][0] = ("12345", "2", "")[k % 3]  # 前月までの利用日数: up to 5
+                r[33][0] = "9999999999"  # 事業所コード
+                r[34][0] = ("2710000011", "")[k % 2]  # 入力者コード
+        put("UPSIKYU", sikyu, "sikyu")
+
+        def hosoku(rows, lay):
+            for k, r in enumerate(rows):
+                r[6][0] = ("1", "2")[k % 2]  # 利用者性別
+                r[4][0] = ("ﾀﾅｶ ﾊﾅｺ", "たなか はなこ", "髙橋")[k % 3]
+        put("UPHOSOKU", hosoku, "hosoku")
 
 
 def main():
