@@ -70,6 +70,8 @@ fn certain_findings_in_rows_with_an_unsure_required_mark_stay_errors() {
     // 第6表 No.19: only its 項目長 is in doubt; 第7表 No.30: its 項目長; No.34: its note.
     assert_error("UPPLAN", 19, "x", "FIELD_FORMAT");
     assert_error("UPSIKYU", 30, "1.5", "FIELD_FORMAT");
+    // 6 digits are too long whether the 項目長 is 2 or 5.
+    assert_error("UPSIKYU", 30, "123456", "FIELD_TOO_LONG");
     assert_error("UPSIKYU", 34, "12345", "FIELD_FORMAT");
 }
 
@@ -124,13 +126,9 @@ fn a_length_or_note_in_doubt_gives_a_warning_with_the_reason() {
         "FIELD_TOO_LONG",
         "2桁は推定のため、警告にしています。",
     );
-    assert_warning(
-        "UPSIKYU",
-        30,
-        "123456",
-        "FIELD_TOO_LONG",
-        "はっきりしないため、警告にしています。",
-    );
+    // 第7表 No.30: printed 2, 5 since the 3.2 change log; its row says to accept up to 5.
+    let found = findings("UPSIKYU", set(1, 30, "12345"));
+    assert!(found.iter().all(|f| f.field_no != Some(30)), "{found:#?}");
     assert_warning(
         "UPSIKYU",
         34,

@@ -15,10 +15,11 @@ use crate::check::read_record::next_record;
 use crate::check::record::{Record, RecordRef, RecordTable};
 use crate::check::records::{FieldSpan, RecordReader, StructureIssue, Terminator};
 use crate::check::report::FileReport;
-use crate::check::rules::{check_value, hint_for};
+use crate::check::rules::{check_value, hint_for, Violation};
 use crate::fingerprint::sha256_hex;
 use crate::spec::{
-    FieldFormat, FileKind, Layout, LayoutGeneration, Spec, SpecVersion, V4_APPLIES_FROM_MONTH,
+    FieldFormat, FieldSpec, FileKind, Layout, LayoutGeneration, Spec, SpecVersion,
+    V4_APPLIES_FROM_MONTH,
 };
 
 /// Who a file is, from its name and its content: what the reconciliation groups files by.
@@ -107,6 +108,17 @@ pub fn check_file_seeing(
     see: &mut dyn FnMut(&FileIdentity, RecordRef),
 ) -> CheckedFile {
     run(path, bytes, options, see)
+}
+
+/// A column rule's violation as a finding on field `no`.
+fn report_value(v: Violation, field: &FieldSpec, rec: &Record, no: usize, emit: &mut Emitter) {
+    let code = v.code;
+    let hint = |_: Option<&FieldSpec>| hint_for(field, code);
+    if v.beyond_doubt {
+        emit.field_beyond_doubt(code, rec, no, || v.detail, hint);
+    } else {
+        emit.field(code, rec, no, || v.detail, hint);
+    }
 }
 
 /// What a clerk can do about a file their care software wrote.
@@ -295,16 +307,14 @@ fn run(
                     let shared = layout.fields.iter().take(SHARED_FIELDS);
                     for (i, (field, value)) in shared.zip(rec.values()).enumerate() {
                         if let Some(v) = check_value(field, value) {
-                            let code = v.code;
-                            emit.field(code, &rec, i + 1, || v.detail, |_| hint_for(field, code));
+                            report_value(v, field, &rec, i + 1, &mut emit);
                         }
                     }
                     column_counts.see(&rec, rec.len());
                 } else {
                     for (i, (field, value)) in layout.fields.iter().zip(rec.values()).enumerate() {
                         if let Some(v) = check_value(field, value) {
-                            let code = v.code;
-                            emit.field(code, &rec, i + 1, || v.detail, |_| hint_for(field, code));
+                            report_value(v, field, &rec, i + 1, &mut emit);
                         }
                         if field.format == FieldFormat::FreeText
                             && !quoting_broken

@@ -120,6 +120,19 @@ impl<'a> Emitter<'a> {
         self.field_at(code, FieldAt::of(rec, no), no, detail, hint);
     }
 
+    /// A finding about field `no` that is wrong whichever reading of its row is right: never
+    /// lowered (a value longer than every reading of a 項目長 in doubt).
+    pub fn field_beyond_doubt(
+        &mut self,
+        code: Code,
+        rec: &Record,
+        no: usize,
+        detail: impl FnOnce() -> String,
+        hint: impl FnOnce(Option<&FieldSpec>) -> String,
+    ) {
+        self.field_in(code, FieldAt::of(rec, no), no, false, detail, hint);
+    }
+
     /// A finding about field `no` at a remembered place.
     pub fn field_at(
         &mut self,
@@ -129,8 +142,20 @@ impl<'a> Emitter<'a> {
         detail: impl FnOnce() -> String,
         hint: impl FnOnce(Option<&FieldSpec>) -> String,
     ) {
+        self.field_in(code, at, no, true, detail, hint);
+    }
+
+    fn field_in(
+        &mut self,
+        code: Code,
+        at: FieldAt,
+        no: usize,
+        may_be_doubted: bool,
+        detail: impl FnOnce() -> String,
+        hint: impl FnOnce(Option<&FieldSpec>) -> String,
+    ) {
         let spec = self.field_spec(Some(no));
-        let doubt = doubt_about(code, spec);
+        let doubt = doubt_about(code, spec).filter(|_| may_be_doubted);
         let severity = lowered(code.severity(), doubt);
         let (bytes, cache) = (self.bytes, &self.line_cache);
         self.findings.add(severity, || {

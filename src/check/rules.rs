@@ -14,10 +14,17 @@ pub struct Violation {
     pub code: Code,
     /// The problem in Japanese, without the position (the caller adds where).
     pub detail: String,
+    /// Wrong whichever reading of a doubted row is right (a value longer than every reading
+    /// of a 項目長 in doubt): the finding is not lowered.
+    pub beyond_doubt: bool,
 }
 
 fn violation(code: Code, detail: String) -> Option<Violation> {
-    Some(Violation { code, detail })
+    Some(Violation {
+        code,
+        detail,
+        beyond_doubt: false,
+    })
 }
 
 /// Checks one value against its spec row. Empty values only fail when required, or when the
@@ -33,6 +40,7 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             } else {
                 "必須項目が空です".to_owned()
             },
+            beyond_doubt: false,
         });
     }
     let b = value.as_bytes();
@@ -138,10 +146,12 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             len
         };
         if counted > usize::from(max) {
-            return violation(
-                Code::FIELD_TOO_LONG,
-                format!("「{shown}」は{counted}文字で、項目長{max}を超えています"),
-            );
+            let longest = field.doubt.and_then(|d| d.longest_reading);
+            return Some(Violation {
+                code: Code::FIELD_TOO_LONG,
+                detail: format!("「{shown}」は{counted}文字で、項目長{max}を超えています"),
+                beyond_doubt: longest.is_some_and(|n| counted > usize::from(n)),
+            });
         }
     }
     if !zeros && !field.code_allowed(value) {

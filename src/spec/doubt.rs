@@ -31,6 +31,9 @@ pub enum Aspect {
 pub struct Doubt {
     pub aspect: Aspect,
     pub reason_ja: &'static str,
+    /// For a 項目長 in doubt between readings: the longest reading. A value longer than every
+    /// reading is too long whichever is right, so that finding keeps its full severity.
+    pub longest_reading: Option<u16>,
 }
 
 /// The reason for an uncertain 必須 mark, in the words the clerk sees.
@@ -39,6 +42,7 @@ pub const REQUIRED_REASON: &str = "仕様で必須かどうかがはっきりし
 const REQUIRED: Doubt = Doubt {
     aspect: Aspect::Required,
     reason_ja: REQUIRED_REASON,
+    longest_reading: None,
 };
 
 /// (file kinds, 日本語名称) → the doubt. V3 rows share their V4 row's names.
@@ -61,15 +65,18 @@ const DOUBTS: &[(&[&str], &str, Doubt)] = &[
         Doubt {
             aspect: Aspect::Length,
             reason_ja: "仕様書にこの項目の項目長が読み取れる形で載っておらず、2桁は推定のため、警告にしています。",
+            longest_reading: None,
         },
     ),
-    // 第7表 No.30: medium, printed 2 in V4.1, 5 since the 3.2 change log.
+    // 第7表 No.30: medium, printed 2 in V4.1, 5 since the 3.2 change log; the row says to
+    // accept up to 5, so 3–5 digits pass and more is wrong under both readings (an error).
     (
         &["UPSIKYU"],
         "前月までの利用日数",
         Doubt {
             aspect: Aspect::Length,
             reason_ja: "仕様書の項目長は第4.1版の表では2、第3.2版の変更では5で、はっきりしないため、警告にしています。",
+            longest_reading: Some(5),
         },
     ),
     // 第7表 No.34/35: medium-high, which of the two rows the 「9999999999を固定でセット」 note
@@ -80,6 +87,7 @@ const DOUBTS: &[(&[&str], &str, Doubt)] = &[
         Doubt {
             aspect: Aspect::FixedValue,
             reason_ja: "仕様書の「9999999999を固定でセット」の注記がこの項目のものと読めますが、はっきりしないため、警告にしています。",
+            longest_reading: None,
         },
     ),
     (
@@ -88,6 +96,7 @@ const DOUBTS: &[(&[&str], &str, Doubt)] = &[
         Doubt {
             aspect: Aspect::FixedValue,
             reason_ja: "仕様書の注記がこの項目のものかどうかはっきりしないため、警告にしています。",
+            longest_reading: None,
         },
     ),
 ];
@@ -95,6 +104,7 @@ const DOUBTS: &[(&[&str], &str, Doubt)] = &[
 const UNKNOWN: Doubt = Doubt {
     aspect: Aspect::Unknown,
     reason_ja: "仕様のこの項目の読み取りがはっきりしないため、警告にしています。",
+    longest_reading: None,
 };
 
 /// The doubt of an uncertain row of `kind` named `name_ja`.
