@@ -100,9 +100,41 @@ fn check_seed(seed: u32) {
     // This folder mixes valid and seeded-bad copies of the same transmission units and the
     // independent generator fills 第7表 amounts at random, so the reconciliation has much to
     // say here; its findings are tested in tests/reconcile_*.rs. Only their shape is checked.
-    for cross in doc["cross_file"].as_array().unwrap() {
-        assert!(cross["code"].is_string() && cross["message"].is_string());
-        assert!(!cross["files"].as_array().unwrap().is_empty());
+    let cross_found: Vec<(String, Key)> = doc["cross_file"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cross| {
+            assert!(cross["code"].is_string() && cross["message"].is_string());
+            let files = cross["files"].as_array().unwrap();
+            assert!(!files.is_empty());
+            (
+                relative(files[0].as_str().unwrap(), &root),
+                (
+                    cross["code"].as_str().unwrap().to_owned(),
+                    cross["record"].as_u64(),
+                    cross["field_no"].as_u64(),
+                ),
+            )
+        })
+        .collect();
+    // The seeded defects across files are found at their file, record and 項目No.
+    let cross_manifest: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(root.join("cross_manifest.json")).unwrap()).unwrap();
+    assert!(!cross_manifest.is_empty());
+    for m in &cross_manifest {
+        let want = (
+            m["file"].as_str().unwrap().to_owned(),
+            (
+                m["code"].as_str().unwrap().to_owned(),
+                m["record"].as_u64(),
+                m["field_no"].as_u64(),
+            ),
+        );
+        assert!(
+            cross_found.contains(&want),
+            "seed {seed}: {want:?} not among {cross_found:#?}"
+        );
     }
 
     let files = doc["files"].as_array().unwrap();

@@ -7,7 +7,10 @@ Python's own `cp932` codec. It writes
 
     OUT/valid/*.CSV                      files that must give no finding
     OUT/bad/<defect>/<name>.CSV          files with exactly one seeded defect
-    OUT/manifest.json                    [{"file", "code", "record", "field_no"}, ...]
+    OUT/units/<defect>/*.CSV             transmission units with one defect across files
+    OUT/manifest.json                    [{"file", "code", "record", "field_no"[, "severity"]}, ...]
+    OUT/cross_manifest.json              the same for findings across files ("file" = the
+                                         first of the finding's files)
 
 `record` is the 1-based logical CSV record (quoted line breaks stay in one record),
 `field_no` the spec's 項目No.; both null for file-level findings.
@@ -46,6 +49,10 @@ class Gen:
             self.spec = json.load(f)
         self.kinds = {k["id"]: k for k in self.spec["files"]}
         self.manifest = []
+        # Findings across files: [{"file" (the first of the finding's files), "code",
+        # "record", "field_no"}]; each must be among the run's cross_file findings.
+        self.cross_manifest = []
+        self.fixed_users = None
 
     # ---- values -------------------------------------------------------------------------
     def digits(self, n):
@@ -112,6 +119,8 @@ class Gen:
         return None
 
     def users(self):
+        if self.fixed_users is not None:
+            return self.fixed_users
         return [("271007", self.digits(10)), ("271007", "H" + self.digits(9)), ("271008", self.digits(10))]
 
     def rows(self, kind, gen, ctx):
@@ -226,6 +235,7 @@ class Gen:
         self.defects(out, v4)
         self.every_kind(out, v4)
         self.valid_uncertain(out, v4)
+        self.cross_file(out, v4)
 
     def bad(self, out, tag, kind, ctx, mutate, gen="V4", token=None, encoding="cp932", name=None):
         rows = self.rows(kind, gen, ctx)
@@ -503,6 +513,23 @@ class Gen:
             return [("FREE_TEXT_UNQUOTED", i + 1, f["no"], "info")]
         self.bad(out, "free_text_unquoted", "UP2KYO", ctx, unquoted)
 
+    def cross_file(self, out, ctx):
+        """A 利用票 unit (第6表 + 第7表 + 利用者補足, one 連番) whose 第7表 has a user the
+        第6表 lacks: UNIT_KEY_NO_PARENT on that user's first 第7表 record, at 対象年月."""
+        unit = dict(ctx, seq="20250521090000")
+        users = self.users()
+        for kind in ("UPPLAN", "UPHOSOKU", "UPSIKYU"):
+            extra = [("271009", self.digits(10))] if kind == "UPSIKYU" else []
+            self.fixed_users = users + extra
+            rows = self.rows(kind, "V4", unit)
+            rel = "units/key_no_parent/" + self.name(kind, "V4", unit)
+            self.write(out, rel, self.text(rows).encode("cp932"))
+            if kind == "UPSIKYU":
+                first = 5 * len(users) + 1
+                self.cross_manifest.append(
+                    {"file": rel, "code": "UNIT_KEY_NO_PARENT", "record": first, "field_no": 5})
+        self.fixed_users = None
+
     def valid_uncertain(self, out, ctx):
         """Valid files whose uncertain rows hold every kind of value the spec allows them."""
         def put(kind, edit, tag):
@@ -547,6 +574,8 @@ def main():
     g.run(out)
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(g.manifest, f, ensure_ascii=False, indent=1)
+    with open(os.path.join(out, "cross_manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(g.cross_manifest, f, ensure_ascii=False, indent=1)
     return 0
 
 
