@@ -250,6 +250,14 @@ fn run(
     let mut first_data: Option<Record> = None;
     let mut other_breaks = 0u64;
     let mut unquoted = Occurrences::default();
+    // 項目No. of the free-text fields, which the spec writes in quotes.
+    let free_text: Vec<usize> = layout.map_or(Vec::new(), |l| {
+        l.fields
+            .iter()
+            .filter(|f| f.format == FieldFormat::FreeText)
+            .map(|f| usize::from(f.no))
+            .collect()
+    });
     let mut column_counts = Occurrences::default();
     let mut last_index = 0;
     while let Some(span) = next_record(
@@ -316,12 +324,13 @@ fn run(
                         if let Some(v) = check_value(field, value) {
                             report_value(v, field, &rec, i + 1, &mut emit);
                         }
-                        if field.format == FieldFormat::FreeText
-                            && !quoting_broken
-                            && !value.is_empty()
-                            && rec.field_quoted(i + 1) == Some(false)
-                        {
-                            unquoted.see(&rec, i + 1);
+                    }
+                    if !quoting_broken {
+                        for &no in &free_text {
+                            let written = rec.get(no).is_some_and(|v| !v.is_empty());
+                            if written && rec.field_quoted(no) == Some(false) {
+                                unquoted.see(&rec, no);
+                            }
                         }
                     }
                     if let Some(r) = rules.as_mut() {

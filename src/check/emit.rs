@@ -250,7 +250,7 @@ impl<'a> Emitter<'a> {
 /// The row's doubt when `code` is a finding about the aspect in doubt: 必須 for
 /// `FIELD_REQUIRED`, 項目長 for `FIELD_TOO_LONG`, a fixed-value note for `FIXED_OFFICE_CODE`.
 /// Format, code-list, date, 外字 and encoding findings are never about a doubt.
-pub(crate) fn doubt_about(code: Code, spec: Option<&FieldSpec>) -> Option<Doubt> {
+pub(crate) fn doubt_about(code: Code, spec: Option<&FieldSpec>) -> Option<&'static Doubt> {
     let doubt = spec?.doubt?;
     let about = match code {
         Code::FIELD_REQUIRED => Some(Aspect::Required),
@@ -262,7 +262,7 @@ pub(crate) fn doubt_about(code: Code, spec: Option<&FieldSpec>) -> Option<Doubt>
 }
 
 /// A finding about a doubted aspect gives at most a warning.
-fn lowered(severity: Severity, doubt: Option<Doubt>) -> Severity {
+fn lowered(severity: Severity, doubt: Option<&Doubt>) -> Severity {
     match doubt {
         Some(_) => severity.min(Severity::Warning),
         None => severity,
@@ -270,7 +270,7 @@ fn lowered(severity: Severity, doubt: Option<Doubt>) -> Severity {
 }
 
 /// The hint, ending with why the finding is only a warning.
-fn with_reason(mut hint: String, doubt: Option<Doubt>) -> String {
+fn with_reason(mut hint: String, doubt: Option<&Doubt>) -> String {
     if let Some(d) = doubt {
         if !hint.is_empty() {
             hint.push(' ');

@@ -63,8 +63,38 @@ struct PlanUsers {
     /// Users in first-seen order; `index` finds them, `last` is the user of the previous
     /// record (records come grouped by user, so most records need no lookup).
     users: Vec<PlanUser>,
-    index: HashMap<String, usize>,
+    index: HashMap<String, usize, BuildFnv>,
+    /// The previous record's user, and its key packed in 16 bytes when 保険者番号 and
+    /// 被保険者番号 have their 6 + 10 characters (the usual case: one compare per record).
     last: Option<usize>,
+    last_packed: Option<u128>,
+    /// The key being looked up, reused so a lookup allocates nothing.
+    key: String,
+}
+
+/// FNV-1a: the user keys are short and come from the file, and the map only groups them, so
+/// a small fast hash is enough (SipHash's protection is not needed here).
+#[derive(Clone, Copy, Default)]
+struct BuildFnv;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
 
 struct PlanUser {
@@ -165,8 +195,10 @@ impl FileRules {
                     insurer_col: col(roles::INSURER_NUMBER).unwrap_or(2),
                     insured_col: col(roles::INSURED_NUMBER).unwrap_or(3),
                     users: Vec::new(),
-                    index: HashMap::new(),
+                    index: HashMap::default(),
                     last: None,
+                    last_packed: None,
+                    key: String::new(),
                 })
         } else {
             None
@@ -474,14 +506,28 @@ impl PlanUsers {
     fn on_record(&mut self, rec: &Record) {
         let insurer = rec.get(self.insurer_col).unwrap_or("");
         let insured = rec.get(self.insured_col).unwrap_or("");
-        let provider = rec.get(self.provider_col).unwrap_or("");
+        let packed = pack_user(insurer, insured);
         let same = |u: &PlanUser| u.insurer == insurer && u.insured == insured;
-        let i = match self.last.filter(|&i| same(&self.users[i])) {
+        let known = match (packed, self.last_packed) {
+            (Some(p), Some(q)) => p == q,
+            _ => self.last.is_some_and(|i| same(&self.users[i])),
+        };
+        let i = match self.last.filter(|_| known) {
             Some(i) => i,
             None => {
-                let key = format!("{insurer}/{insured}");
+                self.last_packed = packed;
+                self.key.clear();
+                self.key.push_str(insurer);
+                self.key.push('/');
+                self.key.push_str(insured);
                 let next = self.users.len();
-                let i = *self.index.entry(key).or_insert(next);
+                let i = match self.index.get(self.key.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        self.index.insert(self.key.clone(), next);
+                        next
+                    }
+                };
                 if i == next {
                     self.users.push(PlanUser {
                         insurer: insurer.to_owned(),
@@ -497,6 +543,7 @@ impl PlanUsers {
         };
         let user = &mut self.users[i];
         if !user.has_receiver {
+            let provider = rec.get(self.provider_col).unwrap_or("");
             user.has_receiver = provider == self.receiver;
             if user.other.is_empty() {
                 provider.clone_into(&mut user.other);
@@ -517,6 +564,18 @@ impl PlanUsers {
             );
         }
     }
+}
+
+/// 保険者番号 (6) and 被保険者番号 (10) as one number, when they have those lengths.
+fn pack_user(insurer: &str, insured: &str) -> Option<u128> {
+    let (a, b) = (insurer.as_bytes(), insured.as_bytes());
+    if a.len() != 6 || b.len() != 10 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..6].copy_from_slice(a);
+    bytes[6..].copy_from_slice(b);
+    Some(u128::from_le_bytes(bytes))
 }
 
 impl HosokuRules {

@@ -32,10 +32,11 @@ fn violation(code: Code, detail: String) -> Option<Violation> {
 /// to treat an empty value as a warning); the emitter lowers that finding to a warning.
 pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
     if value.is_empty() {
-        let maybe_required = field.doubt.is_some_and(|d| d.aspect == Aspect::Required);
-        return (field.required == Requirement::Required || maybe_required).then(|| Violation {
+        let required = field.required == Requirement::Required;
+        let maybe_required = !required && field.doubt.is_some_and(|d| d.aspect == Aspect::Required);
+        return (required || maybe_required).then(|| Violation {
             code: Code::FIELD_REQUIRED,
-            detail: if maybe_required {
+            detail: if field.doubt.is_some_and(|d| d.aspect == Aspect::Required) {
                 "空です（仕様では必須と読める項目です）".to_owned()
             } else {
                 "必須項目が空です".to_owned()
@@ -45,11 +46,6 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
     }
     let b = value.as_bytes();
     let shown = Shown(value);
-    if let Some(n) = field.format.exact_len() {
-        if b.len() != n {
-            return violation(Code::FIELD_FORMAT, wrong_length(field, value, n));
-        }
-    }
     let zeros = field.zero_allowed && b.iter().all(|&c| c == b'0');
     let format_ok = match field.format {
         FieldFormat::FreeText => true,
@@ -69,7 +65,7 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         FieldFormat::Alphanumeric => b.iter().all(u8::is_ascii_alphanumeric),
         FieldFormat::Alphabetic => b.iter().all(u8::is_ascii_alphabetic),
         FieldFormat::Date => {
-            if b.len() != 8 || !all_digits(b) {
+            if b.len() != len_of(FieldFormat::Date) || !all_digits(b) {
                 false
             } else if zeros || digits_form_real_date(b) {
                 true
@@ -78,7 +74,7 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             }
         }
         FieldFormat::YearMonth => {
-            if b.len() != 6 || !all_digits(b) {
+            if b.len() != len_of(FieldFormat::YearMonth) || !all_digits(b) {
                 false
             } else if zeros || digits_form_real_year_month(b) {
                 true
@@ -87,7 +83,7 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             }
         }
         FieldFormat::Time | FieldFormat::TimeOr9999 => {
-            if b.len() != 4 || !all_digits(b) {
+            if b.len() != len_of(FieldFormat::Time) || !all_digits(b) {
                 false
             } else {
                 match (two_digits(b, 0), two_digits(b, 2)) {
@@ -102,15 +98,25 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
                 }
             }
         }
-        FieldFormat::DayFlags31 => b.len() == 31 && b.iter().all(|&c| c == b'0' || c == b'1'),
+        FieldFormat::DayFlags31 => {
+            b.len() == len_of(FieldFormat::DayFlags31) && b.iter().all(|&c| c == b'0' || c == b'1')
+        }
         FieldFormat::PostalCode => {
-            b.len() == 8 && b[3] == b'-' && all_digits(&b[..3]) && all_digits(&b[4..])
+            b.len() == len_of(FieldFormat::PostalCode)
+                && b[3] == b'-'
+                && all_digits(&b[..3])
+                && all_digits(&b[4..])
         }
         FieldFormat::TaisCode => b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-'),
-        FieldFormat::InsurerNumber => b.len() == 6 && all_digits(b),
+        FieldFormat::InsurerNumber => {
+            b.len() == len_of(FieldFormat::InsurerNumber) && all_digits(b)
+        }
         FieldFormat::InsuredNumber => {
             let ok = is_insured_number(value);
-            if !ok && b.len() == 10 && b.iter().all(u8::is_ascii_alphanumeric) {
+            if !ok
+                && b.len() == len_of(FieldFormat::InsuredNumber)
+                && b.iter().all(u8::is_ascii_alphanumeric)
+            {
                 // The only 10-alphanumeric value refused: `H` not followed by 9 digits.
                 return violation(
                     Code::INSURED_NUMBER_H,
@@ -119,13 +125,18 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             }
             ok
         }
-        FieldFormat::OfficeNumber => b.len() == 10 && all_digits(b),
+        FieldFormat::OfficeNumber => b.len() == len_of(FieldFormat::OfficeNumber) && all_digits(b),
         FieldFormat::PhoneNumber => b.iter().all(|&c| c.is_ascii_digit() || c == b'-'),
         FieldFormat::ServiceCode | FieldFormat::ServiceType => {
-            b.iter().all(u8::is_ascii_alphanumeric)
+            Some(b.len()) == field.format.exact_len() && b.iter().all(u8::is_ascii_alphanumeric)
         }
     };
     if !format_ok {
+        // A value of a fixed shape with the wrong length says so (only on this cold path,
+        // so a good value pays nothing for it).
+        if let Some(n) = field.format.exact_len().filter(|&n| b.len() != n) {
+            return violation(Code::FIELD_FORMAT, wrong_length(field, value, n));
+        }
         return violation(
             Code::FIELD_FORMAT,
             format!("「{shown}」は{}ではありません", format_name(field.format)),
@@ -161,6 +172,15 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         );
     }
     None
+}
+
+/// The exact length of a fixed-shape format, from the one table ([`FieldFormat::exact_len`]);
+/// with a constant format the compiler folds it to a number.
+const fn len_of(format: FieldFormat) -> usize {
+    match format.exact_len() {
+        Some(n) => n,
+        None => 0,
+    }
 }
 
 /// 「「13111」は5文字です。サービスコードは半角英数6文字（…）です」 (a value of a fixed shape
@@ -272,7 +292,7 @@ impl std::fmt::Display for Shown<'_> {
 /// followed by 9 digits. The ledger accepts exactly what the checker accepts.
 pub fn is_insured_number(value: &str) -> bool {
     let b = value.as_bytes();
-    b.len() == 10
+    b.len() == len_of(FieldFormat::InsuredNumber)
         && b.iter().all(u8::is_ascii_alphanumeric)
         && (b[0] != b'H' || all_digits(&b[1..]))
 }

@@ -64,7 +64,7 @@ pub struct FieldSpec {
     pub codes: Vec<(String, String)>,
     /// How sure the compiled spec is of this row: `None` when sure; otherwise which aspect
     /// is in doubt (only findings about that aspect are lowered to warnings).
-    pub doubt: Option<Doubt>,
+    pub doubt: Option<&'static Doubt>,
     /// The value of all zeros (`00000000` / `000000`) is allowed because the note says so
     /// (利用者補足情報 No.4 and No.63 for the set the file travels with).
     pub zero_allowed: bool,

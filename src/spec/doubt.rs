@@ -108,11 +108,11 @@ const UNKNOWN: Doubt = Doubt {
 };
 
 /// The doubt of an uncertain row of `kind` named `name_ja`.
-pub fn doubt_of(kind: &str, name_ja: &str) -> Doubt {
+pub fn doubt_of(kind: &str, name_ja: &str) -> &'static Doubt {
     DOUBTS
         .iter()
         .find(|(kinds, name, _)| *name == name_ja && kinds.contains(&kind))
-        .map_or(UNKNOWN, |(_, _, d)| *d)
+        .map_or(&UNKNOWN, |(_, _, d)| d)
 }
 
 #[cfg(test)]
