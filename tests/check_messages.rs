@@ -8,7 +8,7 @@ use std::process::Command;
 use careplan_ledger::check::{check_file, Finding, RunReport, Severity};
 use careplan_ledger::fixtures::{valid_file, valid_rows, write_csv, Rows, Scenario};
 use careplan_ledger::spec::doubt::REQUIRED_REASON;
-use careplan_ledger::spec::{LayoutGeneration, Spec};
+use careplan_ledger::spec::Spec;
 
 fn rows(kind: &str) -> Rows {
     valid_rows(Spec::get().kind(kind).unwrap(), &Scenario::v4())
@@ -156,7 +156,6 @@ fn the_column_count_is_reported_once_with_the_layout_it_matches() {
         m.contains("17項目はUPYOBO_SUB（V4）と同じです。ファイル名の種類を確かめてください"),
         "{m}"
     );
-    let _ = LayoutGeneration::V4;
 }
 
 #[test]

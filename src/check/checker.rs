@@ -493,8 +493,8 @@ fn report_name(name: &FileName, issues: &[NameIssue], columns: Option<usize>, em
                         m
                     },
                     Some(&match near.first() {
-                        Some((id, _)) => format!(
-                            "ファイル名は「{id}_」のような仕様の接頭辞で始まります。ファイル名を直すか、介護ソフトの出力設定を確認するか、ソフトの会社に問い合わせてください。"
+                        Some((id, name)) => format!(
+                            "{name}なら、ファイル名は「{id}_」で始まります。ファイル名を直すか、介護ソフトの出力設定を確認するか、ソフトの会社に問い合わせてください。"
                         ),
                         None => "ファイル名は「UPPLAN_」「UP1KYO_」のような仕様の接頭辞で始まります。ファイル名を直すか、介護ソフトの出力設定を確認するか、ソフトの会社に問い合わせてください。".to_owned(),
                     }),
