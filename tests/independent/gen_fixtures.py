@@ -528,6 +528,25 @@ class Gen:
                 first = 5 * len(users) + 1
                 self.cross_manifest.append(
                     {"file": rel, "code": "UNIT_KEY_NO_PARENT", "record": first, "field_no": 5})
+        # A plan unit (第1表 + 第2表 + 第3表 + 利用者補足 000000) whose 第2表 has a user the
+        # 第1表 lacks: UNIT_KEY_NO_PARENT on it, at 居宅サービス計画作成（変更）日 (No.5).
+        plan = dict(ctx, seq="20250521100000", plan_set=True)
+        date = plan["month"] + "10"
+        for kind in ("UP1KYO", "UP2KYO", "UP3KYO", "UPHOSOKU"):
+            extra = [("271009", self.digits(10))] if kind == "UP2KYO" else []
+            self.fixed_users = users + extra
+            rows = self.rows(kind, "V4", plan)
+            lay = self.layout(kind, "V4")
+            col = self.col(lay, "居宅サービス計画作成（変更）日")
+            for r in rows:
+                r[col][0] = date
+            token = "000000" if kind == "UPHOSOKU" else None
+            rel = "units/plan_key_no_parent/" + self.name(kind, "V4", plan, token)
+            self.write(out, rel, self.text(rows).encode("cp932"))
+            if kind == "UP2KYO":
+                self.cross_manifest.append(
+                    {"file": rel, "code": "UNIT_KEY_NO_PARENT", "record": len(users) + 1,
+                     "field_no": col + 1})
         self.fixed_users = None
 
     def valid_uncertain(self, out, ctx):
