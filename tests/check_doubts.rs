@@ -90,7 +90,27 @@ fn characters_and_bytes_in_rows_with_doubts_stay_errors() {
             let f = the(&found, code, no);
             assert_eq!(f.severity, Severity::Error, "{kind} No.{no}: {f:#?}");
         }
+        let found = findings(kind, |r| {
+            let c = &mut r[0][usize::from(no) - 1];
+            c.value = "山\u{7}田".into();
+            c.quoted = true;
+        });
+        let f = the(&found, "CONTROL_CHARACTER", no);
+        assert_eq!(f.severity, Severity::Error, "{kind} No.{no}: {f:#?}");
     }
+}
+
+#[test]
+fn a_character_outside_ms932_in_a_row_with_a_doubt_stays_an_error() {
+    let k = Spec::get().kind("UPHOSOKU").unwrap();
+    let s = Scenario::v4();
+    let mut rows = valid_rows(k, &s);
+    rows[0][5].value = "𠮷田".into();
+    let text = careplan_ledger::fixtures::rows_to_text(&rows, "\r\n");
+    let name = s.unit.file_name(k, LayoutGeneration::V4, None);
+    let found = check_file(&name, text.as_bytes()).findings;
+    let f = the(&found, "ENCODING_NOT_MS932", 6);
+    assert_eq!(f.severity, Severity::Error, "{f:#?}");
 }
 
 #[test]

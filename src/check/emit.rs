@@ -248,13 +248,15 @@ impl<'a> Emitter<'a> {
 }
 
 /// The row's doubt when `code` is a finding about the aspect in doubt: 必須 for
-/// `FIELD_REQUIRED`, 項目長 for `FIELD_TOO_LONG`, a fixed-value note for `FIXED_OFFICE_CODE`.
-/// Format, code-list, date, 外字 and encoding findings are never about a doubt.
+/// `FIELD_REQUIRED`, 項目長 for `FIELD_TOO_LONG`, the code list for `FIELD_CODE`, a
+/// fixed-value note for `FIXED_OFFICE_CODE`.
+/// Format, date, 外字 and encoding findings are never about a doubt.
 pub(crate) fn doubt_about(code: Code, spec: Option<&FieldSpec>) -> Option<&'static Doubt> {
     let doubt = spec?.doubt?;
     let about = match code {
         Code::FIELD_REQUIRED => Some(Aspect::Required),
         Code::FIELD_TOO_LONG => Some(Aspect::Length),
+        Code::FIELD_CODE => Some(Aspect::Codes),
         Code::FIXED_OFFICE_CODE => Some(Aspect::FixedValue),
         _ => None,
     };

@@ -19,6 +19,9 @@ pub enum Aspect {
     Required,
     /// The 項目長: a value over it is a warning.
     Length,
+    /// The code list: a value not in it is a warning (no row has this doubt today; a row
+    /// that gets one is classified here).
+    Codes,
     /// Whether a fixed-value note (「9999999999を固定でセット」) belongs to this row.
     FixedValue,
     /// Not classified: every finding of the row is lowered to a warning.
