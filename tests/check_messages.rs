@@ -194,6 +194,39 @@ fn records_of_users_unrelated_to_the_receiver_name_both_offices() {
 }
 
 #[test]
+fn users_taking_turns_are_told_apart() {
+    // Records of three users interleaved; user 2 has no service of the receiver, user 3 has
+    // a 被保険者番号 of the wrong length (so it is not packed) and one service of it.
+    let base = rows("UPPLAN");
+    let mut users: Vec<Rows> = vec![base[..4].to_vec(), base[4..].to_vec(), base[..2].to_vec()];
+    for row in &mut users[1] {
+        row[19].value = "1310000003".into();
+    }
+    for (k, row) in users[2].iter_mut().enumerate() {
+        row[2].value = "123456789".into();
+        if k == 1 {
+            row[19].value = "1310000003".into();
+        }
+    }
+    let mut interleaved: Rows = Vec::new();
+    for k in 0..4 {
+        for u in &users {
+            if let Some(r) = u.get(k) {
+                interleaved.push(r.clone());
+            }
+        }
+    }
+    let report = check_file(&name("UPPLAN"), &write_csv(&interleaved));
+    let others: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.code == "RECORD_OTHER_OFFICE")
+        .collect();
+    assert_eq!(others.len(), 1, "{:#?}", report.findings);
+    assert_eq!((others[0].record, others[0].field_no), (Some(2), Some(20)));
+}
+
+#[test]
 fn free_text_without_quotes_is_information_once_per_file() {
     let mut r = rows("UPPLAN");
     for row in &mut r {

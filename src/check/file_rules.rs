@@ -68,6 +68,8 @@ struct PlanUsers {
     /// 被保険者番号 have their 6 + 10 characters (the usual case: one compare per record).
     last: Option<usize>,
     last_packed: Option<u128>,
+    /// The user before `last`, by packed key: users that take turns need no lookup either.
+    before_last: Option<(u128, usize)>,
     /// The key being looked up, reused so a lookup allocates nothing.
     key: String,
 }
@@ -198,6 +200,7 @@ impl FileRules {
                     index: HashMap::default(),
                     last: None,
                     last_packed: None,
+                    before_last: None,
                     key: String::new(),
                 })
         } else {
@@ -512,9 +515,18 @@ impl PlanUsers {
             (Some(p), Some(q)) => p == q,
             _ => self.last.is_some_and(|i| same(&self.users[i])),
         };
+        let turn = |b: Option<(u128, usize)>| b.filter(|b| Some(b.0) == packed).map(|b| b.1);
         let i = match self.last.filter(|_| known) {
             Some(i) => i,
+            None if turn(self.before_last).is_some() => {
+                let i = turn(self.before_last).unwrap_or(0);
+                self.before_last = self.last_packed.zip(self.last);
+                self.last_packed = packed;
+                self.last = Some(i);
+                i
+            }
             None => {
+                self.before_last = self.last_packed.zip(self.last);
                 self.last_packed = packed;
                 self.key.clear();
                 self.key.push_str(insurer);
