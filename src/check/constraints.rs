@@ -20,6 +20,7 @@ pub const CONSTRAINTS: &[(&str, &str, Coverage)] = &[
     // fields.json, row by row (every row of every kind and generation goes through these).
     ("fields.json type", "値の形式（数字・英数・整数・99.99・英字・電話番号・TAISコード）", Coverage::Checked(&["FIELD_FORMAT"])),
     ("fields.json type/max_len, §2", "固定長の形: 保険者番号6桁、被保険者番号10文字、事業所番号10桁、年月日8桁、年月6桁、時分4桁、日割対象日31文字、郵便番号8文字、サービスコード6文字（種類2＋項目4）、サービス種類コード2文字。短くても長くても誤り", Coverage::Checked(&["FIELD_FORMAT"])),
+    ("fields.json type/max_len", "第2表 No.17 サービス事業者コード（英数10）、第7表 No.35 入力者コード（数字10）、TAISコード・福祉用具届出コード（12）を固定長として扱う", Coverage::NotChecked("仕様は最大長だけを示す。第2表 No.17 はOCRでフリーテキストと読め、保険外サービスでは空、No.35 は書式欄が空、TAISコードは例（00001-000010）だけで桁の決まりが書かれていない。")),
     ("fields.json max_len", "項目長（最大長、文字数で数える）", Coverage::Checked(&["FIELD_TOO_LONG"])),
     ("§2", "項目長がバイトか文字か", Coverage::NotChecked("仕様に書かれていない。文字数で数える（全角も1文字）。")),
     ("fields.json codes", "コード表にある値", Coverage::Checked(&["FIELD_CODE"])),
