@@ -1,7 +1,11 @@
 //! "Done when": `careplan-check --json` on a folder of valid and seeded-bad files made by
 //! something other than our generator (tests/independent/gen_fixtures.py, Python stdlib +
-//! `cp932`) reports every seeded defect at the right record and 項目No., and nothing on the
-//! valid files. Skipped, with a message, only when `python3` is missing.
+//! `cp932`) reports every seeded defect at the right record and 項目No. (and severity, where
+//! the manifest gives one), and nothing on the valid files. For every file kind the generator
+//! seeds each kind of constraint: format, exact length, code, date, required (sure and
+//! unsure), 外字 (in an uncertain row where the kind has one), and the rules across fields;
+//! valid files give every uncertain row the values the spec allows. Skipped, with a message,
+//! only when `python3` is missing.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -57,7 +61,20 @@ fn check_seed(seed: u32) {
     let manifest: Vec<serde_json::Value> =
         serde_json::from_slice(&std::fs::read(root.join("manifest.json")).unwrap()).unwrap();
     let mut expected: BTreeMap<String, Vec<Key>> = BTreeMap::new();
+    // (file, code, record, 項目No.) → severity, where the manifest says it.
+    let mut severities: BTreeMap<(String, Key), String> = BTreeMap::new();
     for m in &manifest {
+        if let Some(sev) = m["severity"].as_str() {
+            let key = (
+                m["code"].as_str().unwrap().to_owned(),
+                m["record"].as_u64(),
+                m["field_no"].as_u64(),
+            );
+            severities.insert(
+                (m["file"].as_str().unwrap().to_owned(), key),
+                sev.to_owned(),
+            );
+        }
         expected
             .entry(m["file"].as_str().unwrap().to_owned())
             .or_default()
@@ -83,9 +100,41 @@ fn check_seed(seed: u32) {
     // This folder mixes valid and seeded-bad copies of the same transmission units and the
     // independent generator fills 第7表 amounts at random, so the reconciliation has much to
     // say here; its findings are tested in tests/reconcile_*.rs. Only their shape is checked.
-    for cross in doc["cross_file"].as_array().unwrap() {
-        assert!(cross["code"].is_string() && cross["message"].is_string());
-        assert!(!cross["files"].as_array().unwrap().is_empty());
+    let cross_found: Vec<(String, Key)> = doc["cross_file"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cross| {
+            assert!(cross["code"].is_string() && cross["message"].is_string());
+            let files = cross["files"].as_array().unwrap();
+            assert!(!files.is_empty());
+            (
+                relative(files[0].as_str().unwrap(), &root),
+                (
+                    cross["code"].as_str().unwrap().to_owned(),
+                    cross["record"].as_u64(),
+                    cross["field_no"].as_u64(),
+                ),
+            )
+        })
+        .collect();
+    // The seeded defects across files are found at their file, record and 項目No.
+    let cross_manifest: Vec<serde_json::Value> =
+        serde_json::from_slice(&std::fs::read(root.join("cross_manifest.json")).unwrap()).unwrap();
+    assert!(!cross_manifest.is_empty());
+    for m in &cross_manifest {
+        let want = (
+            m["file"].as_str().unwrap().to_owned(),
+            (
+                m["code"].as_str().unwrap().to_owned(),
+                m["record"].as_u64(),
+                m["field_no"].as_u64(),
+            ),
+        );
+        assert!(
+            cross_found.contains(&want),
+            "seed {seed}: {want:?} not among {cross_found:#?}"
+        );
     }
 
     let files = doc["files"].as_array().unwrap();
@@ -106,6 +155,21 @@ fn check_seed(seed: u32) {
             })
             .collect();
         got.sort();
+        for x in f["findings"].as_array().unwrap() {
+            let key = (
+                x["code"].as_str().unwrap().to_owned(),
+                x["record"].as_u64(),
+                x["field_no"].as_u64(),
+            );
+            if let Some(want) = severities.get(&(rel.clone(), key.clone())) {
+                if x["severity"].as_str() != Some(want.as_str()) {
+                    failures.push(format!(
+                        "{rel}: {key:?} is {} but must be {want}",
+                        x["severity"]
+                    ));
+                }
+            }
+        }
         let mut want = expected.remove(&rel).unwrap_or_default();
         want.sort();
         if rel.starts_with("valid/") {

@@ -38,6 +38,38 @@ fn every_prefix_of_a_valid_file_is_handled() {
     }
 }
 
+/// Names cut from a valid one at every `_`, and with parts dropped or doubled: the name
+/// reader never panics, whatever parts are left.
+#[test]
+fn names_with_parts_missing_or_extra_are_handled() {
+    let base = [
+        "UPJSK",
+        "202505",
+        "1310000002",
+        "11",
+        "1310000001",
+        "43",
+        "20250425093000",
+    ];
+    let body = careplan_ledger::fixtures::valid_files()
+        .into_iter()
+        .find(|f| f.name.starts_with("UPJSK"))
+        .unwrap()
+        .bytes;
+    for mask in 0u32..(1 << base.len()) {
+        let parts: Vec<&str> = base
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| mask & (1 << i) != 0)
+            .map(|(_, p)| *p)
+            .collect();
+        let name = format!("{}.CSV", parts.join("_"));
+        let _ = check_file(&name, &body);
+        let doubled = format!("{}_{}.CSV", parts.join("_"), parts.join("_"));
+        let _ = check_file(&doubled, &body[..body.len() / 2]);
+    }
+}
+
 #[test]
 fn odd_names_and_inputs_are_handled() {
     for name in [
@@ -49,6 +81,13 @@ fn odd_names_and_inputs_are_handled() {
         "UPPLAN_____.CSV",
         "ＵＰＰＬＡＮ.CSV",
         "a/b\\c.CSV",
+        "UP1KYO_1310000001_43_20250425093000.csv",
+        "UPPLAN_202505_43_11_20250425093000.CSV",
+        "UPPLAN_202505_1310000001_43_1310000002_11_20250425093000_x.CSV",
+        "UPKHON_あ_1310000001.CSV",
+        "UPJSK_202505_1310000002_1_1310000001_43_20250425093000.CSV",
+        "U_1.CSV",
+        "UPYOBO_SUBB_1310000001.CSV",
     ] {
         for bytes in [
             &b""[..],
@@ -58,6 +97,7 @@ fn odd_names_and_inputs_are_handled() {
             b"\xEF\xBB\xBF",
             b"\x82",
             b"202407",
+            b"202407,131016,000001234\r\n202407,13101\r\n",
         ] {
             let _ = check_file(name, bytes);
         }

@@ -7,7 +7,7 @@
 //! time is linear in the input.
 
 use crate::check::decode::{content_start, detect_encoding, TextEncoding, TextIssue};
-use crate::check::emit::Emitter;
+use crate::check::emit::{Emitter, FieldAt};
 use crate::check::file_rules::FileRules;
 use crate::check::findings::{Code, FindingList, MAX_FINDINGS_PER_FILE};
 use crate::check::identify::{is_real_year_month, parse_file_name, FileName, NameIssue};
@@ -15,9 +15,12 @@ use crate::check::read_record::next_record;
 use crate::check::record::{Record, RecordRef, RecordTable};
 use crate::check::records::{FieldSpan, RecordReader, StructureIssue, Terminator};
 use crate::check::report::FileReport;
-use crate::check::rules::{check_value, hint_for};
+use crate::check::rules::{check_value, hint_for, Violation};
 use crate::fingerprint::sha256_hex;
-use crate::spec::{FileKind, Layout, LayoutGeneration, Spec, SpecVersion, V4_APPLIES_FROM_MONTH};
+use crate::spec::{
+    FieldFormat, FieldSpec, FileKind, Layout, LayoutGeneration, Spec, SpecVersion,
+    V4_APPLIES_FROM_MONTH,
+};
 
 /// Who a file is, from its name and its content: what the reconciliation groups files by.
 #[derive(Clone, Debug)]
@@ -107,6 +110,42 @@ pub fn check_file_seeing(
     run(path, bytes, options, see)
 }
 
+/// A column rule's violation as a finding on field `no`.
+fn report_value(v: Violation, field: &FieldSpec, rec: &Record, no: usize, emit: &mut Emitter) {
+    let code = v.code;
+    let hint = |_: Option<&FieldSpec>| hint_for(field, code);
+    if v.beyond_doubt {
+        emit.field_beyond_doubt(code, rec, no, || v.detail, hint);
+    } else {
+        emit.field(code, rec, no, || v.detail, hint);
+    }
+}
+
+/// What a clerk can do about a file their care software wrote.
+const CARE_SOFTWARE_HINT: &str =
+    "介護ソフトの出力設定（仕様のバージョン・文字コード）を確認するか、ソフトの会社に問い合わせてください。";
+
+/// The fields at the same place in every layout: 項目No.1–3.
+const SHARED_FIELDS: usize = 3;
+
+/// Where something reported once per file was seen first (with a number: the 項目No., or the
+/// column count), and how often.
+#[derive(Default)]
+struct Occurrences {
+    first: Option<(FieldAt, usize)>,
+    count: u64,
+}
+
+impl Occurrences {
+    fn see(&mut self, rec: &Record, n: usize) {
+        self.count += 1;
+        if self.first.is_none() {
+            let no = n.min(rec.len()).max(1);
+            self.first = Some((FieldAt::of(rec, no), n));
+        }
+    }
+}
+
 /// The first data record's CSVバージョン and column count, and its index.
 struct FirstRecord {
     index: u64,
@@ -170,7 +209,9 @@ fn run(
                     "文字コードがUTF-8です。仕様はShift-JIS（MS932）です。".to_owned()
                 }
             },
-            Some("ファイルを文字コードShift-JIS（MS932）で保存し直してください。"),
+            Some(&format!(
+                "文字コードはShift-JIS（MS932）にします。{CARE_SOFTWARE_HINT}"
+            )),
         );
     }
     let generation = choose_generation(&name, spec_version, first.as_ref());
@@ -208,6 +249,16 @@ fn run(
     let mut rec = Record::default();
     let mut first_data: Option<Record> = None;
     let mut other_breaks = 0u64;
+    let mut unquoted = Occurrences::default();
+    // 項目No. of the free-text fields, which the spec writes in quotes.
+    let free_text: Vec<usize> = layout.map_or(Vec::new(), |l| {
+        l.fields
+            .iter()
+            .filter(|f| f.format == FieldFormat::FreeText)
+            .map(|f| usize::from(f.no))
+            .collect()
+    });
+    let mut column_counts = Occurrences::default();
     let mut last_index = 0;
     while let Some(span) = next_record(
         &mut reader,
@@ -222,6 +273,8 @@ fn run(
             other_breaks += 1;
         }
         see(&identity, rec.as_ref());
+        // A record whose quoting is broken says so; its free text is not judged again.
+        let quoting_broken = !structure.is_empty();
         for issue in structure.drain(..) {
             report_structure(issue, &rec, &spans, &mut emit);
         }
@@ -257,12 +310,27 @@ fn run(
             }
             if let Some(layout) = layout {
                 if rec.len() != layout.fields.len() {
-                    report_column_count(&identity, layout, &rec, &mut emit);
+                    // No.1–3 (CSVバージョン, 保険者番号, 被保険者番号) sit at the same place in
+                    // every layout (spec::roles tests it), so they are still checked.
+                    let shared = layout.fields.iter().take(SHARED_FIELDS);
+                    for (i, (field, value)) in shared.zip(rec.values()).enumerate() {
+                        if let Some(v) = check_value(field, value) {
+                            report_value(v, field, &rec, i + 1, &mut emit);
+                        }
+                    }
+                    column_counts.see(&rec, rec.len());
                 } else {
                     for (i, (field, value)) in layout.fields.iter().zip(rec.values()).enumerate() {
                         if let Some(v) = check_value(field, value) {
-                            let code = v.code;
-                            emit.field(code, &rec, i + 1, || v.detail, |_| hint_for(field, code));
+                            report_value(v, field, &rec, i + 1, &mut emit);
+                        }
+                    }
+                    if !quoting_broken {
+                        for &no in &free_text {
+                            let written = rec.get(no).is_some_and(|v| !v.is_empty());
+                            if written && rec.field_quoted(no) == Some(false) {
+                                unquoted.see(&rec, no);
+                            }
                         }
                     }
                     if let Some(r) = rules.as_mut() {
@@ -274,6 +342,19 @@ fn run(
         if keep {
             records_kept.push(&rec);
         }
+    }
+    if let (Some((at, found)), Some(layout)) = (column_counts.first, layout) {
+        report_column_count(&identity, layout, at, found, column_counts.count, &mut emit);
+    }
+    if let Some((at, no)) = unquoted.first {
+        let n = unquoted.count;
+        emit.field_at(
+            Code::FREE_TEXT_UNQUOTED,
+            at,
+            no,
+            || format!("フリーテキストの項目が「\"」で囲まれていません（このファイルで{n}か所。最初の1か所を示しています）"),
+            |_| format!("多くの読み手はそのまま読めますが、仕様ではフリーテキストを「\"」で囲みます。{CARE_SOFTWARE_HINT}"),
+        );
     }
     if other_breaks > 0 {
         emit.file(
@@ -318,6 +399,7 @@ fn finish(
         name: identity.name.base.clone(),
         kind: identity.name.kind.map(|k| k.id.clone()),
         spec_version: identity.spec_version.map(|v| v.csv_value().to_owned()),
+        csv_version: identity.csv_version.clone(),
         records,
         sha256: if options.compute_sha256 {
             sha256_hex(bytes)
@@ -376,35 +458,46 @@ fn report_name(name: &FileName, issues: &[NameIssue], columns: Option<usize>, em
     let base = name.base.as_str();
     for issue in issues {
         match issue {
-            NameIssue::UnknownKind => {
-                let candidates: Vec<String> = columns
-                    .map(|n| {
-                        Spec::get()
-                            .kinds
-                            .iter()
-                            .flat_map(|k| {
-                                [LayoutGeneration::V4, LayoutGeneration::V3]
-                                    .into_iter()
-                                    .filter(move |&g| k.layout(g).is_some_and(|l| l.fields.len() == n))
-                                    .map(move |g| format!("{}（{}）", k.id, g.label()))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
+            NameIssue::UnknownKind { prefix, near } => {
+                // A prefix one letter off a real one is the likelier reading, so it comes
+                // before what the column count suggests.
+                let near_ids: Vec<String> = near
+                    .iter()
+                    .map(|(id, name)| format!("「{id}」（{name}）"))
+                    .collect();
+                let by_columns = columns.map(|n| (n, matching_layouts(n, None, None)));
                 emit.file(
                     Code::FILENAME_UNKNOWN_KIND,
                     || {
                         let mut m = format!("ファイル名「{base}」がどの種類のファイルか分かりません。");
-                        if !candidates.is_empty() {
+                        if !near_ids.is_empty() {
                             m.push_str(&format!(
-                                "項目数{}は{}と同じです（推測のため、項目の確認はしていません）。",
-                                columns.unwrap_or(0),
-                                candidates.join("、")
+                                "接頭辞「{prefix}」は{}の書き間違いかもしれません（1文字違い）。",
+                                near_ids.join("か")
                             ));
                         }
+                        if let Some((n, Matches::OtherKinds(kinds))) = &by_columns {
+                            let same = near
+                                .iter()
+                                .any(|(id, _)| kinds.iter().any(|x| x.starts_with(&format!("{id}（"))));
+                            if same {
+                                m.push_str(&format!("内容の項目数{n}もそのレイアウトと同じです。"));
+                            } else {
+                                m.push_str(&format!(
+                                    "内容の項目数{n}は{}と同じ形です。",
+                                    kinds.join("、")
+                                ));
+                            }
+                        }
+                        m.push_str("種類が分からないため、項目の確認はしていません。");
                         m
                     },
-                    Some("ファイル名は「UPPLAN_」「UP1KYO_」のような仕様の接頭辞で始まります。"),
+                    Some(&match near.first() {
+                        Some((id, name)) => format!(
+                            "{name}なら、ファイル名は「{id}_」で始まります。ファイル名を直すか、介護ソフトの出力設定を確認するか、ソフトの会社に問い合わせてください。"
+                        ),
+                        None => "ファイル名は「UPPLAN_」「UP1KYO_」のような仕様の接頭辞で始まります。ファイル名を直すか、介護ソフトの出力設定を確認するか、ソフトの会社に問い合わせてください。".to_owned(),
+                    }),
                 );
             }
             NameIssue::TokenCount(n) => {
@@ -433,6 +526,19 @@ fn report_name(name: &FileName, issues: &[NameIssue], columns: Option<usize>, em
                 || format!("ファイル名「{base}」の{token_name}「{token}」が{expected}ではありません。"),
                 Some(&format!("{token_name}は{expected}です。")),
             ),
+            NameIssue::MissingParts { missing, expected } => {
+                let hint = format!("V4のファイル名は「{expected}」の形です。{CARE_SOFTWARE_HINT}");
+                emit.file(
+                    Code::FILENAME_SHAPE,
+                    || {
+                        format!(
+                            "ファイル名「{base}」は部分が足りません。{}がありません。",
+                            missing.join("と")
+                        )
+                    },
+                    Some(&hint),
+                );
+            }
             NameIssue::KindNotInV3 => {
                 let Some(kind) = name.kind else { continue };
                 let hint = format!("V4の形の例: {}", example_name(kind, LayoutGeneration::V4));
@@ -478,7 +584,8 @@ fn report_version(identity: &FileIdentity, rec: &Record, emit: &mut Emitter) {
         // FIELD_REQUIRED says so.
         return;
     }
-    let hint = "CSVバージョンは第4.1版なら202407、第3版なら202208です。";
+    let hint =
+        format!("CSVバージョンは第4.1版なら202407、第3版なら202208です。{CARE_SOFTWARE_HINT}");
     match identity.spec_version {
         None => emit.field(
             Code::VERSION_UNKNOWN,
@@ -525,7 +632,7 @@ fn report_version(identity: &FileIdentity, rec: &Record, emit: &mut Emitter) {
                         k.name_ja, k.id
                     )
                 },
-                |_| "CSVバージョンを202407にしてください。".to_owned(),
+                |_| format!("CSVバージョンは202407（第4.1版）です。{CARE_SOFTWARE_HINT}"),
             );
         }
         if let Some(shape) = identity.name.shape {
@@ -541,7 +648,7 @@ fn report_version(identity: &FileIdentity, rec: &Record, emit: &mut Emitter) {
                             c.label()
                         )
                     },
-                    |_| "V4のファイル名には送信元・送信先のサービス種類コード（2桁）が入ります。ファイル名か内容の版をそろえてください。".to_owned(),
+                    |_| format!("V4のファイル名には送信元・送信先のサービス種類コード（2桁）が入ります。ファイル名と内容は同じ版にします。{CARE_SOFTWARE_HINT}"),
                 );
             }
         }
@@ -608,52 +715,108 @@ fn report_version_for_month(
     }
 }
 
-fn report_column_count(identity: &FileIdentity, layout: &Layout, rec: &Record, emit: &mut Emitter) {
+/// COLUMN_COUNT once per file: how many records, the first of them, and which layout its
+/// column count matches (the kind's other version, or another kind), if any.
+fn report_column_count(
+    identity: &FileIdentity,
+    layout: &Layout,
+    at: FieldAt,
+    found: usize,
+    records: u64,
+    emit: &mut Emitter,
+) {
     let Some(kind) = identity.name.kind else {
         return;
     };
     let expected = layout.fields.len();
-    let found = rec.len();
-    let other = [LayoutGeneration::V4, LayoutGeneration::V3]
-        .into_iter()
-        .filter(|&g| Some(g) != identity.generation)
-        .find(|&g| kind.layout(g).is_some_and(|l| l.fields.len() == found));
-    let generation = identity.generation.map(|g| g.label()).unwrap_or("");
-    emit.record(
+    let generation = identity.generation;
+    let label = generation.map(|g| g.label()).unwrap_or("");
+    let matches = matching_layouts(found, Some(kind), generation);
+    emit.record_at(
         Code::COLUMN_COUNT,
-        rec,
+        at,
         || {
-            let mut m = format!(
-                "項目数が{found}です。{}（{generation}）は{expected}項目です",
-                kind.id
-            );
-            if let Some(g) = other {
-                m.push_str(&format!("（{found}項目は{}のレイアウトです）", g.label()));
+            let mut m = if records == 1 {
+                format!("項目数が{found}です。{}（{label}）は{expected}項目です", kind.id)
             } else {
-                let others: Vec<String> = Spec::get()
-                    .kinds
-                    .iter()
-                    .filter(|k| k.id != kind.id)
-                    .filter_map(|k| {
-                        let g = identity.generation?;
-                        (k.layout(g)?.fields.len() == found).then(|| k.id.clone())
-                    })
-                    .collect();
-                if !others.is_empty() {
-                    m.push_str(&format!(
-                        "（{found}項目は{}と同じです。ファイル名の種類を確かめてください）",
-                        others.join("、")
-                    ));
-                }
+                format!(
+                    "項目数がレイアウトと合わないレコードが{records}件あります（このレコードが最初で、項目数{found}）。{}（{label}）は{expected}項目です",
+                    kind.id
+                )
+            };
+            match &matches {
+                Matches::OtherVersion(g) => m.push_str(&format!(
+                    "。{found}項目は{}の{}のレイアウトと同じです。ファイル名かCSVバージョンの版を確かめてください",
+                    kind.id,
+                    g.label()
+                )),
+                Matches::OtherKinds(kinds) => m.push_str(&format!(
+                    "。{found}項目は{}と同じです。ファイル名の種類を確かめてください",
+                    kinds.join("、")
+                )),
+                Matches::None => m.push_str(&format!("。{found}項目のレイアウトは仕様にありません")),
             }
-            m.push_str("。項目数が違うため、このレコードの項目は確認していません");
+            m.push_str("。項目数が合わないレコードは、項目No.1〜3（CSVバージョン・保険者番号・被保険者番号）だけを確認しています");
             m
         },
         || {
-            "区切りの「,」の数を確かめてください。文字列の中の「,」や改行は「\"」で囲みます。"
-                .to_owned()
+            format!("区切りの「,」の数を確かめてください。文字列の中の「,」や改行は「\"」で囲みます。{CARE_SOFTWARE_HINT}")
         },
     );
+}
+
+/// Which layouts have `columns` fields, besides `kind` in `generation`.
+enum Matches {
+    /// The same kind in its other version.
+    OtherVersion(LayoutGeneration),
+    /// Other kinds: 「UPYOBO_SUB（V4）」.
+    OtherKinds(Vec<String>),
+    None,
+}
+
+fn matching_layouts(
+    columns: usize,
+    kind: Option<&FileKind>,
+    generation: Option<LayoutGeneration>,
+) -> Matches {
+    let gens = [LayoutGeneration::V4, LayoutGeneration::V3];
+    if let Some(k) = kind {
+        if let Some(g) = gens
+            .into_iter()
+            .filter(|&g| Some(g) != generation)
+            .find(|&g| k.layout(g).is_some_and(|l| l.fields.len() == columns))
+        {
+            return Matches::OtherVersion(g);
+        }
+    }
+    // The file's own generation first, then the other.
+    let order: Vec<LayoutGeneration> = match generation {
+        Some(LayoutGeneration::V3) => vec![LayoutGeneration::V3, LayoutGeneration::V4],
+        _ => gens.to_vec(),
+    };
+    let mut kinds = Vec::new();
+    for g in order {
+        for k in &Spec::get().kinds {
+            if kind.is_some_and(|own| own.id == k.id) {
+                continue;
+            }
+            if k.layout(g).is_some_and(|l| l.fields.len() == columns) {
+                let name = format!("{}（{}）", k.id, g.label());
+                // A kind whose V3 layout is its V4 one is named once.
+                if !kinds
+                    .iter()
+                    .any(|n: &String| n.starts_with(&format!("{}（", k.id)))
+                {
+                    kinds.push(name);
+                }
+            }
+        }
+    }
+    if kinds.is_empty() {
+        Matches::None
+    } else {
+        Matches::OtherKinds(kinds)
+    }
 }
 
 /// Which field (項目No.) a byte offset falls in.
@@ -715,7 +878,7 @@ fn report_text(issue: TextIssue, rec: &Record, no: usize, emit: &mut Emitter) {
                         shown.join(" ")
                     )
                 },
-                "文字コードShift-JIS（MS932）で保存し直すか、その文字を入力し直してください。",
+                &format!("その文字を入力し直すか、{CARE_SOFTWARE_HINT}"),
             );
         }
         TextIssue::Gaiji { offset, code } => emit.at_offset(

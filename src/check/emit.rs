@@ -1,14 +1,17 @@
 //! Turning problems into findings with full positions and plain-Japanese messages.
 //!
 //! Every rule reports through an [`Emitter`], so the wording of "where" is the same everywhere
-//! (「3件目のレコード（4行目）の項目No.3「被保険者番号」: …」), fields the spec is unsure of
-//! are lowered to warnings in one place, and nothing is formatted once the cap is reached.
+//! (「3件目のレコード（4行目）の項目No.3「被保険者番号」: …」), a finding about the one
+//! aspect of a row the spec is unsure of ([`crate::spec::doubt`]: an empty field whose 必須
+//! mark is unsure, a 項目長 or a note in doubt) is lowered to a warning in one place, with the
+//! reason at the end of its hint, and nothing is formatted once the cap is reached. Every
+//! other finding keeps its code's severity, whatever the row's confidence.
 
 use std::cell::Cell;
 
 use crate::check::findings::{Code, Finding, FindingList, Position, Severity};
 use crate::check::record::Record;
-use crate::spec::{Certainty, FieldSpec, Layout};
+use crate::spec::{Aspect, Doubt, FieldSpec, Layout};
 
 pub(crate) struct Emitter<'a> {
     pub findings: FindingList,
@@ -73,7 +76,8 @@ impl<'a> Emitter<'a> {
         hint: &str,
     ) {
         let spec = self.field_spec(field_no);
-        let severity = cap(code.severity(), spec);
+        let doubt = doubt_about(code, spec);
+        let severity = lowered(code.severity(), doubt);
         let (bytes, cache) = (self.bytes, &self.line_cache);
         self.findings.add(severity, || {
             let line = rec.map(|r| line_at(bytes, cache, r.byte_offset as usize, r.line, offset));
@@ -95,7 +99,7 @@ impl<'a> Emitter<'a> {
                     line,
                     byte_offset: Some(offset as u64),
                 })
-                .hint(hint)
+                .hint(with_reason(hint.to_owned(), doubt))
                 .at_most(severity);
             if let Some(s) = spec {
                 f = f.field(s.no, &s.name_ja);
@@ -116,6 +120,19 @@ impl<'a> Emitter<'a> {
         self.field_at(code, FieldAt::of(rec, no), no, detail, hint);
     }
 
+    /// A finding about field `no` that is wrong whichever reading of its row is right: never
+    /// lowered (a value longer than every reading of a 項目長 in doubt).
+    pub fn field_beyond_doubt(
+        &mut self,
+        code: Code,
+        rec: &Record,
+        no: usize,
+        detail: impl FnOnce() -> String,
+        hint: impl FnOnce(Option<&FieldSpec>) -> String,
+    ) {
+        self.field_in(code, FieldAt::of(rec, no), no, false, detail, hint);
+    }
+
     /// A finding about field `no` at a remembered place.
     pub fn field_at(
         &mut self,
@@ -125,8 +142,21 @@ impl<'a> Emitter<'a> {
         detail: impl FnOnce() -> String,
         hint: impl FnOnce(Option<&FieldSpec>) -> String,
     ) {
+        self.field_in(code, at, no, true, detail, hint);
+    }
+
+    fn field_in(
+        &mut self,
+        code: Code,
+        at: FieldAt,
+        no: usize,
+        may_be_doubted: bool,
+        detail: impl FnOnce() -> String,
+        hint: impl FnOnce(Option<&FieldSpec>) -> String,
+    ) {
         let spec = self.field_spec(Some(no));
-        let severity = cap(code.severity(), spec);
+        let doubt = doubt_about(code, spec).filter(|_| may_be_doubted);
+        let severity = lowered(code.severity(), doubt);
         let (bytes, cache) = (self.bytes, &self.line_cache);
         self.findings.add(severity, || {
             let line = line_at(
@@ -151,7 +181,7 @@ impl<'a> Emitter<'a> {
                     line: Some(line),
                     byte_offset: Some(at.field_offset),
                 })
-                .hint(hint(spec))
+                .hint(with_reason(hint(spec), doubt))
                 .at_most(severity);
             f.field_no = Some(no as u16);
             if let Some(s) = spec {
@@ -186,18 +216,70 @@ impl<'a> Emitter<'a> {
         });
     }
 
+    /// A finding about a record as a whole, at a remembered place (reported once per file).
+    pub fn record_at(
+        &mut self,
+        code: Code,
+        at: FieldAt,
+        detail: impl FnOnce() -> String,
+        hint: impl FnOnce() -> String,
+    ) {
+        self.findings.add(code.severity(), || {
+            let message = format!(
+                "{}件目のレコード（{}行目）: {}。",
+                at.record,
+                at.record_line,
+                detail()
+            );
+            Finding::new(code, message)
+                .at(Position {
+                    record: Some(at.record),
+                    line: Some(at.record_line),
+                    byte_offset: Some(at.record_offset),
+                })
+                .hint(hint())
+        });
+    }
+
     fn field_spec(&self, no: Option<usize>) -> Option<&'static FieldSpec> {
         let layout = self.layout?;
         layout.field(u16::try_from(no?).ok()?)
     }
 }
 
-/// Uncertain spec rows give at most a warning.
-fn cap(severity: Severity, spec: Option<&FieldSpec>) -> Severity {
-    match spec.map(|s| s.certainty) {
-        Some(Certainty::Uncertain) => severity.min(Severity::Warning),
-        _ => severity,
+/// The row's doubt when `code` is a finding about the aspect in doubt: 必須 for
+/// `FIELD_REQUIRED`, 項目長 for `FIELD_TOO_LONG`, the code list for `FIELD_CODE`, a
+/// fixed-value note for `FIXED_OFFICE_CODE`.
+/// Format, date, 外字 and encoding findings are never about a doubt.
+pub(crate) fn doubt_about(code: Code, spec: Option<&FieldSpec>) -> Option<&'static Doubt> {
+    let doubt = spec?.doubt?;
+    let about = match code {
+        Code::FIELD_REQUIRED => Some(Aspect::Required),
+        Code::FIELD_TOO_LONG => Some(Aspect::Length),
+        Code::FIELD_CODE => Some(Aspect::Codes),
+        Code::FIXED_OFFICE_CODE => Some(Aspect::FixedValue),
+        _ => None,
+    };
+    (doubt.aspect == Aspect::Unknown || about == Some(doubt.aspect)).then_some(doubt)
+}
+
+/// A finding about a doubted aspect gives at most a warning.
+fn lowered(severity: Severity, doubt: Option<&Doubt>) -> Severity {
+    match doubt {
+        Some(_) => severity.min(Severity::Warning),
+        None => severity,
     }
+}
+
+/// The hint, ending with why the finding is only a warning.
+fn with_reason(mut hint: String, doubt: Option<&Doubt>) -> String {
+    if let Some(d) = doubt {
+        if !hint.is_empty() {
+            hint.push(' ');
+        }
+        hint.push_str(d.reason_ja);
+    }
+    hint
 }
 
 /// The physical line of `offset` in the record starting at `start` on line `first_line`,

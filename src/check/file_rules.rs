@@ -1,6 +1,9 @@
 //! Rules that need more than one field or more than one record: one service month per file
 //! and equal to the name's, サービス利用日 in that month, the 第7表 全合計 and 種類別小計 rows,
-//! TAIS/届出 codes on 福祉用具 rows, and 利用者補足情報 No.4/No.63 for the set it travels with.
+//! TAIS/届出 codes on 福祉用具 rows, 利用者補足情報 No.4/No.63 for the set it travels with,
+//! and the users' relation to the receiver (spec §5): a 実績's プラン担当業者コード is the
+//! receiving 居宅 and its service codes are of the sender's サービス種類; every user of a 第6表
+//! 予定 has a service of the receiving provider.
 //!
 //! Columns are found by name in the file's layout ([`crate::spec::roles`]), so the same code
 //! serves V3 and V4. Per-user state of the 第7表 rule grows with the number of users only.
@@ -9,9 +12,9 @@ use std::collections::HashMap;
 
 use crate::check::emit::{Emitter, FieldAt};
 use crate::check::findings::Code;
-use crate::check::identify::FileName;
+use crate::check::identify::{is_digits, FileName};
 use crate::check::record::Record;
-use crate::spec::{roles, FileKind, Layout};
+use crate::spec::{roles, FileKind, Layout, LayoutGeneration};
 
 /// 第7表 summary rows: サービス種類 + `AAAA` (区分支給対象 小計), `EEEE` (対象外 小計),
 /// `ZZZZ` (30日超過分 小計), and `999999` (全合計).
@@ -33,6 +36,77 @@ pub(crate) struct FileRules {
     name_month_reported: bool,
     sikyu: Option<SikyuRules>,
     hosoku: Option<HosokuRules>,
+    actual: Option<ActualRules>,
+    plan_users: Option<PlanUsers>,
+}
+
+/// 実績 (UPJSK) sent from a provider to the 居宅 in charge of the plan.
+struct ActualRules {
+    /// The name's 送信先 事業所番号 (the 居宅), when it is 10 digits.
+    receiver: Option<String>,
+    plan_office_col: Option<usize>,
+    insurer_col: usize,
+    insured_col: usize,
+    /// Users (保険者番号/被保険者番号) already reported for another プラン担当業者.
+    reported_users: Vec<String>,
+    /// The sender's サービス種類 from a V4 name, and the 種類 already reported.
+    sender_type: Option<String>,
+    reported_types: Vec<String>,
+}
+
+/// 第6表 予定 (UPPLAN) sent to a provider: each user should have a service of it.
+struct PlanUsers {
+    receiver: String,
+    provider_col: usize,
+    insurer_col: usize,
+    insured_col: usize,
+    /// Users in first-seen order; `index` finds them, `last` is the user of the previous
+    /// record (records come grouped by user, so most records need no lookup).
+    users: Vec<PlanUser>,
+    index: HashMap<String, usize, BuildFnv>,
+    /// The previous record's user, and its key packed in 16 bytes when 保険者番号 and
+    /// 被保険者番号 have their 6 + 10 characters (the usual case: one compare per record).
+    last: Option<usize>,
+    last_packed: Option<u128>,
+    /// The user before `last`, by packed key: users that take turns need no lookup either.
+    before_last: Option<(u128, usize)>,
+    /// The key being looked up, reused so a lookup allocates nothing.
+    key: String,
+}
+
+/// FNV-1a: the user keys are short and come from the file, and the map only groups them, so
+/// a small fast hash is enough (SipHash's protection is not needed here).
+#[derive(Clone, Copy, Default)]
+struct BuildFnv;
+
+struct Fnv(u64);
+
+impl std::hash::BuildHasher for BuildFnv {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+struct PlanUser {
+    insurer: String,
+    insured: String,
+    /// The user's first record, at サービス事業者コード.
+    first: FieldAt,
+    has_receiver: bool,
+    /// The first provider seen for the user, for the message.
+    other: String,
 }
 
 struct SikyuRules {
@@ -92,7 +166,49 @@ impl FileRules {
         } else {
             None
         };
+        // A name that sends to its own sender says so (FILENAME_SAME_OFFICE); the relation
+        // to the receiver is not judged then.
+        let sender_office = name.sender.as_ref().map(|p| p.office.as_str());
+        let receiver = name
+            .receiver
+            .as_ref()
+            .map(|p| p.office.clone())
+            .filter(|o| is_digits(o, 10) && Some(o.as_str()) != sender_office);
+        let actual = (kind.id == "UPJSK").then(|| ActualRules {
+            receiver: receiver.clone(),
+            plan_office_col: col(roles::PLAN_OFFICE),
+            insurer_col: col(roles::INSURER_NUMBER).unwrap_or(2),
+            insured_col: col(roles::INSURED_NUMBER).unwrap_or(3),
+            reported_users: Vec::new(),
+            sender_type: name
+                .sender
+                .as_ref()
+                .filter(|_| name.shape == Some(LayoutGeneration::V4))
+                .and_then(|p| p.service_type.clone())
+                .filter(|t| t.len() == 2 && t.bytes().all(|b| b.is_ascii_alphanumeric())),
+            reported_types: Vec::new(),
+        });
+        let plan_users = if kind.id == "UPPLAN" {
+            receiver
+                .zip(col(roles::PROVIDER_OFFICE))
+                .map(|(receiver, provider_col)| PlanUsers {
+                    receiver,
+                    provider_col,
+                    insurer_col: col(roles::INSURER_NUMBER).unwrap_or(2),
+                    insured_col: col(roles::INSURED_NUMBER).unwrap_or(3),
+                    users: Vec::new(),
+                    index: HashMap::default(),
+                    last: None,
+                    last_packed: None,
+                    before_last: None,
+                    key: String::new(),
+                })
+        } else {
+            None
+        };
         FileRules {
+            actual,
+            plan_users,
             month_col,
             service_date_col: col(roles::SERVICE_DATE),
             service_code_col: col(roles::SERVICE_CODE),
@@ -121,6 +237,12 @@ impl FileRules {
         }
         if let Some(h) = &self.hosoku {
             h.on_record(rec, emit);
+        }
+        if let Some(a) = self.actual.as_mut() {
+            a.on_record(rec, code, self.service_code_col, emit);
+        }
+        if let Some(p) = self.plan_users.as_mut() {
+            p.on_record(rec);
         }
     }
 
@@ -205,6 +327,9 @@ impl FileRules {
     pub fn finish(self, emit: &mut Emitter) {
         if let Some(s) = self.sikyu {
             s.finish(emit);
+        }
+        if let Some(p) = self.plan_users {
+            p.finish(emit);
         }
     }
 }
@@ -340,6 +465,129 @@ impl SikyuRules {
             }
         }
     }
+}
+
+impl ActualRules {
+    fn on_record(&mut self, rec: &Record, code: &str, code_col: Option<usize>, emit: &mut Emitter) {
+        if let (Some(receiver), Some(c)) = (self.receiver.as_deref(), self.plan_office_col) {
+            let office = rec.get(c).unwrap_or("");
+            if office != receiver && is_digits(office, 10) {
+                let insured = rec.get(self.insured_col).unwrap_or("");
+                let user = format!("{}/{insured}", rec.get(self.insurer_col).unwrap_or(""));
+                if !self.reported_users.contains(&user) {
+                    self.reported_users.push(user);
+                    emit.field(
+                        Code::RECORD_OTHER_OFFICE,
+                        rec,
+                        c,
+                        || format!("被保険者番号「{insured}」のプラン担当業者コード「{office}」が、ファイル名の送信先の居宅介護支援事業所「{receiver}」と違います。送信先とは関係のない利用者のようです"),
+                        |_| "実績は、その利用者のプランを担当する居宅介護支援事業所に送ります（仕様§5）。送信先の事業所番号か、プラン担当業者コードを確かめてください。".to_owned(),
+                    );
+                }
+            }
+        }
+        let (Some(sender), Some(c)) = (self.sender_type.as_deref(), code_col) else {
+            return;
+        };
+        let Some(kind) = code.get(..2).filter(|_| code.len() == 6) else {
+            return;
+        };
+        if kind != sender && !self.reported_types.iter().any(|t| t == kind) {
+            self.reported_types.push(kind.to_owned());
+            emit.field(
+                Code::SERVICE_TYPE_SENDER,
+                rec,
+                c,
+                || format!("サービスコード「{code}」のサービス種類「{kind}」が、ファイル名の送信元サービス種類コード「{sender}」と違います"),
+                |_| "実績は、サービス事業所の事業所番号とサービス種類ごとに1つのファイルで送ります（仕様§5）。ファイル名の送信元サービス種類コードか、ファイルに入れたサービスを確かめてください。仕様書の実績ファイル名の例は送信元の後に43（居宅介護支援）を置いていてこの規則と合わないため、警告にしています。".to_owned(),
+            );
+        }
+    }
+}
+
+impl PlanUsers {
+    fn on_record(&mut self, rec: &Record) {
+        let insurer = rec.get(self.insurer_col).unwrap_or("");
+        let insured = rec.get(self.insured_col).unwrap_or("");
+        let packed = pack_user(insurer, insured);
+        let same = |u: &PlanUser| u.insurer == insurer && u.insured == insured;
+        let known = match (packed, self.last_packed) {
+            (Some(p), Some(q)) => p == q,
+            _ => self.last.is_some_and(|i| same(&self.users[i])),
+        };
+        let turn = |b: Option<(u128, usize)>| b.filter(|b| Some(b.0) == packed).map(|b| b.1);
+        let i = match self.last.filter(|_| known) {
+            Some(i) => i,
+            None if turn(self.before_last).is_some() => {
+                let i = turn(self.before_last).unwrap_or(0);
+                self.before_last = self.last_packed.zip(self.last);
+                self.last_packed = packed;
+                self.last = Some(i);
+                i
+            }
+            None => {
+                self.before_last = self.last_packed.zip(self.last);
+                self.last_packed = packed;
+                self.key.clear();
+                self.key.push_str(insurer);
+                self.key.push('/');
+                self.key.push_str(insured);
+                let next = self.users.len();
+                let i = match self.index.get(self.key.as_str()) {
+                    Some(&i) => i,
+                    None => {
+                        self.index.insert(self.key.clone(), next);
+                        next
+                    }
+                };
+                if i == next {
+                    self.users.push(PlanUser {
+                        insurer: insurer.to_owned(),
+                        insured: insured.to_owned(),
+                        first: FieldAt::of(rec, self.provider_col),
+                        has_receiver: false,
+                        other: String::new(),
+                    });
+                }
+                self.last = Some(i);
+                i
+            }
+        };
+        let user = &mut self.users[i];
+        if !user.has_receiver {
+            let provider = rec.get(self.provider_col).unwrap_or("");
+            user.has_receiver = provider == self.receiver;
+            if user.other.is_empty() {
+                provider.clone_into(&mut user.other);
+            }
+        }
+    }
+
+    fn finish(self, emit: &mut Emitter) {
+        let receiver = self.receiver.as_str();
+        for u in self.users.into_iter().filter(|u| !u.has_receiver) {
+            let (insured, other) = (u.insured.as_str(), u.other.as_str());
+            emit.field_at(
+                Code::RECORD_OTHER_OFFICE,
+                u.first,
+                self.provider_col,
+                || format!("被保険者番号「{insured}」の利用者には、ファイル名の送信先の事業所「{receiver}」のサービスがありません（サービス事業者コードは「{other}」など）。送信先とは関係のない利用者のようです"),
+                |_| "第6表は、送信先の事業所のサービスを使う利用者の分だけを送ります（仕様§5）。送信先の事業所番号か、ファイルに入れた利用者を確かめてください。".to_owned(),
+            );
+        }
+    }
+}
+
+/// 保険者番号 (6) and 被保険者番号 (10) as one number, when they have those lengths.
+fn pack_user(insurer: &str, insured: &str) -> Option<u128> {
+    let (a, b) = (insurer.as_bytes(), insured.as_bytes());
+    if a.len() != 6 || b.len() != 10 {
+        return None;
+    }
+    let mut bytes = [0u8; 16];
+    bytes[..6].copy_from_slice(a);
+    bytes[6..].copy_from_slice(b);
+    Some(u128::from_le_bytes(bytes))
 }
 
 impl HosokuRules {

@@ -82,7 +82,8 @@ macro_rules! finding_catalogue {
                 match self { $( $name::$variant => stringify!($variant), )* }
             }
 
-            /// The default severity (fields the spec is unsure of lower it to a warning).
+            /// The default severity (a finding about an aspect the spec is unsure of is lowered
+            /// to a warning, see `crate::spec::doubt`).
             pub fn severity(self) -> $crate::check::Severity {
                 match self { $( $name::$variant => $crate::check::Severity::$sev, )* }
             }
@@ -141,6 +142,9 @@ finding_catalogue! {
     LINE_ENDING => (Info, "改行がCRLFではありません。"),
     /// A header line; the spec defines data records only.
     HEADER_ROW => (Error, "見出し行があります。仕様ではデータ行のみです。"),
+    /// Free text (フリーテキスト) written without the `"` the spec puts around it; readers
+    /// accept it, so it is worth knowing only (once per file, with the count).
+    FREE_TEXT_UNQUOTED => (Info, "フリーテキストの項目が「\"」で囲まれていません。"),
     /// A record with more or fewer columns than the layout.
     COLUMN_COUNT => (Error, "項目数がレイアウトと合いません。"),
     // File name and identification
@@ -211,6 +215,10 @@ finding_catalogue! {
     FIXED_OFFICE_CODE => (Warning, "第7表の事業所コードは9999999999固定です。"),
     /// A 福祉用具 (17/67) row without TAISコード or 福祉用具届出コード (V4).
     WELFARE_EQUIPMENT_CODE => (Error, "福祉用具貸与の行にTAISコードも福祉用具届出コードもありません。"),
+    /// A 実績 service code whose サービス種類 is not the sender's in the file name (V4).
+    SERVICE_TYPE_SENDER => (Warning, "実績のサービスコードのサービス種類が、ファイル名の送信元サービス種類コードと違います。"),
+    /// A record of a user unrelated to the receiving office (spec §5).
+    RECORD_OTHER_OFFICE => (Warning, "送信先の事業所と関係のない利用者のレコードがあります。"),
     /// 利用者補足情報 No.4 not set as the set it travels with requires.
     HOSOKU_PLAN_DATE => (Error, "利用者補足情報の居宅サービス計画作成（変更）日が送信の組み合わせと合いません。"),
     /// 利用者補足情報 No.63 not set as the set it travels with requires.
@@ -263,7 +271,7 @@ impl Finding {
         self
     }
 
-    /// Lowers the severity to at most `cap` (uncertain spec rows give warnings).
+    /// Lowers the severity to at most `cap` (a finding about an aspect the spec is unsure of).
     pub fn at_most(mut self, cap: Severity) -> Finding {
         self.severity = self.severity.min(cap);
         self

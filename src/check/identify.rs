@@ -10,7 +10,22 @@
 use serde::{Deserialize, Serialize};
 
 use crate::jpdate::days_in_month;
-use crate::spec::{FileKind, LayoutGeneration, Spec};
+use crate::spec::{FieldFormat, FileKind, LayoutGeneration, Spec};
+
+/// The name's tokens have the shapes of the fields they name (spec §2–3), read from the one
+/// table of fixed shapes, [`FieldFormat::exact_len`].
+const fn shape_len(format: FieldFormat) -> usize {
+    match format.exact_len() {
+        Some(n) => n,
+        None => 0,
+    }
+}
+/// 事業所番号: 10 digits.
+const OFFICE_DIGITS: usize = shape_len(FieldFormat::OfficeNumber);
+/// 対象年月: 6 digits.
+const MONTH_DIGITS: usize = shape_len(FieldFormat::YearMonth);
+/// サービス種類コード: 2 characters.
+const SERVICE_TYPE_CHARS: usize = shape_len(FieldFormat::ServiceType);
 
 /// An office at one end of a transmission: 事業所番号 and, in V4 names, サービス種類コード.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +64,13 @@ pub struct FileName {
 /// A problem with the name, in the order found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NameIssue {
-    UnknownKind,
+    /// No kind's prefix: the name's own prefix (the part before the first token that starts
+    /// with a digit) and the kinds one letter away from it (UPKHON → UPKIHON).
+    UnknownKind {
+        prefix: String,
+        /// (id, 日本語名称) of each near kind.
+        near: Vec<(&'static str, &'static str)>,
+    },
     /// Wrong token count; holds the count found after the prefix.
     TokenCount(usize),
     /// A token of the wrong shape: which token (Japanese name), the token, what it should be.
@@ -57,6 +78,12 @@ pub enum NameIssue {
         token_name: &'static str,
         token: String,
         expected: &'static str,
+    },
+    /// A V4-style name with parts left out (e.g. the receiver): which parts, and the name
+    /// as it should be, filled in with the name's own tokens.
+    MissingParts {
+        missing: Vec<&'static str>,
+        expected: String,
     },
     /// The kind has no V3 form.
     KindNotInV3,
@@ -84,7 +111,18 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
         issues.push(NameIssue::Extension(ext.to_owned()));
     }
     let Some(kind) = kind_of(stem) else {
-        issues.push(NameIssue::UnknownKind);
+        let prefix = stem
+            .split('_')
+            .take_while(|t| !t.starts_with(|c: char| c.is_ascii_digit()))
+            .collect::<Vec<_>>()
+            .join("_");
+        let near = Spec::get()
+            .kinds
+            .iter()
+            .filter(|k| one_edit_apart(&prefix, &k.id))
+            .map(|k| (k.id.as_str(), k.name_ja.as_str()))
+            .collect();
+        issues.push(NameIssue::UnknownKind { prefix, near });
         return (out, issues);
     };
     out.kind = Some(kind);
@@ -94,8 +132,23 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
         None => Vec::new(),
     };
     let month_tokens = usize::from(kind.has_month_token);
+    let v3_fits = || {
+        let parts = V3_PARTS.iter().map(|(p, _)| *p);
+        let parts: Vec<Part> = kind
+            .has_month_token
+            .then_some(Part::Month)
+            .into_iter()
+            .chain(parts)
+            .collect();
+        parts.iter().zip(&tokens).all(|(p, t)| p.fits(t))
+    };
     let shape = if tokens.len() == month_tokens + 5 {
         LayoutGeneration::V4
+    } else if tokens.len() == month_tokens + 3 && v3_fits() {
+        LayoutGeneration::V3
+    } else if let Some(parts) = align_v4(kind, &tokens) {
+        read_aligned(kind, &parts, &mut out, &mut issues);
+        return (out, issues);
     } else if tokens.len() == month_tokens + 3 {
         LayoutGeneration::V3
     } else {
@@ -125,7 +178,7 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
             "対象年月",
             m,
             "数字6桁（YYYYMM）",
-            is_digits(m, 6),
+            is_digits(m, MONTH_DIGITS),
             &mut issues,
         );
         out.service_month = Some(m.to_owned());
@@ -140,7 +193,7 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
             office_name,
             office,
             "数字10桁",
-            is_digits(office, 10),
+            is_digits(office, OFFICE_DIGITS),
             issues,
         );
         let service_type = (shape == LayoutGeneration::V4).then(|| {
@@ -177,20 +230,152 @@ pub fn parse_file_name(name: &str) -> (FileName, Vec<NameIssue>) {
     // Meaning, beyond shape: real month, real timestamp, two different offices.
     if let Some(m) = &out.service_month {
         let zero_ok = kind.month_token_may_be_zero && m == "000000";
-        if is_digits(m, 6) && !zero_ok && !is_real_year_month(m) {
+        if is_digits(m, MONTH_DIGITS) && !zero_ok && !is_real_year_month(m) {
             issues.push(NameIssue::MonthNotReal(m.clone()));
         }
     }
     if is_digits(seq, 14) && !is_file_serial(seq) {
         issues.push(NameIssue::TimestampNotReal(seq.to_owned()));
     }
-    if is_digits(&sender.office, 10) && sender.office == receiver.office {
+    if is_digits(&sender.office, OFFICE_DIGITS) && sender.office == receiver.office {
         issues.push(NameIssue::SameOffice(sender.office.clone()));
     }
     out.sender = Some(sender);
     out.receiver = Some(receiver);
     out.sequence = Some(seq.to_owned());
     (out, issues)
+}
+
+/// Whether `a` becomes `b` by inserting, deleting or changing one character (case is
+/// ignored, so 「upplan」 is next to 「UPPLAN」 too).
+fn one_edit_apart(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.chars().map(|c| c.to_ascii_uppercase()).collect();
+    let b: Vec<char> = b.chars().collect();
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    if long.len() - short.len() > 1 || short.is_empty() {
+        return false;
+    }
+    let head = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        // Equal (only case differs) or one change.
+        head == short.len() || short[head + 1..] == long[head + 1..]
+    } else {
+        short[head..] == long[head + 1..]
+    }
+}
+
+/// One part of a name after the prefix, by its shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Part {
+    Month,
+    Office,
+    ServiceType,
+    Serial,
+}
+
+impl Part {
+    fn fits(self, token: &str) -> bool {
+        match self {
+            Part::Month => is_digits(token, MONTH_DIGITS),
+            Part::Office => is_digits(token, OFFICE_DIGITS),
+            Part::ServiceType => is_service_type(token),
+            Part::Serial => is_digits(token, 14),
+        }
+    }
+
+    /// What stands in the expected name for a missing part.
+    fn placeholder(self, name: &str) -> String {
+        let len = match self {
+            Part::Month => MONTH_DIGITS,
+            Part::Office => OFFICE_DIGITS,
+            Part::ServiceType => SERVICE_TYPE_CHARS,
+            Part::Serial => 14,
+        };
+        format!("＜{name}{len}桁＞")
+    }
+}
+
+/// The parts of a V4 name after the prefix (and the month), in order, with their names.
+const V4_PARTS: [(Part, &str); 5] = [
+    (Part::Office, "送信元事業所番号"),
+    (Part::ServiceType, "送信元サービス種類コード"),
+    (Part::Office, "送信先事業所番号"),
+    (Part::ServiceType, "送信先サービス種類コード"),
+    (Part::Serial, "連番（作成日時）"),
+];
+const V3_PARTS: [(Part, &str); 3] = [
+    (Part::Office, "送信元事業所番号"),
+    (Part::Office, "送信先事業所番号"),
+    (Part::Serial, "連番（作成日時）"),
+];
+
+/// Reads `tokens` as a V4 name with some parts left out: each token, in order, fills the next
+/// part whose shape it has (the shapes differ in length, so this is unambiguous). `None`
+/// unless every token found a part and at least one part is missing.
+fn align_v4<'t>(
+    kind: &FileKind,
+    tokens: &[&'t str],
+) -> Option<Vec<(Part, &'static str, Option<&'t str>)>> {
+    let month = kind.has_month_token.then_some((Part::Month, "対象年月"));
+    let mut it = tokens.iter().peekable();
+    let mut parts = Vec::new();
+    for (part, name) in month.into_iter().chain(V4_PARTS) {
+        let token = it.next_if(|t| part.fits(t)).copied();
+        parts.push((part, name, token));
+    }
+    let missing = parts.iter().any(|(_, _, t)| t.is_none());
+    (it.next().is_none() && missing).then_some(parts)
+}
+
+/// Fills `out` from an aligned V4 name and reports the missing parts.
+fn read_aligned(
+    kind: &FileKind,
+    parts: &[(Part, &'static str, Option<&str>)],
+    out: &mut FileName,
+    issues: &mut Vec<NameIssue>,
+) {
+    let mut expected = kind.id.clone();
+    for (part, name, token) in parts {
+        expected.push('_');
+        match token {
+            Some(t) => expected.push_str(t),
+            None => expected.push_str(&part.placeholder(name)),
+        }
+    }
+    expected.push_str(".CSV");
+    let token = |name: &str| {
+        parts
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .and_then(|(_, _, t)| t.map(str::to_owned))
+    };
+    let party = |office: &str, service_type: &str| {
+        token(office).map(|office| Party {
+            office,
+            service_type: token(service_type),
+        })
+    };
+    out.shape = Some(LayoutGeneration::V4);
+    out.service_month = token("対象年月");
+    out.sender = party("送信元事業所番号", "送信元サービス種類コード");
+    out.receiver = party("送信先事業所番号", "送信先サービス種類コード");
+    out.sequence = token("連番（作成日時）");
+    issues.push(NameIssue::MissingParts {
+        missing: parts
+            .iter()
+            .filter(|(_, _, t)| t.is_none())
+            .map(|(_, n, _)| *n)
+            .collect(),
+        expected,
+    });
 }
 
 /// The kind whose id is the longest prefix of `stem` followed by `_` (or all of it).
@@ -212,7 +397,7 @@ pub fn is_digits(s: &str, n: usize) -> bool {
 
 /// サービス種類コード in names: two of `[0-9A-Z]` (43, 11, 2A, A1 …).
 fn is_service_type(s: &str) -> bool {
-    s.len() == 2
+    s.len() == SERVICE_TYPE_CHARS
         && s.bytes()
             .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase())
 }
@@ -313,10 +498,41 @@ mod tests {
             parse_file_name("UPPLAN_202505_030000010_43_0300000005_11_20250425200201.csv");
         assert_eq!(issues.len(), 2, "{issues:?}");
         let (_, issues) = parse_file_name("UPKHON_0300000100_43_0300000005_11_20250425200201.CSV");
-        assert_eq!(issues, vec![NameIssue::UnknownKind]);
+        let NameIssue::UnknownKind { prefix, near } = &issues[0] else {
+            panic!("{issues:?}")
+        };
+        assert_eq!(prefix, "UPKHON");
+        assert_eq!(near.iter().map(|k| k.0).collect::<Vec<_>>(), ["UPKIHON"]);
+        assert!(one_edit_apart("UPPLN", "UPPLAN") && one_edit_apart("UPPLAM", "UPPLAN"));
+        assert!(one_edit_apart("upplan", "UPPLAN") && !one_edit_apart("UPXXAN", "UPPLAN"));
+        assert!(one_edit_apart("UPYOBO_SUBB", "UPYOBO_SUB") && !one_edit_apart("", "UP"));
         let (_, issues) =
             parse_file_name("UPPLAN_202513_0300000100_43_0300000100_11_20250431200201.CSV");
         assert_eq!(issues.len(), 3, "{issues:?}");
+    }
+
+    #[test]
+    fn a_v4_name_with_parts_left_out_says_which() {
+        let (n, issues) = parse_file_name("UP1KYO_1310000001_43_20250425093000.csv");
+        assert_eq!(
+            issues[1],
+            NameIssue::MissingParts {
+                missing: vec!["送信先事業所番号", "送信先サービス種類コード"],
+                expected: "UP1KYO_1310000001_43_＜送信先事業所番号10桁＞_＜送信先サービス種類コード2桁＞_20250425093000.CSV".into(),
+            }
+        );
+        assert_eq!(n.receiver, None);
+        assert_eq!(n.sender.unwrap().service_type.as_deref(), Some("43"));
+        assert_eq!(n.sequence.as_deref(), Some("20250425093000"));
+        let (_, issues) =
+            parse_file_name("UPPLAN_202505_1310000001_1310000002_11_20250425093000.CSV");
+        assert!(
+            matches!(&issues[0], NameIssue::MissingParts { missing, .. } if missing == &["送信元サービス種類コード"])
+        );
+        // A V3 name with a mistyped receiver stays a V3 name.
+        let (n, issues) = parse_file_name("UP1KYO_1310000001_131000002_20230425093000.CSV");
+        assert_eq!(n.shape, Some(LayoutGeneration::V3));
+        assert!(matches!(issues[0], NameIssue::BadToken { .. }));
     }
 
     #[test]

@@ -40,6 +40,7 @@
 //! makes it panic; every finding says where (record, line, byte offset, 項目No.).
 
 mod checker;
+pub mod constraints;
 pub mod decode;
 mod emit;
 mod file_rules;

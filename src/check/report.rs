@@ -24,6 +24,10 @@ pub struct FileReport {
     pub kind: Option<String>,
     /// The CSVバージョン inside, when it is a value the spec defines.
     pub spec_version: Option<String>,
+    /// The CSVバージョン of the first record as written, known to the spec or not (the text
+    /// report shows 「202410（仕様にない値）」). Not in the JSON, whose shape is fixed.
+    #[serde(skip)]
+    pub csv_version: Option<String>,
     /// Number of logical CSV records.
     pub records: u64,
     /// Lower-case hex SHA-256 of the bytes.
@@ -37,6 +41,16 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The CSVバージョン as the header line shows it: the spec's value, the file's own value
+    /// marked 「（仕様にない値）」, or 「なし」 when the first record has none.
+    pub fn version_label(&self) -> String {
+        match (&self.spec_version, &self.csv_version) {
+            (Some(v), _) => v.clone(),
+            (None, Some(v)) => format!("{}（仕様にない値）", crate::check::rules::Shown(v)),
+            (None, None) => "なし".to_owned(),
+        }
+    }
+
     /// Whether any error was found (listed or only counted).
     pub fn has_errors(&self) -> bool {
         self.counts.errors > 0
@@ -113,7 +127,7 @@ impl RunReport {
         for f in &self.files {
             out.push_str(&format!("■ {}\n", f.path));
             let kind = f.kind.as_deref().unwrap_or("不明");
-            let version = f.spec_version.as_deref().unwrap_or("不明");
+            let version = f.version_label();
             out.push_str(&format!(
                 "  種類: {kind}　CSVバージョン: {version}　レコード数: {}\n",
                 f.records

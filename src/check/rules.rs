@@ -6,7 +6,7 @@
 
 use crate::check::findings::Code;
 use crate::check::identify::{digits_form_real_date, digits_form_real_year_month, num, two_digits};
-use crate::spec::{FieldFormat, FieldSpec, Requirement};
+use crate::spec::{Aspect, FieldFormat, FieldSpec, Requirement};
 
 /// What is wrong with one value: the code and the detail for the message.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,18 +14,34 @@ pub struct Violation {
     pub code: Code,
     /// The problem in Japanese, without the position (the caller adds where).
     pub detail: String,
+    /// Wrong whichever reading of a doubted row is right (a value longer than every reading
+    /// of a 項目長 in doubt): the finding is not lowered.
+    pub beyond_doubt: bool,
 }
 
 fn violation(code: Code, detail: String) -> Option<Violation> {
-    Some(Violation { code, detail })
+    Some(Violation {
+        code,
+        detail,
+        beyond_doubt: false,
+    })
 }
 
-/// Checks one value against its spec row. Empty values only fail when required.
+/// Checks one value against its spec row. Empty values only fail when required, or when the
+/// spec is unsure whether they are (第6表 No.8 単位数 is "no" in the table, but its row says
+/// to treat an empty value as a warning); the emitter lowers that finding to a warning.
 pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
     if value.is_empty() {
-        return (field.required == Requirement::Required).then(|| Violation {
+        let required = field.required == Requirement::Required;
+        let maybe_required = !required && field.doubt.is_some_and(|d| d.aspect == Aspect::Required);
+        return (required || maybe_required).then(|| Violation {
             code: Code::FIELD_REQUIRED,
-            detail: "必須項目が空です".to_owned(),
+            detail: if field.doubt.is_some_and(|d| d.aspect == Aspect::Required) {
+                "空です（仕様では必須と読める項目です）".to_owned()
+            } else {
+                "必須項目が空です".to_owned()
+            },
+            beyond_doubt: false,
         });
     }
     let b = value.as_bytes();
@@ -49,7 +65,7 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         FieldFormat::Alphanumeric => b.iter().all(u8::is_ascii_alphanumeric),
         FieldFormat::Alphabetic => b.iter().all(u8::is_ascii_alphabetic),
         FieldFormat::Date => {
-            if b.len() != 8 || !all_digits(b) {
+            if b.len() != len_of(FieldFormat::Date) || !all_digits(b) {
                 false
             } else if zeros || digits_form_real_date(b) {
                 true
@@ -58,7 +74,7 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             }
         }
         FieldFormat::YearMonth => {
-            if b.len() != 6 || !all_digits(b) {
+            if b.len() != len_of(FieldFormat::YearMonth) || !all_digits(b) {
                 false
             } else if zeros || digits_form_real_year_month(b) {
                 true
@@ -67,7 +83,7 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             }
         }
         FieldFormat::Time | FieldFormat::TimeOr9999 => {
-            if b.len() != 4 || !all_digits(b) {
+            if b.len() != len_of(FieldFormat::Time) || !all_digits(b) {
                 false
             } else {
                 match (two_digits(b, 0), two_digits(b, 2)) {
@@ -82,15 +98,25 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
                 }
             }
         }
-        FieldFormat::DayFlags31 => b.len() == 31 && b.iter().all(|&c| c == b'0' || c == b'1'),
+        FieldFormat::DayFlags31 => {
+            b.len() == len_of(FieldFormat::DayFlags31) && b.iter().all(|&c| c == b'0' || c == b'1')
+        }
         FieldFormat::PostalCode => {
-            b.len() == 8 && b[3] == b'-' && all_digits(&b[..3]) && all_digits(&b[4..])
+            b.len() == len_of(FieldFormat::PostalCode)
+                && b[3] == b'-'
+                && all_digits(&b[..3])
+                && all_digits(&b[4..])
         }
         FieldFormat::TaisCode => b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'-'),
-        FieldFormat::InsurerNumber => b.len() == 6 && all_digits(b),
+        FieldFormat::InsurerNumber => {
+            b.len() == len_of(FieldFormat::InsurerNumber) && all_digits(b)
+        }
         FieldFormat::InsuredNumber => {
             let ok = is_insured_number(value);
-            if !ok && b.len() == 10 && b.iter().all(u8::is_ascii_alphanumeric) {
+            if !ok
+                && b.len() == len_of(FieldFormat::InsuredNumber)
+                && b.iter().all(u8::is_ascii_alphanumeric)
+            {
                 // The only 10-alphanumeric value refused: `H` not followed by 9 digits.
                 return violation(
                     Code::INSURED_NUMBER_H,
@@ -99,10 +125,18 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             }
             ok
         }
-        FieldFormat::OfficeNumber => b.len() == 10 && all_digits(b),
+        FieldFormat::OfficeNumber => b.len() == len_of(FieldFormat::OfficeNumber) && all_digits(b),
         FieldFormat::PhoneNumber => b.iter().all(|&c| c.is_ascii_digit() || c == b'-'),
+        FieldFormat::ServiceCode | FieldFormat::ServiceType => {
+            Some(b.len()) == field.format.exact_len() && b.iter().all(u8::is_ascii_alphanumeric)
+        }
     };
     if !format_ok {
+        // A value of a fixed shape with the wrong length says so (only on this cold path,
+        // so a good value pays nothing for it).
+        if let Some(n) = field.format.exact_len().filter(|&n| b.len() != n) {
+            return violation(Code::FIELD_FORMAT, wrong_length(field, value, n));
+        }
         return violation(
             Code::FIELD_FORMAT,
             format!("「{shown}」は{}ではありません", format_name(field.format)),
@@ -123,10 +157,12 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
             len
         };
         if counted > usize::from(max) {
-            return violation(
-                Code::FIELD_TOO_LONG,
-                format!("「{shown}」は{counted}文字で、項目長{max}を超えています"),
-            );
+            let longest = field.doubt.and_then(|d| d.longest_reading);
+            return Some(Violation {
+                code: Code::FIELD_TOO_LONG,
+                detail: format!("「{shown}」は{counted}文字で、項目長{max}を超えています"),
+                beyond_doubt: longest.is_some_and(|n| counted > usize::from(n)),
+            });
         }
     }
     if !zeros && !field.code_allowed(value) {
@@ -136,6 +172,32 @@ pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
         );
     }
     None
+}
+
+/// The exact length of a fixed-shape format, from the one table ([`FieldFormat::exact_len`]);
+/// with a constant format the compiler folds it to a number.
+const fn len_of(format: FieldFormat) -> usize {
+    match format.exact_len() {
+        Some(n) => n,
+        None => 0,
+    }
+}
+
+/// 「「13111」は5文字です。サービスコードは半角英数6文字（…）です」 (a value of a fixed shape
+/// with the wrong length; a cold path, so characters are counted here).
+fn wrong_length(field: &FieldSpec, value: &str, n: usize) -> String {
+    let count = value.chars().count();
+    let what = if count < n {
+        "足りません"
+    } else {
+        "多すぎます"
+    };
+    format!(
+        "「{}」は{count}文字で、{what}。{}は{}です",
+        Shown(value),
+        field.name_ja,
+        field.format.shape_ja()
+    )
 }
 
 /// The code list as a hint: 「使える値: 1=男性、2=女性」.
@@ -152,6 +214,13 @@ pub fn codes_hint(field: &FieldSpec) -> String {
 pub fn hint_for(field: &FieldSpec, code: Code) -> String {
     match code {
         Code::FIELD_CODE => codes_hint(field),
+        Code::FIELD_REQUIRED if field.doubt.is_some_and(|d| d.aspect == Aspect::Required) => {
+            format!(
+                "{}に値を入れてください。{}",
+                field.name_ja,
+                field.format.hint(&field.name_ja, field.max_len)
+            )
+        }
         Code::FIELD_REQUIRED => format!(
             "{}は必須です。{}",
             field.name_ja,
@@ -199,6 +268,7 @@ fn format_name(f: FieldFormat) -> &'static str {
         FieldFormat::InsuredNumber => "半角英数10桁",
         FieldFormat::OfficeNumber => "半角数字10桁の事業所番号",
         FieldFormat::PhoneNumber => "半角数字とハイフンの電話番号",
+        FieldFormat::ServiceCode | FieldFormat::ServiceType => "半角英数",
     }
 }
 
@@ -222,7 +292,7 @@ impl std::fmt::Display for Shown<'_> {
 /// followed by 9 digits. The ledger accepts exactly what the checker accepts.
 pub fn is_insured_number(value: &str) -> bool {
     let b = value.as_bytes();
-    b.len() == 10
+    b.len() == len_of(FieldFormat::InsuredNumber)
         && b.iter().all(u8::is_ascii_alphanumeric)
         && (b[0] != b'H' || all_digits(&b[1..]))
 }
@@ -280,6 +350,38 @@ mod tests {
         assert_eq!(code("UPHOSOKU", 12, "03-1234-5678"), None);
         assert_eq!(code("UP2KYO", 6, "100"), Some(Code::FIELD_FORMAT));
         assert_eq!(code("UP2KYO", 15, "Y"), None);
+    }
+
+    #[test]
+    fn fixed_shapes_refuse_shorter_values() {
+        for (kind, no, ok, short) in [
+            ("UPPLAN", 15, "111111", "11111"),
+            ("UPSIKYU", 9, "11AAAA", "11AAA"),
+            ("UPPLAN", 2, "131016", "13101"),
+            ("UPPLAN", 3, "0000012345", "000012345"),
+            ("UPPLAN", 20, "1310000002", "131000000"),
+            ("UPPLAN", 6, "1310000001", "131000000"),
+            ("UPPLAN", 10, "20250501", "2025051"),
+            ("UPPLAN", 5, "202505", "20255"),
+            ("UPPLAN", 12, "0930", "930"),
+            ("UP3KYO", 11, "0930", "930"),
+            ("UPHOSOKU", 20, "11", "1"),
+            ("DLTJSK", 6, "2A", "2"),
+        ] {
+            assert_eq!(code(kind, no, ok), None, "{kind} No.{no} {ok}");
+            assert_eq!(
+                code(kind, no, short),
+                Some(Code::FIELD_FORMAT),
+                "{kind} No.{no} {short}"
+            );
+        }
+        let detail = check_value(field("UPPLAN", 15), "13111").unwrap().detail;
+        assert_eq!(
+            detail,
+            "「13111」は5文字で、足りません。サービスコードは半角英数6文字（サービス種類2文字と項目4文字）です"
+        );
+        assert_eq!(code("UPPLAN", 15, "1111111"), Some(Code::FIELD_FORMAT));
+        assert_eq!(code("UPPLAN", 15, "11-111"), Some(Code::FIELD_FORMAT));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+use super::doubt::{doubt_of, Doubt};
 use super::format::FieldFormat;
 use super::version::LayoutGeneration;
 
@@ -61,8 +62,9 @@ pub struct FieldSpec {
     pub required: Requirement,
     /// Allowed values with their meaning, in spec order; empty = no code list.
     pub codes: Vec<(String, String)>,
-    /// How sure the compiled spec is of this row; uncertain rows give warnings, not errors.
-    pub certainty: Certainty,
+    /// How sure the compiled spec is of this row: `None` when sure; otherwise which aspect
+    /// is in doubt (only findings about that aspect are lowered to warnings).
+    pub doubt: Option<&'static Doubt>,
     /// The value of all zeros (`00000000` / `000000`) is allowed because the note says so
     /// (利用者補足情報 No.4 and No.63 for the set the file travels with).
     pub zero_allowed: bool,
@@ -74,15 +76,6 @@ pub enum Requirement {
     Required,
     Conditional,
     Optional,
-}
-
-/// Confidence of a row of the compiled spec (`confidence` in `fields.json`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Certainty {
-    /// No confidence note, or "high": read from the layout text.
-    Certain,
-    /// "medium-high", "medium" or "low": re-aligned from shifted OCR columns or inferred.
-    Uncertain,
 }
 
 impl Spec {
@@ -137,11 +130,11 @@ impl FileKind {
             .filename_note
             .as_deref()
             .is_some_and(|n| n.contains("000000"));
-        let v4 = Layout::from_raw(raw.fields);
+        let v4 = Layout::from_raw(&raw.id, raw.fields);
         let v3 = if raw.filename_pattern_v3.is_none() {
             None
         } else if let Some(fields) = raw.fields_v3_reconstructed {
-            Some(Layout::from_raw(fields))
+            Some(Layout::from_raw(&raw.id, fields))
         } else {
             // fields.json: "assumed unchanged" in V3 for the kinds without a V3 table.
             Some(Layout {
@@ -172,9 +165,12 @@ impl Layout {
         self.fields.get(usize::from(no).checked_sub(1)?)
     }
 
-    fn from_raw(fields: Vec<RawField>) -> Layout {
+    fn from_raw(kind: &str, fields: Vec<RawField>) -> Layout {
         Layout {
-            fields: fields.into_iter().map(FieldSpec::from_raw).collect(),
+            fields: fields
+                .into_iter()
+                .map(|f| FieldSpec::from_raw(kind, f))
+                .collect(),
         }
     }
 }
@@ -188,23 +184,24 @@ impl Clone for FieldSpec {
             max_len: self.max_len,
             required: self.required,
             codes: self.codes.clone(),
-            certainty: self.certainty,
+            doubt: self.doubt,
             zero_allowed: self.zero_allowed,
         }
     }
 }
 
 impl FieldSpec {
-    fn from_raw(raw: RawField) -> FieldSpec {
+    fn from_raw(kind: &str, raw: RawField) -> FieldSpec {
         let required = match raw.required.as_str() {
             "yes" => Requirement::Required,
             "cond" => Requirement::Conditional,
             _ => Requirement::Optional,
         };
-        let certainty = match raw.confidence.as_deref() {
-            None => Certainty::Certain,
-            Some(c) => certainty_of(c),
-        };
+        let doubt = raw
+            .confidence
+            .as_deref()
+            .filter(|c| !is_high(c))
+            .map(|_| doubt_of(kind, &raw.name_ja));
         let note = raw.note.as_deref().unwrap_or("");
         let zero_allowed = note.contains("'00000000'") || note.contains("'000000'");
         let format = FieldFormat::from_spec(&raw.type_, &raw.name_ja, raw.max_len);
@@ -215,7 +212,7 @@ impl FieldSpec {
             max_len: raw.max_len,
             required,
             codes: raw.codes.unwrap_or_default().into_iter().collect(),
-            certainty,
+            doubt,
             zero_allowed,
         }
     }
@@ -226,16 +223,13 @@ impl FieldSpec {
     }
 }
 
-/// `confidence` strings start with their level; V3 rows say "reconstructed from V4 (<level>…".
-fn certainty_of(confidence: &str) -> Certainty {
-    let level = confidence
+/// `confidence` strings start with their level ("high", "medium-high", "medium", "low");
+/// V3 rows say "reconstructed from V4 (<level>…".
+fn is_high(confidence: &str) -> bool {
+    confidence
         .strip_prefix("reconstructed from V4 (")
-        .unwrap_or(confidence);
-    if level.starts_with("high") {
-        Certainty::Certain
-    } else {
-        Certainty::Uncertain
-    }
+        .unwrap_or(confidence)
+        .starts_with("high")
 }
 
 #[derive(Deserialize)]
@@ -282,6 +276,7 @@ struct RawField {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::spec::doubt::Aspect;
 
     #[test]
     fn embedded_spec_parses_with_all_kinds() {
@@ -354,10 +349,11 @@ mod tests {
     fn uncertain_rows_are_marked() {
         let upplan = Spec::get().kind("UPPLAN").unwrap();
         let v4 = upplan.layout(LayoutGeneration::V4).unwrap();
-        assert_eq!(v4.field(6).unwrap().certainty, Certainty::Uncertain);
-        assert_eq!(v4.field(8).unwrap().certainty, Certainty::Uncertain);
-        assert_eq!(v4.field(19).unwrap().certainty, Certainty::Uncertain);
-        assert_eq!(v4.field(3).unwrap().certainty, Certainty::Certain);
+        let aspect = |f: &FieldSpec| f.doubt.map(|d| d.aspect);
+        assert_eq!(aspect(v4.field(6).unwrap()), Some(Aspect::Required));
+        assert_eq!(aspect(v4.field(8).unwrap()), Some(Aspect::Required));
+        assert_eq!(aspect(v4.field(19).unwrap()), Some(Aspect::Length));
+        assert_eq!(aspect(v4.field(3).unwrap()), None);
         let hosoku = Spec::get().kind("UPHOSOKU").unwrap();
         let f4 = hosoku
             .layout(LayoutGeneration::V4)
@@ -367,8 +363,8 @@ mod tests {
         assert!(f4.zero_allowed);
         let sikyu = Spec::get().kind("UPSIKYU").unwrap();
         let l = sikyu.layout(LayoutGeneration::V4).unwrap();
-        assert_eq!(l.field(14).unwrap().certainty, Certainty::Certain);
-        assert_eq!(l.field(30).unwrap().certainty, Certainty::Uncertain);
-        assert_eq!(l.field(34).unwrap().certainty, Certainty::Uncertain);
+        assert_eq!(aspect(l.field(14).unwrap()), None);
+        assert_eq!(aspect(l.field(30).unwrap()), Some(Aspect::Length));
+        assert_eq!(aspect(l.field(34).unwrap()), Some(Aspect::FixedValue));
     }
 }

@@ -46,6 +46,11 @@ pub enum FieldFormat {
     OfficeNumber,
     /// 電話番号 / Fax番号: digits and hyphens.
     PhoneNumber,
+    /// サービスコード: exactly 6 half-width alphanumerics, 2 of サービス種類 and 4 of 項目
+    /// (第7表 summary rows: 種類 + `AAAA`/`EEEE`/`ZZZZ`, and `999999`).
+    ServiceCode,
+    /// サービス種類コード: exactly 2 half-width alphanumerics (11, 2A, A1 …).
+    ServiceType,
 }
 
 /// 10-digit 数字 fields that hold an office number (事業所番号), by 日本語名称.
@@ -79,6 +84,13 @@ impl FieldFormat {
         if type_ == "数字" && max_len == Some(10) && OFFICE_NUMBER_FIELDS.contains(&name_ja) {
             return FieldFormat::OfficeNumber;
         }
+        if type_ == "英数" && max_len == Some(6) && name_ja == "サービスコード" {
+            return FieldFormat::ServiceCode;
+        }
+        if type_ == "英数" && max_len == Some(2) && name_ja.ends_with("サービス種類コード")
+        {
+            return FieldFormat::ServiceType;
+        }
         match type_ {
             "数字" => FieldFormat::Digits,
             "整数" => FieldFormat::Integer,
@@ -97,6 +109,42 @@ impl FieldFormat {
             // "free text (全角/半角 mixed, quoted)" and anything the table adds later:
             // accept rather than invent a rule.
             _ => FieldFormat::FreeText,
+        }
+    }
+
+    /// The exact length in characters of every value of this format, when the spec gives an
+    /// exact shape rather than a maximum (a shorter value is as wrong as a longer one). This
+    /// is the one place the fixed shapes live: the column rules and the file-name tokens
+    /// (事業所番号, 対象年月) both read them from here.
+    pub const fn exact_len(self) -> Option<usize> {
+        match self {
+            FieldFormat::InsurerNumber | FieldFormat::YearMonth | FieldFormat::ServiceCode => {
+                Some(6)
+            }
+            FieldFormat::InsuredNumber | FieldFormat::OfficeNumber => Some(10),
+            FieldFormat::Date | FieldFormat::PostalCode => Some(8),
+            FieldFormat::Time | FieldFormat::TimeOr9999 => Some(4),
+            FieldFormat::DayFlags31 => Some(31),
+            FieldFormat::ServiceType => Some(2),
+            _ => None,
+        }
+    }
+
+    /// The exact shape in words, for a value of the wrong length: 「6文字（サービス種類2文字
+    /// と項目4文字）」.
+    pub fn shape_ja(self) -> &'static str {
+        match self {
+            FieldFormat::InsurerNumber => "半角数字6桁",
+            FieldFormat::InsuredNumber => "半角英数10文字",
+            FieldFormat::OfficeNumber => "半角数字10桁",
+            FieldFormat::Date => "8桁（YYYYMMDD）",
+            FieldFormat::YearMonth => "6桁（YYYYMM）",
+            FieldFormat::Time | FieldFormat::TimeOr9999 => "4桁（HHMM）",
+            FieldFormat::DayFlags31 => "31文字",
+            FieldFormat::PostalCode => "8文字（123-4567）",
+            FieldFormat::ServiceCode => "半角英数6文字（サービス種類2文字と項目4文字）",
+            FieldFormat::ServiceType => "半角英数2文字",
+            _ => "",
         }
     }
 
@@ -147,6 +195,12 @@ impl FieldFormat {
             FieldFormat::PhoneNumber => {
                 format!("{name_ja}は半角数字とハイフンで{len}文字以内です。")
             }
+            FieldFormat::ServiceCode => format!(
+                "{name_ja}はサービス種類2文字と項目4文字の、ちょうど6文字の半角英数です（例: 111111）。"
+            ),
+            FieldFormat::ServiceType => {
+                format!("{name_ja}はちょうど2文字の半角英数です（例: 11、2A、A1）。")
+            }
         }
     }
 }
@@ -183,5 +237,33 @@ mod tests {
         assert_eq!(l.field(12).unwrap().format, FieldFormat::TimeOr9999);
         assert_eq!(l.field(16).unwrap().format, FieldFormat::TaisCode);
         assert_eq!(l.field(25).unwrap().format, FieldFormat::Unused);
+        assert_eq!(l.field(15).unwrap().format, FieldFormat::ServiceCode);
+        let hosoku = Spec::get().kind("UPHOSOKU").unwrap();
+        let h = hosoku.layout(LayoutGeneration::V4).unwrap();
+        assert_eq!(h.field(20).unwrap().format, FieldFormat::ServiceType);
+        let dltjsk = Spec::get().kind("DLTJSK").unwrap();
+        let d = dltjsk.layout(LayoutGeneration::V4).unwrap();
+        assert_eq!(d.field(6).unwrap().format, FieldFormat::ServiceType);
+    }
+
+    #[test]
+    fn exact_shapes_agree_with_the_spec_lengths() {
+        // Where a format has an exact length, it is the row's 項目長 (the spec as data).
+        for kind in &Spec::get().kinds {
+            for gen in [LayoutGeneration::V4, LayoutGeneration::V3] {
+                for f in kind.layout(gen).map_or(&[][..], |l| &l.fields) {
+                    if let Some(n) = f.format.exact_len() {
+                        assert_eq!(
+                            f.max_len.map(usize::from),
+                            Some(n),
+                            "{} No.{}",
+                            kind.id,
+                            f.no
+                        );
+                        assert!(!f.format.shape_ja().is_empty());
+                    }
+                }
+            }
+        }
     }
 }

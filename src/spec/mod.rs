@@ -9,7 +9,9 @@
 //! - [`format`](mod@format): the `type` strings → [`FieldFormat`] (plus the domain identifiers the spec
 //!   describes in §2: 保険者番号, 被保険者番号, 事業所番号, phone numbers);
 //! - [`version`]: CSVバージョン values → [`SpecVersion`] and the layout generation they use;
-//! - [`roles`]: the few fields that whole-file rules need, found by their 日本語名称.
+//! - [`roles`]: the few fields that whole-file rules need, found by their 日本語名称;
+//! - [`doubt`]: which aspect of a row marked uncertain is in doubt (required mark, 項目長,
+//!   a note), so only findings about that aspect are lowered to warnings.
 //!
 //! ```
 //! use careplan_ledger::spec::{Spec, LayoutGeneration};
@@ -19,10 +21,12 @@
 //! ```
 
 mod data;
+pub mod doubt;
 pub mod format;
 pub mod roles;
 pub mod version;
 
-pub use data::{Certainty, FieldSpec, FileKind, Layout, Requirement, Spec};
+pub use data::{FieldSpec, FileKind, Layout, Requirement, Spec};
+pub use doubt::{Aspect, Doubt};
 pub use format::FieldFormat;
 pub use version::{LayoutGeneration, SpecVersion, V4_APPLIES_FROM_MONTH};

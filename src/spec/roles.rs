@@ -34,6 +34,10 @@ pub const UNITS: &str = "単位数";
 pub const DISCOUNT_RATE: &str = "割引後率";
 /// 割引後単位数 (第7表 No.15): empty on 種類別小計/全合計 rows.
 pub const DISCOUNTED_UNITS: &str = "割引後単位数";
+/// プラン担当業者コード (第6表 No.6): the 居宅介護支援事業所 in charge of the plan.
+pub const PLAN_OFFICE: &str = "プラン担当業者コード";
+/// サービス事業者コード (第6表 No.20 in V4): the provider of the service.
+pub const PROVIDER_OFFICE: &str = "サービス事業者コード";
 /// 事業所コード (第7表 No.34): always `9999999999`.
 pub const FIXED_OFFICE_CODE: &str = "事業所コード";
 
@@ -94,5 +98,14 @@ mod tests {
             .layout(LayoutGeneration::V4)
             .unwrap();
         assert_eq!(index_of(upplan, SERVICE_DATE), Some(10));
+        for id in ["UPPLAN", "UPJSK"] {
+            let k = spec.kind(id).unwrap();
+            let v4 = k.layout(LayoutGeneration::V4).unwrap();
+            assert_eq!(index_of(v4, PLAN_OFFICE), Some(6));
+            assert_eq!(index_of(v4, PROVIDER_OFFICE), Some(20));
+            let v3 = k.layout(LayoutGeneration::V3).unwrap();
+            assert_eq!(index_of(v3, PLAN_OFFICE), Some(6));
+            assert_eq!(index_of(v3, PROVIDER_OFFICE), Some(17));
+        }
     }
 }

@@ -7,7 +7,10 @@ Python's own `cp932` codec. It writes
 
     OUT/valid/*.CSV                      files that must give no finding
     OUT/bad/<defect>/<name>.CSV          files with exactly one seeded defect
-    OUT/manifest.json                    [{"file", "code", "record", "field_no"}, ...]
+    OUT/units/<defect>/*.CSV             transmission units with one defect across files
+    OUT/manifest.json                    [{"file", "code", "record", "field_no"[, "severity"]}, ...]
+    OUT/cross_manifest.json              the same for findings across files ("file" = the
+                                         first of the finding's files)
 
 `record` is the 1-based logical CSV record (quoted line breaks stay in one record),
 `field_no` the spec's 項目No.; both null for file-level findings.
@@ -33,7 +36,10 @@ FREE = [
     "様子,変化なし",
 ]
 
+# The 居宅 (type 43) and the provider (type 13 for 予定 and most files). A 実績 (UPJSK) goes
+# from a 福祉用具 provider (type 17) to the 居宅 and holds only its own サービス種類.
 OFFICE_FROM, OFFICE_TO = "2710000011", "2710000022"
+ACTUAL_TYPE = "17"
 
 
 class Gen:
@@ -43,6 +49,10 @@ class Gen:
             self.spec = json.load(f)
         self.kinds = {k["id"]: k for k in self.spec["files"]}
         self.manifest = []
+        # Findings across files: [{"file" (the first of the finding's files), "code",
+        # "record", "field_no"}]; each must be among the run's cross_file findings.
+        self.cross_manifest = []
+        self.fixed_users = None
 
     # ---- values -------------------------------------------------------------------------
     def digits(self, n):
@@ -109,6 +119,8 @@ class Gen:
         return None
 
     def users(self):
+        if self.fixed_users is not None:
+            return self.fixed_users
         return [("271007", self.digits(10)), ("271007", "H" + self.digits(9)), ("271008", self.digits(10))]
 
     def rows(self, kind, gen, ctx):
@@ -118,13 +130,20 @@ class Gen:
         for insurer, insured in self.users():
             u = dict(ctx, insurer=insurer, insured=insured)
             if kind in ("UPPLAN", "UPJSK"):
+                # 予定: the receiving provider's 13 rows (and a 17 row of another provider);
+                # 実績: the sending 17 provider's rows only.
+                mine = []
                 for _ in range(self.rnd.randint(1, 3)):
                     r = self.row(lay, u)
                     r[c("サービスコード")][0] = "13" + self.digits(4)
                     r[c("サービス開始時刻")][0] = "0930"
                     r[c("サービス終了時刻")][0] = "1030"
-                    out.append(r)
-                if gen == "V4":
+                    r[c("サービス事業者コード")][0] = OFFICE_TO
+                    mine.append(r)
+                if kind == "UPPLAN":
+                    out.extend(mine)
+                welfare = 1 if kind == "UPPLAN" else self.rnd.randint(1, 3)
+                for _ in range(welfare if gen == "V4" else 0):
                     r = self.row(lay, u)
                     r[c("サービスコード")][0] = "17" + self.digits(4)
                     r[c("福祉用具届出コード")][0] = "K" + self.digits(11)
@@ -132,6 +151,10 @@ class Gen:
                     r[c("サービス開始時刻")][0] = "9999"
                     r[c("サービス終了時刻")][0] = "9999"
                     out.append(r)
+                if kind == "UPJSK" and gen == "V3":
+                    out.extend(mine)
+                for r in out:
+                    r[c("プラン担当業者コード")][0] = OFFICE_FROM
             elif kind == "UPSIKYU":
                 def put(code, office=None, summary=False):
                     r = self.row(lay, u)
@@ -165,7 +188,9 @@ class Gen:
         parts = [kind]
         if k["filename_pattern_v4"].startswith("^%s_(\\d{6})_" % kind):
             parts.append(token or ctx["month"])
-        if gen == "V4":
+        if kind == "UPJSK":
+            parts += [OFFICE_TO, ACTUAL_TYPE, OFFICE_FROM, "43"] if gen == "V4" else [OFFICE_TO, OFFICE_FROM]
+        elif gen == "V4":
             parts += [OFFICE_FROM, "43", OFFICE_TO, "13"]
         else:
             parts += [OFFICE_FROM, OFFICE_TO]
@@ -188,8 +213,11 @@ class Gen:
         with open(path, "wb") as f:
             f.write(data)
 
-    def expect(self, rel, code, record, field_no):
-        self.manifest.append({"file": rel, "code": code, "record": record, "field_no": field_no})
+    def expect(self, rel, code, record, field_no, severity=None):
+        m = {"file": rel, "code": code, "record": record, "field_no": field_no}
+        if severity:
+            m["severity"] = severity
+        self.manifest.append(m)
 
     # ---- the run ------------------------------------------------------------------------
     def run(self, out):
@@ -205,6 +233,9 @@ class Gen:
             data = self.text(self.rows("UPHOSOKU", gen, plan)).encode("cp932")
             self.write(out, "valid/" + self.name("UPHOSOKU", gen, plan, "000000"), data)
         self.defects(out, v4)
+        self.every_kind(out, v4)
+        self.valid_uncertain(out, v4)
+        self.cross_file(out, v4)
 
     def bad(self, out, tag, kind, ctx, mutate, gen="V4", token=None, encoding="cp932", name=None):
         rows = self.rows(kind, gen, ctx)
@@ -215,8 +246,8 @@ class Gen:
         data = text.encode(encoding)
         data = data.replace("@FF@".encode(encoding), b"\xff").replace("@GAIJI@".encode(encoding), b"\xf0\x40")
         self.write(out, rel, data)
-        for code, record, field_no in expected:
-            self.expect(rel, code, record, field_no)
+        for e in expected:
+            self.expect(rel, *e)
 
     def pick(self, rows, lay, pred=lambda f: True):
         """A random (record index, field) whose field satisfies pred."""
@@ -267,11 +298,24 @@ class Gen:
         for kind in ("UPKIHON", "UPYOBO", "UP1KYO"):
             self.bad(out, "bad_code_" + kind, kind, ctx, bad_code)
 
+        # A column after No.3 missing: one COLUMN_COUNT for the file, on its first such
+        # record; No.1-3 are still checked (here: a 保険者番号 of 5 digits).
         def columns(rows, lay):
             i = rnd.randrange(len(rows))
-            del rows[i][rnd.randrange(len(lay))]
+            del rows[i][rnd.randrange(3, len(lay))]
             return [("COLUMN_COUNT", i + 1, None)]
         self.bad(out, "column_missing", "UP2KYO", ctx, columns)
+
+        def columns_twice(rows, lay):
+            i, j = sorted(rnd.sample(range(len(rows)), 2))
+            for k in (i, j):
+                rows[k].append(["", False])
+            rows[j][1][0] = rows[j][1][0][:5]
+            return [("COLUMN_COUNT", i + 1, None), ("FIELD_FORMAT", j + 1, 2)]
+        # (Kinds without rules across records: a record skipped for its column count would
+        # also be missing from those rules.)
+        for kind in ("UP1KYO", "UPKIHON", "UPYOBO"):
+            self.bad(out, "column_extra_" + kind, kind, ctx, columns_twice)
 
         def invalid(marker, code):
             def m(rows, lay):
@@ -329,6 +373,213 @@ class Gen:
         self.bad(out, "office_9_digits", "DLTPLAN", ctx, lambda rows, lay: [("FILENAME_SHAPE", None, None)], name=name9)
 
 
+    # ---- every constraint kind, for every file kind ------------------------------------
+    # Fields that rules across fields or records also read: a defect there would give more
+    # than its one finding, so the per-kind defects below leave them alone.
+    CROSS = {"CSVバージョン", "対象年月", "削除対象年月", "サービス利用日", "サービスコード",
+             "サービス事業者コード", "プラン担当業者コード", "サービス事業所コード", "事業所コード",
+             "単位数", "割引後率", "割引後単位数", "居宅サービス計画作成（変更）日"}
+    KEYED = {"UPPLAN", "UPJSK", "UPSIKYU"}  # the user key (保険者番号+被保険者番号) matters
+    EXACT_TYPES = ("日付 YYYYMMDD", "数字 YYYYMM", "HHMM", "HHMM or 9999", "XXX-XXXX")
+    # Rows whose 必須 mark the spec is unsure of (fields.json confidence below high, about ○).
+    UNSURE_REQUIRED = {"UPHOSOKU": (5, 6, 7, 8), "UPPLAN": (6, 7, 8), "UPJSK": (6, 7, 8)}
+
+    @staticmethod
+    def sure(f):
+        c = f.get("confidence") or "high"
+        return c.replace("reconstructed from V4 (", "").startswith("high")
+
+    def usable(self, kind, f):
+        if f["name_ja"] in self.CROSS:
+            return False
+        if kind in self.KEYED and f["no"] in (2, 3):
+            return False
+        return True
+
+    def every_kind(self, out, ctx):
+        rnd = self.rnd
+        for kind in self.kinds:
+            lay = self.layout(kind, "V4")
+
+            def one(tag, pred, value_of, code, severity="error"):
+                fields = [f for f in lay if self.usable(kind, f) and pred(f)]
+                if not fields:
+                    return
+                f = rnd.choice(fields)
+
+                def m(rows, lay):
+                    i = rnd.randrange(len(rows))
+                    cell = rows[i][f["no"] - 1]
+                    cell[0] = value_of(f, cell[0])
+                    return [(code, i + 1, f["no"], severity)]
+                self.bad(out, "%s_%s" % (tag, kind), kind, ctx, m)
+
+            # format: letters in a number
+            one("format", lambda f: f["type"] in ("数字", "整数") and not f.get("codes") and f["type"] != "",
+                lambda f, v: "1a", "FIELD_FORMAT")
+            # exact length: one character short
+            one("exact_length", lambda f: f["type"] in self.EXACT_TYPES or f["name_ja"] in ("保険者番号", "被保険者番号"),
+                lambda f, v: v[:-1] if len(v) > 1 else "1", "FIELD_FORMAT")
+            # code: a value of the right length that is not in the list
+            def not_a_code(f, v):
+                n = f["max_len"] or 1
+                for c in ("9" * n, "8" * n, "7" * n, "0" * n):
+                    if c not in f["codes"]:
+                        return c
+                return "Z" * n
+            one("code", lambda f: bool(f.get("codes")) and f["type"] == "数字", not_a_code, "FIELD_CODE")
+            # date that does not exist
+            one("date", lambda f: f["type"] in ("日付 YYYYMMDD", "数字 YYYYMM"),
+                lambda f, v: "20250230" if f["type"] == "日付 YYYYMMDD" else "202513", "FIELD_DATE")
+            # required, sure
+            one("required", lambda f: f["required"] == "yes" and self.sure(f),
+                lambda f, v: "", "FIELD_REQUIRED")
+            # required, unsure: a warning
+            unsure = self.UNSURE_REQUIRED.get(kind, ())
+            one("required_unsure", lambda f: f["no"] in unsure, lambda f, v: "", "FIELD_REQUIRED", "warning")
+            # 外字 in free text, in a row the spec is unsure of where there is one
+            free = [f for f in lay if f["type"].startswith("free text")]
+            if free:
+                rows_unsure = [f for f in free if not self.sure(f)]
+
+                def gaiji(rows, lay, fields=rows_unsure or free):
+                    f = rnd.choice(fields)
+                    i = rnd.randrange(len(rows))
+                    cell = rows[i][f["no"] - 1]
+                    cell[0] = cell[0][:1] + "@GAIJI@" + cell[0][1:]
+                    return [("ENCODING_GAIJI", i + 1, f["no"], "error")]
+                self.bad(out, "gaiji_" + kind, kind, ctx, gaiji)
+        self.cross_field(out, ctx)
+
+    def cross_field(self, out, ctx):
+        rnd = self.rnd
+
+        def plan_date(rows, lay):
+            i = rnd.randrange(len(rows))
+            rows[i][9][0] = "20250715"
+            return [("SERVICE_DATE_MONTH", i + 1, 10, "warning")]
+        self.bad(out, "cross_date_month", "UPPLAN", ctx, plan_date)
+
+        def other_office(rows, lay):
+            # One user's records all name another 居宅 as プラン担当業者.
+            user = rows[rnd.randrange(len(rows))][2][0]
+            first = None
+            for i, r in enumerate(rows):
+                if r[2][0] == user:
+                    r[5][0] = "2710000099"
+                    first = i + 1 if first is None else first
+            return [("RECORD_OTHER_OFFICE", first, 6, "warning")]
+        self.bad(out, "cross_other_office", "UPJSK", ctx, other_office)
+
+        def other_type(rows, lay):
+            i = rnd.randrange(len(rows))
+            rows[i][14][0] = "13" + rows[i][14][0][2:]
+            rows[i][15][0] = rows[i][16][0] = ""
+            return [("SERVICE_TYPE_SENDER", i + 1, 15, "warning")]
+        self.bad(out, "cross_sender_type", "UPJSK", ctx, other_type)
+
+        def user_of_other(rows, lay):
+            user = rows[rnd.randrange(len(rows))][2][0]
+            first = None
+            for i, r in enumerate(rows):
+                if r[2][0] == user:
+                    r[19][0] = "2710000099"
+                    first = i + 1 if first is None else first
+            return [("RECORD_OTHER_OFFICE", first, 20, "warning")]
+        self.bad(out, "cross_user_of_other", "UPPLAN", ctx, user_of_other)
+
+        def subtotal_units(rows, lay):
+            i = rnd.choice([k for k, r in enumerate(rows) if r[8][0].endswith("AAAA")])
+            rows[i][12][0] = "100"
+            return [("SUMMARY_ROW_VALUE", i + 1, 13, "error")]
+        self.bad(out, "cross_subtotal_units", "UPSIKYU", ctx, subtotal_units)
+
+        def hosoku_date(rows, lay):
+            i = rnd.randrange(len(rows))
+            rows[i][3][0] = "20250601"
+            return [("HOSOKU_PLAN_DATE", i + 1, 4, "error")]
+        self.bad(out, "cross_hosoku_date", "UPHOSOKU", ctx, hosoku_date)
+
+        for kind in ("DLTPLAN", "DLTJSK"):
+            def delete_month(rows, lay):
+                for r in rows:
+                    r[3][0] = "202505"
+                return [("SERVICE_MONTH_NAME", 1, 4, "error")]
+            self.bad(out, "cross_delete_month", kind, ctx, delete_month)
+
+        def unquoted(rows, lay):
+            i, f = self.pick(rows, lay, lambda f: f["type"].startswith("free text"))
+            rows[i][f["no"] - 1] = ["ひまわり", False]
+            return [("FREE_TEXT_UNQUOTED", i + 1, f["no"], "info")]
+        self.bad(out, "free_text_unquoted", "UP2KYO", ctx, unquoted)
+
+    def cross_file(self, out, ctx):
+        """A 利用票 unit (第6表 + 第7表 + 利用者補足, one 連番) whose 第7表 has a user the
+        第6表 lacks: UNIT_KEY_NO_PARENT on that user's first 第7表 record, at 対象年月."""
+        unit = dict(ctx, seq="20250521090000")
+        users = self.users()
+        for kind in ("UPPLAN", "UPHOSOKU", "UPSIKYU"):
+            extra = [("271009", self.digits(10))] if kind == "UPSIKYU" else []
+            self.fixed_users = users + extra
+            rows = self.rows(kind, "V4", unit)
+            rel = "units/key_no_parent/" + self.name(kind, "V4", unit)
+            self.write(out, rel, self.text(rows).encode("cp932"))
+            if kind == "UPSIKYU":
+                first = 5 * len(users) + 1
+                self.cross_manifest.append(
+                    {"file": rel, "code": "UNIT_KEY_NO_PARENT", "record": first, "field_no": 5})
+        # A plan unit (第1表 + 第2表 + 第3表 + 利用者補足 000000) whose 第2表 has a user the
+        # 第1表 lacks: UNIT_KEY_NO_PARENT on it, at 居宅サービス計画作成（変更）日 (No.5).
+        plan = dict(ctx, seq="20250521100000", plan_set=True)
+        date = plan["month"] + "10"
+        for kind in ("UP1KYO", "UP2KYO", "UP3KYO", "UPHOSOKU"):
+            extra = [("271009", self.digits(10))] if kind == "UP2KYO" else []
+            self.fixed_users = users + extra
+            rows = self.rows(kind, "V4", plan)
+            lay = self.layout(kind, "V4")
+            col = self.col(lay, "居宅サービス計画作成（変更）日")
+            for r in rows:
+                r[col][0] = date
+            token = "000000" if kind == "UPHOSOKU" else None
+            rel = "units/plan_key_no_parent/" + self.name(kind, "V4", plan, token)
+            self.write(out, rel, self.text(rows).encode("cp932"))
+            if kind == "UP2KYO":
+                self.cross_manifest.append(
+                    {"file": rel, "code": "UNIT_KEY_NO_PARENT", "record": len(users) + 1,
+                     "field_no": col + 1})
+        self.fixed_users = None
+
+    def valid_uncertain(self, out, ctx):
+        """Valid files whose uncertain rows hold every kind of value the spec allows them."""
+        def put(kind, edit, tag):
+            rows = self.rows(kind, "V4", ctx)
+            lay = self.layout(kind, "V4")
+            edit(rows, lay)
+            data = self.text(rows).encode("cp932")
+            self.write(out, "valid/uncertain_%s/%s" % (tag, self.name(kind, "V4", ctx)), data)
+
+        def service_rows(rows, lay):
+            for k, r in enumerate(rows):
+                r[7][0] = ("0", "-50", "120", "999999")[k % 4]  # 単位数
+                if r[14][0].startswith("17"):
+                    r[18][0] = ("1", "12")[k % 2]  # 明細判別コード, up to the assumed 2
+        put("UPPLAN", service_rows, "plan")
+        put("UPJSK", service_rows, "actual")
+
+        def sikyu(rows, lay):
+            for k, r in enumerate(rows):
+                r[29][0] = ("12345", "2", "")[k % 3]  # 前月までの利用日数: up to 5
+                r[33][0] = "9999999999"  # 事業所コード
+                r[34][0] = ("2710000011", "")[k % 2]  # 入力者コード
+        put("UPSIKYU", sikyu, "sikyu")
+
+        def hosoku(rows, lay):
+            for k, r in enumerate(rows):
+                r[6][0] = ("1", "2")[k % 2]  # 利用者性別
+                r[4][0] = ("ﾀﾅｶ ﾊﾅｺ", "たなか はなこ", "髙橋")[k % 3]
+        put("UPHOSOKU", hosoku, "hosoku")
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -342,6 +593,8 @@ def main():
     g.run(out)
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
         json.dump(g.manifest, f, ensure_ascii=False, indent=1)
+    with open(os.path.join(out, "cross_manifest.json"), "w", encoding="utf-8") as f:
+        json.dump(g.cross_manifest, f, ensure_ascii=False, indent=1)
     return 0
 
 
