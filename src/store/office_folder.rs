@@ -171,7 +171,9 @@ pub async fn sync(
 
     // 2. Every device's chain (this PC's too: another PC may write under a copied id), and
     //    the migrated one-chain ledgers each PC keeps under its own folder.
-    let mut merged = ledger.clone();
+    // Copied only when some folder holds something unseen: years of entries are not copied
+    // for a sync that finds nothing.
+    let mut merged: Option<OfficeLedger> = None;
     for (name, is_dir) in fs::list(&devices_dir).await? {
         let Some(device) = DeviceId::parse(&name).filter(|_| is_dir) else {
             continue;
@@ -181,7 +183,16 @@ pub async fn sync(
         };
         if let Some(chain_dir) = fs::subfolder(&device_dir, CHAIN_DIR, false).await? {
             let key = name.clone();
-            read_chain_dir(&chain_dir, &device, &key, &mut merged, memory, &mut report).await?;
+            read_chain_dir(
+                &chain_dir,
+                &device,
+                &key,
+                ledger,
+                &mut merged,
+                memory,
+                &mut report,
+            )
+            .await?;
         }
         if let Some(legacy_dir) = fs::subfolder(&device_dir, LEGACY_DIR, false).await? {
             for (legacy_name, is_dir) in fs::list(&legacy_dir).await? {
@@ -192,22 +203,37 @@ pub async fn sync(
                     continue;
                 };
                 let key = format!("{name}/{LEGACY_DIR}/{legacy_name}");
-                read_chain_dir(&chain_dir, &legacy, &key, &mut merged, memory, &mut report).await?;
+                read_chain_dir(
+                    &chain_dir,
+                    &legacy,
+                    &key,
+                    ledger,
+                    &mut merged,
+                    memory,
+                    &mut report,
+                )
+                .await?;
             }
         }
     }
 
     // 3. What is new here goes into IndexedDB in one transaction, with the files it names.
-    let held: HashSet<&str> = ledger
-        .all_entries()
-        .iter()
-        .map(|e| e.hash.as_str())
-        .collect();
-    let new: Vec<&Entry> = merged
-        .all_entries()
-        .into_iter()
-        .filter(|e| !held.contains(e.hash.as_str()))
-        .collect();
+    let new: Vec<&Entry> = match &merged {
+        None => Vec::new(),
+        Some(merged) => {
+            let held: HashSet<&str> = ledger
+                .all_entries()
+                .iter()
+                .map(|e| e.hash.as_str())
+                .collect();
+            merged
+                .all_entries()
+                .into_iter()
+                .filter(|e| !held.contains(e.hash.as_str()))
+                .collect()
+        }
+    };
+    let merged = merged.as_ref().unwrap_or(ledger);
     if !new.is_empty() {
         let files = copy_files(&devices_dir, store, &new).await;
         report.files_copied = files.len() as u64;
@@ -327,11 +353,13 @@ pub async fn settings_from_folder(folder: &JsValue) -> Result<Option<OfficeSetti
 /// Reads one chain folder of `device` (`key` names the folder, for remembering what was seen)
 /// into `merged`: only the segments past what is held, and the whole chain when the folder
 /// holds another history of the device.
+#[allow(clippy::too_many_arguments)]
 async fn read_chain_dir(
     chain_dir: &JsValue,
     device: &DeviceId,
     key: &str,
-    merged: &mut OfficeLedger,
+    ledger: &OfficeLedger,
+    merged: &mut Option<OfficeLedger>,
     memory: &mut FolderMemory,
     report: &mut SyncReport,
 ) -> Result<(), String> {
@@ -341,6 +369,7 @@ async fn read_chain_dir(
     if segments.iter().all(|(_, n)| seen.contains(n)) {
         return Ok(());
     }
+    let merged = merged.get_or_insert_with(|| ledger.clone());
     let problem = |file: &str, message: String| SegmentProblem {
         device: device.clone(),
         file: file.to_string(),

@@ -147,7 +147,7 @@ fn plan(state: LedgerState, backup: &Backup) -> Result<RestorePlan, String> {
     let mut merged = if local_was_empty {
         OfficeLedger::new(&backup.header.office_number)
     } else {
-        local
+        (*local).clone()
     };
     let report = merged.merge(&backup.ledger).map_err(|e| e.to_string())?;
     Ok(RestorePlan {

@@ -6,6 +6,8 @@
 //! (awaited and read back), and then [`LedgerState::reload`] refreshes the copies, so the page
 //! never shows something the store did not confirm.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -37,8 +39,9 @@ pub struct ChainStatusLine {
 pub struct LedgerState {
     db_name: StoredValue<String>,
     pub loading: RwSignal<Loading>,
-    /// Every device chain of the office, verified.
-    pub office: RwSignal<OfficeLedger>,
+    /// Every device chain of the office, verified. Behind an `Arc`: a sync or a restore takes
+    /// it without copying years of entries.
+    pub office: RwSignal<Arc<OfficeLedger>>,
     /// The office ledger's entries in time order: what every list shows.
     pub entries: RwSignal<Vec<Entry>>,
     /// Stored entries that did not verify (reported, never hidden).
@@ -96,7 +99,7 @@ impl LedgerState {
 
     /// The same over another database (browser tests use a fresh one each).
     pub fn provide_named(db_name: &str) -> LedgerState {
-        let office = RwSignal::new(OfficeLedger::new(""));
+        let office = RwSignal::new(Arc::new(OfficeLedger::new("")));
         let problems = RwSignal::new(Vec::<LoadProblem>::new());
         let state = LedgerState {
             db_name: StoredValue::new(db_name.to_string()),
@@ -113,7 +116,7 @@ impl LedgerState {
                     if p.is_empty() {
                         ChainStatusLine {
                             ok: true,
-                            text: office.with(OfficeLedger::status_ja),
+                            text: office.with(|o| o.status_ja()),
                         }
                     } else {
                         let names = office.with_untracked(|o| {
@@ -169,7 +172,7 @@ impl LedgerState {
                     }
                 }
                 self.entries.set(office.entries_in_time_order());
-                self.office.set(office);
+                self.office.set(Arc::new(office));
                 self.problems.set(problems);
                 self.settings.set(settings);
                 self.last_backup.set(last_backup);
