@@ -329,7 +329,7 @@ fn inspection_sheet_and_csv_carry_what_the_inspector_asks() {
         assert!(!line.contains('\n'), "CRLF only");
     }
 
-    let list = entries_csv(b.0.entries());
+    let list = entries_csv(&office(&b), b.0.entries());
     assert_eq!(String::from_utf8_lossy(&list).matches("\r\n").count(), 11);
 
     assert!(inspection_sheet(

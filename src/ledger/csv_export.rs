@@ -3,6 +3,7 @@
 
 use super::entry::{Details, Entry};
 use super::inspection::InspectionSheet;
+use super::office::OfficeLedger;
 use crate::jpdate::Timestamp;
 
 // The writer is shared with the check report's CSV: one way to make Excel-safe CSV.
@@ -107,7 +108,7 @@ pub fn inspection_csv(sheet: &InspectionSheet) -> Vec<u8> {
     rows.push(vec![]);
     rows.push(
         [
-            "記録番号",
+            "端末・記録番号",
             "種類",
             "記録日時",
             "記録者",
@@ -122,7 +123,7 @@ pub fn inspection_csv(sheet: &InspectionSheet) -> Vec<u8> {
     );
     for r in &sheet.consents {
         rows.push(vec![
-            r.seq.to_string(),
+            format!("{} {}", r.device, r.seq),
             "利用者同意".into(),
             time(r.recorded_at),
             r.actor.clone(),
@@ -136,7 +137,7 @@ pub fn inspection_csv(sheet: &InspectionSheet) -> Vec<u8> {
     }
     for r in &sheet.deliveries {
         rows.push(vec![
-            r.seq.to_string(),
+            format!("{} {}", r.device, r.seq),
             "利用者へ交付".into(),
             time(r.recorded_at),
             r.actor.clone(),
@@ -152,7 +153,7 @@ pub fn inspection_csv(sheet: &InspectionSheet) -> Vec<u8> {
             None => r.text.clone(),
         };
         rows.push(vec![
-            r.seq.to_string(),
+            format!("{} {}", r.device, r.seq),
             r.kind.label_ja().into(),
             time(r.recorded_at),
             r.actor.clone(),
@@ -165,9 +166,13 @@ pub fn inspection_csv(sheet: &InspectionSheet) -> Vec<u8> {
     to_csv(&rows)
 }
 
-/// A plain list of entries (the search result) as CSV.
-pub fn entries_csv<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<u8> {
+/// A plain list of entries (the search result) as CSV; `ledger` names their devices.
+pub fn entries_csv<'a>(
+    ledger: &OfficeLedger,
+    entries: impl IntoIterator<Item = &'a Entry>,
+) -> Vec<u8> {
     let mut rows: Vec<Vec<String>> = vec![[
+        "端末",
         "記録番号",
         "記録日時",
         "記録者",
@@ -206,6 +211,7 @@ pub fn entries_csv<'a>(entries: impl IntoIterator<Item = &'a Entry>) -> Vec<u8> 
             _ => String::new(),
         };
         rows.push(vec![
+            ledger.device_label(&e.device),
             e.seq.to_string(),
             time(e.recorded_at),
             e.actor.clone(),
