@@ -6,6 +6,9 @@
 //! - `OUT_DIR/office-backup.json`: a format-2 backup of every device chain (no file bytes);
 //!   with `--legacy`, one more chain migrated from a format-1 ledger.
 //! - `OUT_DIR/office-checkpoint.txt`: its office checkpoint text.
+//! - `OUT_DIR/v1-store.json`: `{settings, entries}`, a one-chain ledger of 8 entries as the
+//!   one-browser app stored it in IndexedDB (schema 1: settings JSON text, entry JSON texts),
+//!   for tests that start from what the previous version left in a browser.
 //! - `OUT_DIR/folder/証跡台帳/devices/<id>/…`: the same chains as an office folder
 //!   (`device.json` and one chain segment per device), as each PC would have written them.
 
@@ -63,6 +66,13 @@ fn main() {
         OfficeCheckpoint::of(&office, created_at).to_text(),
     )
     .expect("write the checkpoint");
+
+    let (old, _) = sample_ledger(8, 3, 2, false);
+    let v1 = serde_json::json!({
+        "settings": settings.to_json(),
+        "entries": old.iter().map(|e| e.to_json()).collect::<Vec<_>>(),
+    });
+    std::fs::write(out.join("v1-store.json"), v1.to_string()).expect("write v1-store.json");
 
     let devices_dir = out.join("folder").join(ROOT_DIR).join(DEVICES_DIR);
     for chain in office.chains() {

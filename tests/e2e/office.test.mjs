@@ -8,12 +8,14 @@
 // files between them, as a file server or the stick would carry them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rm } from 'node:fs/promises';
+import { rm, readFile, writeFile, mkdtemp } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir } from './support.mjs';
+import { ROOT, singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir } from './support.mjs';
 import {
   UNIT, region, openLedger, setUpOffice, checkAndRecord, storedEntries, restoreFrom,
-  exportBackup,
+  exportBackup, addMemo,
 } from './ledger_steps.mjs';
 
 const FOLDER = '台帳フォルダ';
@@ -186,5 +188,73 @@ test('two PCs of one office share one ledger through the office folder, from the
     assert.deepEqual(problems, []);
   } finally {
     await close();
+  }
+});
+
+test('a PC that used the one-browser ledger keeps its old records unchanged and shares them through the office folder', async () => {
+  const dirC = await freshProfileDir();
+  const dirD = await freshProfileDir();
+  const generated = await mkdtemp(path.join(tmpdir(), 'v1-store-'));
+  cleanups.push(dirC, dirD, generated);
+  execFileSync('cargo', ['run', '--quiet', '--example', 'write_office_backup', '--', generated, '1', '3'], { cwd: ROOT, stdio: 'ignore' });
+  const v1 = JSON.parse(await readFile(path.join(generated, 'v1-store.json'), 'utf8'));
+  // A page of the same origin (file://) that writes what the previous version kept: schema 1.
+  const blank = path.join(path.dirname(new URL(stick.url).pathname), 'blank.html');
+  await writeFile(blank, '<!doctype html><title>blank</title>');
+
+  let { page, problems, close } = await openPc(dirC);
+  let folderOfC;
+  try {
+    await page.goto(`file://${blank}`);
+    await page.evaluate((v1) => new Promise((resolve, reject) => {
+      indexedDB.deleteDatabase('careplan-ledger-evidence');
+      const open = indexedDB.open('careplan-ledger-evidence', 1);
+      open.onupgradeneeded = () => {
+        const db = open.result;
+        db.createObjectStore('entries', { keyPath: 'seq' });
+        db.createObjectStore('files', { keyPath: 'sha256' });
+        db.createObjectStore('branches', { keyPath: 'id' });
+        db.createObjectStore('meta', { keyPath: 'key' });
+      };
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const tx = db.transaction(['entries', 'meta'], 'readwrite');
+        v1.entries.forEach((json, i) => tx.objectStore('entries').add({ seq: i + 1, json }));
+        tx.objectStore('meta').put({ key: 'settings', value: v1.settings });
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }), v1);
+    await page.goto(stick.url);
+    await openLedger(page);
+    // The old chain, as it was: 8 entries, verified, as one (legacy) device.
+    await page.getByTestId('chain-status').filter({ hasText: '端末1台の記録 計8件のつながりを確認しました' }).waitFor();
+    const stored = (await storedEntries(page)).map((j) => JSON.parse(j));
+    assert.deepEqual(stored.map((e) => e.hash), v1.entries.map((j) => JSON.parse(j).hash), 'unchanged, entry for entry');
+    // This PC goes on as a device of its own, and shares both chains through the folder.
+    await addMemo(page, '佐々木', '移行の後の記録');
+    await page.getByTestId('chain-status').filter({ hasText: '端末2台の記録 計10件' }).waitFor();
+    await region(page, '台帳フォルダ(事業所のパソコンで共有)').getByRole('button', { name: '台帳フォルダを選ぶ' }).click();
+    await folderStatus(page).filter({ hasText: '最後に最新にした時刻' }).waitFor();
+    folderOfC = await readFolder(page);
+    assert.ok(Object.keys(folderOfC).some((n) => /\/legacy\/[0-9a-f]{32}\/000000000001-000000000008\.jsonl$/.test(n)),
+      Object.keys(folderOfC).join('\n'));
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+  }
+
+  ({ page, problems, close } = await openPc(dirD));
+  try {
+    await writeFolder(page, folderOfC);
+    await openLedger(page);
+    await region(page, '台帳フォルダ(事業所のパソコンで共有)').getByRole('button', { name: '台帳フォルダを選ぶ' }).click();
+    await page.getByTestId('chain-status').filter({ hasText: '端末2台の記録 計10件のつながりを確認しました' }).waitFor();
+    await region(page, '記録を見る・探す').getByRole('cell', { name: 'メモ: 移行の後の記録' }).waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await close();
+    await rm(blank, { force: true });
   }
 });
