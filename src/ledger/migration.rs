@@ -12,10 +12,10 @@
 //! later is a second history of the same chain: it becomes a conflict of that chain.
 
 use super::backup::v1::V1Backup;
-use super::backup::{Backup, BackupError, BackupHeader};
+use super::backup::{heads_of, Backup, BackupError, BackupHeader};
 use super::branch::KeptBranch;
 use super::chain::{verify, DeviceChain, Verification};
-use super::checkpoint::{office_root, DeviceHead};
+use super::checkpoint::office_root;
 use super::entry::Entry;
 use super::office::OfficeLedger;
 
@@ -98,18 +98,7 @@ pub fn backup_from_v1(old: V1Backup) -> Result<Backup, BackupError> {
             seq: e.verification.first_bad.map_or(0, |(s, _)| s),
         },
     })?;
-    let heads: Vec<DeviceHead> = ledger
-        .chains()
-        .map(|c| {
-            let h = c.head();
-            DeviceHead {
-                device: h.device,
-                entry_count: h.entry_count,
-                head_hash: h.hash,
-                name: String::new(),
-            }
-        })
-        .collect();
+    let heads = heads_of(&ledger);
     Ok(Backup {
         header: BackupHeader {
             format_version: 1,

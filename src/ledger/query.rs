@@ -56,7 +56,7 @@ struct Row {
     all: String,
 }
 
-/// Normalized text per entry, in seq order.
+/// Normalized text per entry, in the order of the entries it was built from.
 #[derive(Debug, Clone, Default)]
 pub struct SearchIndex {
     rows: Vec<Row>,
@@ -108,8 +108,8 @@ impl SearchIndex {
         self.rows.push(row_of(e));
     }
 
-    /// Indices (0-based, = seq − 1) of matching entries, in seq order. `entries` must be the
-    /// ledger the index was built from.
+    /// Positions of matching entries in `entries`, in order. `entries` must be the list the
+    /// index was built from.
     pub fn filter(&self, entries: &[Entry], f: &EntryFilter) -> Vec<usize> {
         let text = normalize(&f.text);
         let name = normalize(&f.client_name);

@@ -15,7 +15,7 @@ import { readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { ROOT, singleFileOnStick } from '../e2e/support.mjs';
+import { ROOT, singleFileOnStick, writeOpfsFolder } from '../e2e/support.mjs';
 
 const DEVICES = Number(process.argv[2] ?? 5);
 const PER_DEVICE = Number(process.argv[3] ?? 20000);
@@ -65,23 +65,10 @@ const report = (name, value, task, goal) => console.log(
 );
 
 const pc = await openPc();
-pc.page.on('console', (m) => { if (m.text().startsWith('TIMING')) console.log(m.text()); });
 try {
   const { page } = pc;
   // The office folder as the other PCs left it.
-  for (const [p, b64] of Object.entries(folderFiles)) {
-    await page.evaluate(async ({ name, p, b64 }) => {
-      const parts = p.split('/');
-      let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true });
-      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
-      const bin = atob(b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const w = await (await dir.getFileHandle(parts.at(-1), { create: true })).createWritable();
-      await w.write(bytes);
-      await w.close();
-    }, { name: FOLDER, p, b64 });
-  }
+  await writeOpfsFolder(page, FOLDER, folderFiles);
   await page.getByRole('button', { name: '証跡台帳', exact: true }).click();
   await page.getByRole('button', { name: '台帳フォルダを選ぶ' }).waitFor();
   await longest(page);

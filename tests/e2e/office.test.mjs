@@ -12,7 +12,10 @@ import { rm, readFile, writeFile, mkdtemp } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir } from './support.mjs';
+import {
+  ROOT, singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir, readOpfsFolder,
+  writeOpfsFolder,
+} from './support.mjs';
 import {
   UNIT, region, openLedger, setUpOffice, checkAndRecord, storedEntries, restoreFrom,
   exportBackup, addMemo,
@@ -44,44 +47,8 @@ async function openPc(dir) {
   return pc;
 }
 
-/** Every file under the folder: { 'a/b/c': base64 }. */
-async function readFolder(page) {
-  return page.evaluate(async (name) => {
-    const out = {};
-    const walk = async (dir, prefix) => {
-      for await (const [entryName, handle] of dir.entries()) {
-        const p = prefix ? `${prefix}/${entryName}` : entryName;
-        if (handle.kind === 'directory') await walk(handle, p);
-        else {
-          const bytes = new Uint8Array(await (await handle.getFile()).arrayBuffer());
-          let s = '';
-          for (const b of bytes) s += String.fromCharCode(b);
-          out[p] = btoa(s);
-        }
-      }
-    };
-    await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true }), '');
-    return out;
-  }, FOLDER);
-}
-
-/** Writes files into the folder (making sub-folders), as a file server would hand them over. */
-async function writeFolder(page, files) {
-  await page.evaluate(async ({ name, files }) => {
-    const root = await (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true });
-    for (const [p, b64] of Object.entries(files)) {
-      const parts = p.split('/');
-      let dir = root;
-      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
-      const bin = atob(b64);
-      const bytes = new Uint8Array(bin.length);
-      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-      const w = await (await dir.getFileHandle(parts.at(-1), { create: true })).createWritable();
-      await w.write(bytes);
-      await w.close();
-    }
-  }, { name: FOLDER, files });
-}
+const readFolder = (page) => readOpfsFolder(page, FOLDER);
+const writeFolder = (page, files) => writeOpfsFolder(page, FOLDER, files);
 
 async function nameThisPc(page, name) {
   const settings = region(page, '台帳の設定');

@@ -134,3 +134,44 @@ export async function generatedFixtureDir() {
   }
   return generatedFixtures;
 }
+
+/**
+ * Every file under the folder `name` of the page's private file system, as
+ * `{ 'a/b/c': base64 }` (the office folder's stand-in in the tests and benchmarks).
+ */
+export async function readOpfsFolder(page, name) {
+  return page.evaluate(async (name) => {
+    const out = {};
+    const walk = async (dir, prefix) => {
+      for await (const [entryName, handle] of dir.entries()) {
+        const p = prefix ? `${prefix}/${entryName}` : entryName;
+        if (handle.kind === 'directory') await walk(handle, p);
+        else {
+          const bytes = new Uint8Array(await (await handle.getFile()).arrayBuffer());
+          let s = '';
+          for (const b of bytes) s += String.fromCharCode(b);
+          out[p] = btoa(s);
+        }
+      }
+    };
+    await walk(await (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true }), '');
+    return out;
+  }, name);
+}
+
+/** Writes `{ 'a/b/c': base64 }` into the folder `name` (making sub-folders), as a file server would. */
+export async function writeOpfsFolder(page, name, files) {
+  for (const [p, b64] of Object.entries(files)) {
+    await page.evaluate(async ({ name, p, b64 }) => {
+      const parts = p.split('/');
+      let dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true });
+      for (const part of parts.slice(0, -1)) dir = await dir.getDirectoryHandle(part, { create: true });
+      const bin = atob(b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      const w = await (await dir.getFileHandle(parts.at(-1), { create: true })).createWritable();
+      await w.write(bytes);
+      await w.close();
+    }, { name, p, b64 });
+  }
+}

@@ -210,18 +210,45 @@ pub(crate) fn read_files(items: &[Value]) -> Result<Vec<StoredFile>, BackupError
     Ok(files)
 }
 
-fn chain_value(chain: &DeviceChain) -> Value {
-    let head = chain.head();
-    json!({
-        "device_id": chain.device().as_str(),
-        "origin": match chain.origin() { ChainOrigin::Bound => "bound", ChainOrigin::Legacy => "legacy" },
-        "entry_count": head.entry_count,
-        "head_hash": head.hash,
-        "entries": chain.entries().iter().map(Entry::to_value).collect::<Vec<_>>(),
-    })
+/// A backup's files, settings and document digest, as read by [`read_sealed_rest`].
+pub(crate) type SealedRest = (Vec<StoredFile>, Map<String, Value>, String);
+
+/// The part every format ends with: `files` (as many as the header says), `settings` (an
+/// object), and the document digest, checked over the whole document. Finishes `o` (unknown
+/// keys refused).
+pub(crate) fn read_sealed_rest(
+    mut o: Obj<'_>,
+    doc: &Value,
+    file_count: u64,
+) -> Result<SealedRest, BackupError> {
+    let files = read_files(o.array("files")?)?;
+    if files.len() as u64 != file_count {
+        return Err(BackupError::HeaderMismatch(
+            "ファイルの数が見出しと違います".into(),
+        ));
+    }
+    let settings = match o.req("settings")? {
+        Value::Object(m) => m.clone(),
+        _ => {
+            return Err(BackupError::Format(
+                "settings はオブジェクトである必要があります".into(),
+            ))
+        }
+    };
+    let stated_digest = o.str("document_sha256")?.to_string();
+    o.finish()?;
+    let mut without_digest = doc.clone();
+    if let Value::Object(m) = &mut without_digest {
+        m.remove("document_sha256");
+    }
+    if document_digest(&without_digest)? != stated_digest {
+        return Err(BackupError::DigestMismatch);
+    }
+    Ok((files, settings, stated_digest))
 }
 
-fn heads_of(ledger: &OfficeLedger) -> Vec<DeviceHead> {
+/// The heads of a ledger's shown chains, as the まとめハッシュ's leaves.
+pub(crate) fn heads_of(ledger: &OfficeLedger) -> Vec<DeviceHead> {
     ledger
         .chains()
         .map(|c| {
@@ -234,6 +261,17 @@ fn heads_of(ledger: &OfficeLedger) -> Vec<DeviceHead> {
             }
         })
         .collect()
+}
+
+fn chain_value(chain: &DeviceChain) -> Value {
+    let head = chain.head();
+    json!({
+        "device_id": chain.device().as_str(),
+        "origin": match chain.origin() { ChainOrigin::Bound => "bound", ChainOrigin::Legacy => "legacy" },
+        "entry_count": head.entry_count,
+        "head_hash": head.hash,
+        "entries": chain.entries().iter().map(Entry::to_value).collect::<Vec<_>>(),
+    })
 }
 
 /// Writes a format-2 backup of `input.ledger` (whose chains are verified by construction) and
@@ -465,29 +503,7 @@ fn read_v2(doc: &Value) -> Result<Backup, BackupError> {
             "見出しのまとめハッシュが端末の記録と一致しません".into(),
         ));
     }
-    let files = read_files(o.array("files")?)?;
-    if files.len() as u64 != header.file_count {
-        return Err(BackupError::HeaderMismatch(
-            "ファイルの数が見出しと違います".into(),
-        ));
-    }
-    let settings = match o.req("settings")? {
-        Value::Object(m) => m.clone(),
-        _ => {
-            return Err(BackupError::Format(
-                "settings はオブジェクトである必要があります".into(),
-            ))
-        }
-    };
-    let stated_digest = o.str("document_sha256")?.to_string();
-    o.finish()?;
-    let mut without_digest = doc.clone();
-    if let Value::Object(m) = &mut without_digest {
-        m.remove("document_sha256");
-    }
-    if document_digest(&without_digest)? != stated_digest {
-        return Err(BackupError::DigestMismatch);
-    }
+    let (files, settings, stated_digest) = read_sealed_rest(o, doc, header.file_count)?;
     Ok(Backup {
         header,
         ledger,

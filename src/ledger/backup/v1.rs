@@ -9,7 +9,7 @@
 //! backup cannot prove is who wrote it: anyone can write a self-consistent backup. The
 //! checkpoint (kept outside) is what pins the history.
 
-use super::{document_digest, file_value, read_files, BackupError, StoredFile};
+use super::{document_digest, file_value, read_sealed_rest, BackupError, StoredFile};
 use crate::fingerprint::sha256_hex;
 use crate::jpdate::Timestamp;
 use crate::ledger::branch::KeptBranch;
@@ -246,31 +246,7 @@ pub fn read_v1(doc: Value) -> Result<V1Backup, BackupError> {
         ));
     }
 
-    let files = read_files(o.array("files")?)?;
-    if files.len() as u64 != header.file_count {
-        return Err(BackupError::HeaderMismatch(
-            "ファイルの数が見出しと違います".into(),
-        ));
-    }
-
-    let settings = match o.req("settings")? {
-        Value::Object(m) => m.clone(),
-        _ => {
-            return Err(BackupError::Format(
-                "settings はオブジェクトである必要があります".into(),
-            ))
-        }
-    };
-    let stated_digest = o.str("document_sha256")?.to_string();
-    o.finish()?;
-
-    let mut without_digest = doc;
-    if let Value::Object(m) = &mut without_digest {
-        m.remove("document_sha256");
-    }
-    if document_digest(&without_digest)? != stated_digest {
-        return Err(BackupError::DigestMismatch);
-    }
+    let (files, settings, stated_digest) = read_sealed_rest(o, &doc, header.file_count)?;
 
     Ok(V1Backup {
         header,

@@ -94,7 +94,7 @@ pub fn EntryTable(
                 <th scope="col">"利用者"</th><th scope="col">"内容"</th><th scope="col">"ファイル"</th>
             </tr></thead>
             <tbody>
-                {move || entries.get().into_iter().rev().take(MAX_ROWS).map(|e| {
+                {move || entries.with(|all| all.iter().rev().take(MAX_ROWS).cloned().collect::<Vec<_>>()).into_iter().map(|e| {
                     let who: Vec<String> = e.subject.clients.iter().map(|c| c.name.clone()).collect();
                     let file = e.subject.file.clone().filter(|_| matches!(e.kind(),
                         crate::ledger::Kind::Received | crate::ledger::Kind::Sent | crate::ledger::Kind::DeletionReceived));
@@ -175,7 +175,9 @@ pub fn LedgerBrowser() -> impl IntoView {
         |_, _| true,
     );
 
-    let filtered = Signal::derive(move || {
+    // Positions of the matches, computed once per change; only the newest rows are copied
+    // out for the table (a ledger of years has 100,000 entries).
+    let matches = Memo::new(move |_| {
         let filter = EntryFilter {
             text: text.get(),
             client: parse_client_value(&client.get()),
@@ -183,11 +185,17 @@ pub fn LedgerBrowser() -> impl IntoView {
             partner: partner.get(),
             ..EntryFilter::default()
         };
-        state.entries.with(|entries| {
-            index.with(|ix| {
-                ix.filter(entries, &filter)
-                    .into_iter()
-                    .map(|i| entries[i].clone())
+        state
+            .entries
+            .with(|entries| index.with(|ix| ix.filter(entries, &filter)))
+    });
+    let filtered = Signal::derive(move || {
+        matches.with(|m| {
+            state.entries.with(|entries| {
+                let newest = m.len().saturating_sub(MAX_ROWS + 1);
+                m[newest..]
+                    .iter()
+                    .map(|&i| entries[i].clone())
                     .collect::<Vec<_>>()
             })
         })
@@ -245,7 +253,7 @@ pub fn LedgerBrowser() -> impl IntoView {
                     }}
                 </div>
             })}
-            <EntryTable entries=filtered caption=Signal::derive(move || format!("記録 {}件(新しい順)", filtered.with(Vec::len)))/>
+            <EntryTable entries=filtered caption=Signal::derive(move || format!("記録 {}件(新しい順)", matches.with(Vec::len)))/>
         </section>
     }
 }

@@ -66,15 +66,19 @@ pub fn EventForm() -> impl IntoView {
     let issues = RwSignal::new(Vec::<ValidationIssue>::new());
     let status = RwSignal::new(String::new());
 
+    // The newest files and entries to choose from: a list of years of records would be
+    // thousands of options nobody can scroll (and slow to build).
     let file_entries = move || {
         state.entries.with(|e| {
             e.iter()
+                .rev()
                 .filter(|x| {
                     matches!(
                         x.kind(),
                         Kind::Received | Kind::Sent | Kind::DeletionReceived
                     )
                 })
+                .take(CHOICES)
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -271,7 +275,7 @@ pub fn EventForm() -> impl IntoView {
                         <label for="event-file">"対象のファイル"</label>
                         <select id="event-file" aria-describedby="err-event-file" prop:value=file_seq on:change=move |ev| file_seq.set(event_target_value(&ev))>
                             <option value="">"(選んでください)"</option>
-                            {move || file_entries().into_iter().rev().map(|e| {
+                            {move || file_entries().into_iter().map(|e| {
                                 let label = entry_label(state, &e);
                                 view! { <option value=entry_value(&e)>{label}</option> }
                             }).collect_view()}
@@ -284,7 +288,7 @@ pub fn EventForm() -> impl IntoView {
                         <label for="event-replaces">"差し替えられる前の版(分かれば)"</label>
                         <select id="event-replaces" prop:value=replaces on:change=move |ev| replaces.set(event_target_value(&ev))>
                             <option value="">"(選ばない)"</option>
-                            {move || file_entries().into_iter().rev().map(|e| {
+                            {move || file_entries().into_iter().map(|e| {
                                 let label = entry_label(state, &e);
                                 view! { <option value=entry_value(&e)>{label}</option> }
                             }).collect_view()}
@@ -354,7 +358,7 @@ pub fn EventForm() -> impl IntoView {
                         <label for="event-corrects">"訂正する記録"</label>
                         <select id="event-corrects" aria-describedby="err-event-corrects" prop:value=corrects on:change=move |ev| corrects.set(event_target_value(&ev))>
                             <option value="">"(選んでください)"</option>
-                            {move || state.entries.get().into_iter().rev().map(|e| {
+                            {move || state.entries.with(|all| all.iter().rev().take(CHOICES).cloned().collect::<Vec<_>>()).into_iter().map(|e| {
                                 let label = entry_label(state, &e);
                                 view! { <option value=entry_value(&e)>{label}</option> }
                             }).collect_view()}
@@ -375,6 +379,9 @@ pub fn EventForm() -> impl IntoView {
         </section>
     }
 }
+
+/// How many of the newest entries the lists of choices offer.
+const CHOICES: usize = 300;
 
 /// An entry's value in a list of choices: `"<device>/<seq>"`.
 fn entry_value(e: &Entry) -> String {
