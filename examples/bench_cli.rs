@@ -1,0 +1,165 @@
+//! Benchmark (not a timed test) of the whole `careplan-check` process against merely decoding
+//! the same bytes with `iconv -f CP932 -t UTF-8`:
+//! - one 20 MiB 第6表 予定 (`careplan-check --json FILE`; goal ≥ 0.8× iconv);
+//! - a folder of 500 files, an office's month with every 予定 and 実績, so the reconciliation
+//!   has everything to compare (`careplan-check --json DIR` against one `iconv` over the same
+//!   files; goal ≥ 1.5× iconv with 2 cores).
+//!
+//! Each command runs once to warm the page cache, then 5 times; the medians are printed, with
+//! the ratio *iconv time / careplan-check time* (above 1: faster than iconv). Fixtures are
+//! generated with the repository's generators into `$TMPDIR/careplan-bench-cli/`.
+//!
+//! ```text
+//! cargo build --release --bin careplan-check
+//! cargo run --release --example bench_cli [MEGABYTES] [FILES]
+//! ```
+//! The binary is taken from next to this example's (`target/release/careplan-check`), or from
+//! `CAREPLAN_CHECK` when set.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use careplan_ledger::fixtures::sets::{OfficeMonth, PlannedService, PlannedUser};
+use careplan_ledger::fixtures::{self, Fixture};
+
+const NAME: &str = "UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV";
+const RUNS: usize = 5;
+
+/// Median wall time of `RUNS` runs of `cmd` (after one warm-up), in seconds.
+fn median(mut cmd: impl FnMut() -> Command) -> f64 {
+    let run = |c: &mut Command| {
+        let t = Instant::now();
+        let status = c
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("the command runs");
+        // careplan-check exits 1 when it finds errors; only "could not run" is fatal.
+        assert!(status.code().is_some_and(|c| c < 2), "{c:?}: {status}");
+        t.elapsed().as_secs_f64()
+    };
+    run(&mut cmd());
+    let mut times: Vec<f64> = (0..RUNS).map(|_| run(&mut cmd())).collect();
+    times.sort_by(f64::total_cmp);
+    times[RUNS / 2]
+}
+
+fn careplan_check() -> PathBuf {
+    if let Some(p) = std::env::var_os("CAREPLAN_CHECK") {
+        return PathBuf::from(p);
+    }
+    let exe = std::env::current_exe().expect("own path");
+    // target/release/examples/bench_cli → target/release/careplan-check
+    let dir = exe.parent().and_then(Path::parent).expect("examples dir");
+    dir.join("careplan-check")
+}
+
+/// An office month of `files` files (one 利用票 unit of 3 files and one 実績 per provider):
+/// users spread over the providers, each with 3 services on about a third of the days.
+fn office_month(files: usize) -> Vec<Fixture> {
+    let providers = (files / 4).max(1);
+    let codes = [
+        ("111111", 250),
+        ("151111", 700),
+        ("131111", 500),
+        ("161111", 400),
+        ("211111", 800),
+    ];
+    let mut office = OfficeMonth::sample();
+    let users = providers * 8;
+    office.users = (0..users)
+        .map(|i| PlannedUser {
+            insured: format!("{:010}", 1_000_000 + i),
+            name: "髙橋 﨑子".into(),
+            limit: 30938,
+            services: (0..3)
+                .map(|k| {
+                    // Provider p offers the codes of one service type only.
+                    let p = (i + k * 7) % providers;
+                    let (code, units) = codes[p % codes.len()];
+                    PlannedService {
+                        provider: format!("{}", 1_310_000_002u64 + p as u64),
+                        code: code.into(),
+                        units,
+                        days: (1..=31u8)
+                            .filter(|d: &u8| (usize::from(*d) + i + k) % 3 == 0)
+                            .collect(),
+                        start: format!("{:02}00", 9 + k),
+                        end: format!("{:02}00", 10 + k),
+                        count: 1,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    office.files()
+}
+
+fn main() -> std::io::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mb: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(20);
+    let n_files: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(500);
+    let bin = careplan_check();
+    assert!(bin.is_file(), "build it first: {}", bin.display());
+    let root = std::env::temp_dir().join("careplan-bench-cli");
+    std::fs::create_dir_all(&root)?;
+
+    let large = root.join(NAME);
+    let bytes = fixtures::large_upplan(mb * 1024 * 1024);
+    let mib = bytes.len() as f64 / (1024.0 * 1024.0);
+    std::fs::write(&large, &bytes)?;
+
+    let folder = root.join("office-month");
+    if folder.exists() {
+        std::fs::remove_dir_all(&folder)?;
+    }
+    std::fs::create_dir_all(&folder)?;
+    let month = office_month(n_files);
+    let mut paths = Vec::new();
+    let mut folder_bytes = 0usize;
+    for f in &month {
+        let p = folder.join(&f.name);
+        std::fs::write(&p, &f.bytes)?;
+        folder_bytes += f.bytes.len();
+        paths.push(p);
+    }
+    paths.sort();
+    let folder_mib = folder_bytes as f64 / (1024.0 * 1024.0);
+
+    let iconv = |files: &[PathBuf]| {
+        let mut c = Command::new("iconv");
+        c.args(["-f", "CP932", "-t", "UTF-8"]).args(files);
+        c
+    };
+    let check = |path: &Path| {
+        let mut c = Command::new(&bin);
+        c.arg("--json").arg(path);
+        c
+    };
+
+    println!("careplan-check: {}", bin.display());
+    println!("medians of {RUNS} runs (after one warm-up), whole process, output to /dev/null");
+    let one = [large.clone()];
+    let (c1, i1) = (median(|| check(&large)), median(|| iconv(&one)));
+    println!(
+        "one 第6表 {mib:.1} MiB:   careplan-check --json {:>7.1} ms ({:>6.1} MiB/s)   iconv {:>7.1} ms ({:>6.1} MiB/s)   ratio {:.2}× iconv (goal ≥ 0.8)",
+        c1 * 1e3,
+        mib / c1,
+        i1 * 1e3,
+        mib / i1,
+        i1 / c1
+    );
+    let (c2, i2) = (median(|| check(&folder)), median(|| iconv(&paths)));
+    println!(
+        "folder of {} files, {folder_mib:.1} MiB:   careplan-check --json {:>7.1} ms ({:>6.1} MiB/s)   iconv {:>7.1} ms ({:>6.1} MiB/s)   ratio {:.2}× iconv (goal ≥ 1.5, {} cores)",
+        paths.len(),
+        c2 * 1e3,
+        folder_mib / c2,
+        i2 * 1e3,
+        folder_mib / i2,
+        i2 / c2,
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    Ok(())
+}
