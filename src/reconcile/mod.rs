@@ -38,6 +38,7 @@
 //! (hash maps keyed by user, no pairwise comparison of records).
 
 pub mod findings;
+mod kept;
 pub mod order;
 pub mod plan_actual;
 pub mod totals;
@@ -49,6 +50,7 @@ use serde::Serialize;
 use crate::check::{CheckedFile, CrossFileFinding};
 
 pub use findings::ReconcileCode;
+pub use kept::{records_needed, KeptFile, RecordKeeper};
 pub use plan_actual::{
     DayCell, DayState, Difference, DifferenceKind, ServiceLine, Tally, UserMonth, Visit,
 };
@@ -88,11 +90,38 @@ pub fn reconcile_with(files: &[CheckedFile], input_order: InputOrder) -> Reconci
         .enumerate()
         .filter_map(|(i, f)| view::FileView::new(i, f))
         .collect();
+    reconcile_views(&views, input_order)
+}
+
+/// Like [`reconcile_with`], on files kept by a [`RecordKeeper`]: the same findings, with
+/// only the records (and fields) the reconciliation reads in memory. Only the findings are
+/// promised to be the same: a file whose records were not needed lists no users in its unit
+/// and adds nothing to the calendars (`plan_vs_actual`).
+pub fn reconcile_kept(files: &[KeptFile], input_order: InputOrder) -> Reconciliation {
+    let views: Vec<view::FileView> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| {
+            view::FileView::of(
+                i,
+                &f.path,
+                &f.sha256,
+                &f.identity,
+                &f.records,
+                true,
+                f.columns.as_deref(),
+            )
+        })
+        .collect();
+    reconcile_views(&views, input_order)
+}
+
+fn reconcile_views(views: &[view::FileView], input_order: InputOrder) -> Reconciliation {
     let mut cross_file = Vec::new();
-    let mut units = units::build_units(&views, &mut cross_file);
-    order::resolve_versions(&mut units, &views, input_order, &mut cross_file);
-    let plan_vs_actual = plan_actual::compare(&units, &views, &mut cross_file);
-    totals::check_totals(&units, &views, &mut cross_file);
+    let mut units = units::build_units(views, &mut cross_file);
+    order::resolve_versions(&mut units, views, input_order, &mut cross_file);
+    let plan_vs_actual = plan_actual::compare(&units, views, &mut cross_file);
+    totals::check_totals(&units, views, &mut cross_file);
     Reconciliation {
         cross_file,
         units,

@@ -231,7 +231,7 @@ pub(crate) fn compare(
                     let is_plan = v.kind == "UPPLAN";
                     if !is_plan {
                         if let (Some(m), Some(p)) =
-                            (v.month_token(), v.file.identity.name.sender.as_ref())
+                            (v.month_token(), v.identity.name.sender.as_ref())
                         {
                             if let Some(t) = &p.service_type {
                                 coverage.insert((m.to_owned(), p.office.clone(), t.clone()));
@@ -439,7 +439,6 @@ fn jsk_files(
         for &fi in &u.file_indexes {
             let v = &views[fi];
             let t = v
-                .file
                 .identity
                 .name
                 .sender

@@ -111,7 +111,7 @@ impl TransmissionUnit {
 }
 
 /// The set a file belongs to, from its kind and month token.
-fn set_of(kind: &str, month_token: Option<&str>) -> Option<UnitSet> {
+pub(crate) fn set_of(kind: &str, month_token: Option<&str>) -> Option<UnitSet> {
     Some(match kind {
         "UP1KYO" | "UP2KYO" | "UP3KYO" => UnitSet::Plan,
         "UPHOSOKU" if month_token == Some("000000") => UnitSet::Plan,
@@ -126,7 +126,7 @@ fn set_of(kind: &str, month_token: Option<&str>) -> Option<UnitSet> {
 }
 
 /// The set a 削除 file withdraws.
-fn delete_target(kind: &str) -> UnitSet {
+pub(crate) fn delete_target(kind: &str) -> UnitSet {
     match kind {
         "DLT1KYO" => UnitSet::Plan,
         "DLTPLAN" => UnitSet::Usage,
@@ -290,7 +290,7 @@ fn duplicates_and_versions(
     for (kind, idx) in by_kind.iter().filter(|(_, v)| v.len() > 1) {
         let same_bytes = idx
             .windows(2)
-            .all(|w| views[w[0]].file.report.sha256 == views[w[1]].file.report.sha256);
+            .all(|w| views[w[0]].sha256 == views[w[1]].sha256);
         let mut r = Report::new(
             ReconcileCode::UNIT_DUPLICATE_FILE,
             format!(
@@ -311,13 +311,13 @@ fn duplicates_and_versions(
     let versions: BTreeSet<Option<&str>> = u
         .file_indexes
         .iter()
-        .map(|&i| views[i].file.identity.csv_version.as_deref())
+        .map(|&i| views[i].identity.csv_version.as_deref())
         .filter(Option::is_some)
         .collect();
     let shapes: BTreeSet<String> = u
         .file_indexes
         .iter()
-        .filter_map(|&i| views[i].file.identity.name.shape.map(|s| format!("{s:?}")))
+        .filter_map(|&i| views[i].identity.name.shape.map(|s| format!("{s:?}")))
         .collect();
     if versions.len() > 1 || shapes.len() > 1 {
         let listed: Vec<String> = u
@@ -327,12 +327,7 @@ fn duplicates_and_versions(
                 format!(
                     "{}: {}",
                     views[i].kind,
-                    views[i]
-                        .file
-                        .identity
-                        .csv_version
-                        .as_deref()
-                        .unwrap_or("不明")
+                    views[i].identity.csv_version.as_deref().unwrap_or("不明")
                 )
             })
             .collect();

@@ -1,0 +1,73 @@
+//! The command line's way of keeping records (only what the reconciliation reads, decided
+//! from the names) finds exactly what the reconciliation over every record finds.
+
+#[path = "support/kept.rs"]
+mod support;
+
+use careplan_ledger::fixtures::sets::{remove_day, OfficeMonth, Provider, ACTUAL_SEQUENCE};
+use careplan_ledger::fixtures::{bad_files, valid_files, Fixture};
+use careplan_ledger::reconcile::InputOrder;
+use careplan_ledger::spec::LayoutGeneration;
+use support::{assert_kept_agrees, kept};
+
+fn both_orders(files: &[Fixture]) {
+    for order in [InputOrder::AsGiven, InputOrder::Unknown] {
+        assert_kept_agrees(files, order);
+        let mut reversed = files.to_vec();
+        reversed.reverse();
+        assert_kept_agrees(&reversed, order);
+    }
+}
+
+fn month_with_extras() -> Vec<Fixture> {
+    let office = OfficeMonth::sample();
+    let p = Provider::new("1310000002", "11");
+    let mut files = office.files_with_actual(&p, |rows| {
+        remove_day(rows, "0000012345", "20250508", "111111")
+    });
+    files.extend(office.usage_set(&p, "20250420093000"));
+    files.extend(office.plan_set(&p, "20250410093000"));
+    files.push(office.delete_plan(&p, "20250501093000", &["H123456789"]));
+    files.push(office.actual(&p, "20250602100000"));
+    files
+}
+
+#[test]
+fn every_subset_of_two_files_of_a_month_agrees() {
+    let files = month_with_extras();
+    for i in 0..files.len() {
+        both_orders(&files[i..=i]);
+        for j in i + 1..files.len() {
+            both_orders(&[files[i].clone(), files[j].clone()]);
+        }
+    }
+}
+
+#[test]
+fn whole_months_and_odd_files_agree() {
+    let mut v3 = OfficeMonth::sample();
+    v3.generation = LayoutGeneration::V3;
+    v3.month = "202503".into();
+    both_orders(&month_with_extras());
+    both_orders(&OfficeMonth::sample().files());
+    both_orders(&v3.files());
+    both_orders(&valid_files());
+    both_orders(&bad_files());
+    let mut all = valid_files();
+    all.extend(bad_files());
+    all.extend(month_with_extras());
+    both_orders(&all);
+}
+
+#[test]
+fn a_lone_plan_keeps_no_record_and_a_month_keeps_only_data_records() {
+    let office = OfficeMonth::sample();
+    let p = Provider::new("1310000002", "11");
+    let plan = office.usage_set(&p, ACTUAL_SEQUENCE).remove(0);
+    assert!(plan.name.starts_with("UPPLAN"));
+    assert_eq!(kept(&[plan])[0].records_kept(), 0);
+    let files = office.files();
+    let kept = kept(&files);
+    let records: usize = kept.iter().map(|k| k.records_kept()).sum();
+    assert!(records > 0);
+}
