@@ -90,13 +90,13 @@ pub fn reconcile_with(files: &[CheckedFile], input_order: InputOrder) -> Reconci
         .enumerate()
         .filter_map(|(i, f)| view::FileView::new(i, f))
         .collect();
-    reconcile_views(&views, input_order)
+    reconcile_views(&views, input_order, true)
 }
 
 /// Like [`reconcile_with`], on files kept by a [`RecordKeeper`]: the same findings, with
 /// only the records (and fields) the reconciliation reads in memory. Only the findings are
-/// promised to be the same: a file whose records were not needed lists no users in its unit
-/// and adds nothing to the calendars (`plan_vs_actual`).
+/// promised to be the same: a file whose records were not needed lists no users in its unit,
+/// and no calendar is made (`plan_vs_actual` is empty; the command line prints none).
 pub fn reconcile_kept(files: &[KeptFile], input_order: InputOrder) -> Reconciliation {
     let views: Vec<view::FileView> = files
         .iter()
@@ -113,14 +113,18 @@ pub fn reconcile_kept(files: &[KeptFile], input_order: InputOrder) -> Reconcilia
             )
         })
         .collect();
-    reconcile_views(&views, input_order)
+    reconcile_views(&views, input_order, false)
 }
 
-fn reconcile_views(views: &[view::FileView], input_order: InputOrder) -> Reconciliation {
+fn reconcile_views(
+    views: &[view::FileView],
+    input_order: InputOrder,
+    calendars: bool,
+) -> Reconciliation {
     let mut cross_file = Vec::new();
     let mut units = units::build_units(views, &mut cross_file);
     order::resolve_versions(&mut units, views, input_order, &mut cross_file);
-    let plan_vs_actual = plan_actual::compare(&units, views, &mut cross_file);
+    let plan_vs_actual = plan_actual::compare(&units, views, &mut cross_file, calendars);
     totals::check_totals(&units, views, &mut cross_file);
     Reconciliation {
         cross_file,

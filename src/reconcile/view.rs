@@ -42,11 +42,13 @@ pub struct UserKey {
 impl UserKey {
     /// How messages name the user: 「被保険者番号 0000012345（保険者番号 131016）」.
     pub fn label(&self) -> String {
-        format!(
-            "被保険者番号「{}」（保険者番号「{}」）",
-            self.insured, self.insurer
-        )
+        user_label((&self.insurer, &self.insured))
     }
+}
+
+/// [`UserKey::label`] of a borrowed (保険者番号, 被保険者番号).
+pub(crate) fn user_label((insurer, insured): (&str, &str)) -> String {
+    format!("被保険者番号「{insured}」（保険者番号「{insurer}」）")
 }
 
 /// A 第6表 column the reconciliation reads on every record, looked up once per file.
