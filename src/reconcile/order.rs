@@ -77,11 +77,17 @@ pub(crate) fn resolve_versions(
     for (ui, u) in units.iter().enumerate() {
         for fi in key_files(u, views) {
             let v = &views[fi];
+            // A file's records come user by user: most have the subject of the one before.
+            let mut last = None;
             for rec in v.records() {
                 let Some(key) = record_key(u.target, v, rec) else {
                     continue;
                 };
                 let subject = (u.target, &*u.sender, &*u.receiver, v.user_ref(rec), key);
+                if last == Some(subject) {
+                    continue;
+                }
+                last = Some(subject);
                 let at = *subjects.entry(subject).or_insert_with(|| {
                     order.push((subject, Vec::new()));
                     order.len() - 1

@@ -208,8 +208,8 @@ struct Seen<'a> {
     units: Option<i64>,
 }
 
-/// The 予定 and 実績 rows of one date and service code.
-type DayRows<'r, 'a> = (Vec<&'r Row<'a>>, Vec<&'r Row<'a>>);
+/// (date, code, 実績?, 明細判別コード, start, record): the order rows are compared in.
+type DayOrder<'a> = (&'a str, &'a str, bool, &'a str, &'a str, u64);
 
 /// Rows of one side of a group, from one chosen unit.
 struct Side<'a> {
@@ -236,9 +236,9 @@ pub(crate) fn compare(
         }
     }
     // 予定: per group, the candidate units; prefer the copy sent to the provider itself.
-    let mut plan: FxHashMap<GroupKey, BTreeMap<usize, Vec<Row>>> = FxHashMap::default();
+    let mut plan = Groups::default();
     let mut names: FxHashMap<UserRef, &str> = FxHashMap::default();
-    let mut actual: FxHashMap<GroupKey, BTreeMap<usize, Vec<Row>>> = FxHashMap::default();
+    let mut actual = Groups::default();
     let mut coverage: FxHashSet<(&str, &str, &str)> = FxHashSet::default();
     for (ui, u) in units.iter().enumerate() {
         for &fi in &u.file_indexes {
@@ -255,35 +255,43 @@ pub(crate) fn compare(
                             }
                         }
                     }
+                    let groups = if is_plan { &mut plan } else { &mut actual };
+                    // A file's records come user by user: most are of the group of the
+                    // record before, whose lookups are kept.
+                    let mut last: Option<(GroupKey, bool, usize)> = None;
                     for rec in v.records() {
                         let user = v.user_ref(rec);
                         let month = v.get(rec, Col::Month);
                         let code = v.get(rec, Col::ServiceCode);
                         let ty = code.get(..2).unwrap_or(code);
                         let provider = v.get(rec, Col::Provider);
-                        if !is_plan {
-                            coverage.insert((month, provider, ty));
-                        }
-                        let key = if is_plan {
-                            SubjectKey::whole(month)
-                        } else {
-                            SubjectKey::new([month, "/", ty])
+                        let group = (user, month, provider, ty);
+                        let (is_current, at) = match last {
+                            Some((g, c, at)) if g == group => (c, at),
+                            _ => {
+                                if !is_plan {
+                                    coverage.insert((month, provider, ty));
+                                }
+                                let key = if is_plan {
+                                    SubjectKey::whole(month)
+                                } else {
+                                    SubjectKey::new([month, "/", ty])
+                                };
+                                let c = current.contains(&(ui, user, key));
+                                let at = if c { groups.at(group, ui) } else { 0 };
+                                last = Some((group, c, at));
+                                (c, at)
+                            }
                         };
-                        if !current.contains(&(ui, user, key)) {
+                        if !is_current {
                             continue;
                         }
-                        let row = Row {
+                        groups.rows[at].push(Row {
                             view: fi,
                             rec,
                             date: v.get(rec, Col::Date),
                             code,
-                        };
-                        let map = if is_plan { &mut plan } else { &mut actual };
-                        map.entry((user, month, provider, ty))
-                            .or_default()
-                            .entry(ui)
-                            .or_default()
-                            .push(row);
+                        });
                     }
                 }
                 (UnitSet::Usage, "UPHOSOKU") if calendars => {
@@ -298,14 +306,19 @@ pub(crate) fn compare(
             }
         }
     }
-    let plan_users: FxHashSet<(UserRef, &str)> = plan.keys().map(|k| (k.0, k.1)).collect();
-    let mut keys: Vec<GroupKey> = plan.keys().chain(actual.keys()).copied().collect();
+    let plan_users: FxHashSet<(UserRef, &str)> = plan.index.keys().map(|k| (k.0, k.1)).collect();
+    let mut keys: Vec<GroupKey> = plan
+        .index
+        .keys()
+        .chain(actual.index.keys())
+        .copied()
+        .collect();
     keys.sort_unstable();
     keys.dedup();
     let mut months: BTreeMap<(UserRef, &str), UserMonth> = BTreeMap::new();
     for key in keys {
-        let p = plan.remove(&key).map(|c| choose(units, &key, c, true));
-        let a = actual.remove(&key).map(|c| choose(units, &key, c, false));
+        let p = plan.take(&key).map(|c| choose(units, &key, c, true));
+        let a = actual.take(&key).map(|c| choose(units, &key, c, false));
         let (user, month, provider, ty) = key;
         let um = months.entry((user, month)).or_insert_with(|| UserMonth {
             user: UserKey {
@@ -423,6 +436,42 @@ pub(crate) fn compare(
     result
 }
 
+/// The rows of one side (予定 or 実績) per group and unit.
+#[derive(Default)]
+struct Groups<'a> {
+    /// Group → its units → index into `rows`.
+    index: FxHashMap<GroupKey<'a>, BTreeMap<usize, usize>>,
+    rows: Vec<Vec<Row<'a>>>,
+}
+
+impl<'a> Groups<'a> {
+    /// The index of the rows of `group` from unit `ui`, new if need be.
+    fn at(&mut self, group: GroupKey<'a>, ui: usize) -> usize {
+        let next = self.rows.len();
+        let at = *self
+            .index
+            .entry(group)
+            .or_default()
+            .entry(ui)
+            .or_insert(next);
+        if at == next {
+            self.rows.push(Vec::new());
+        }
+        at
+    }
+
+    /// The group's rows per unit, taken out.
+    fn take(&mut self, group: &GroupKey<'a>) -> Option<BTreeMap<usize, Vec<Row<'a>>>> {
+        let units = self.index.remove(group)?;
+        Some(
+            units
+                .into_iter()
+                .map(|(ui, at)| (ui, std::mem::take(&mut self.rows[at])))
+                .collect(),
+        )
+    }
+}
+
 /// Of several units carrying the same group, the one to compare: the newest 連番, and for the
 /// 予定 preferably the copy sent to the provider itself (each provider receives the whole
 /// 利用票, so the copies should be the same).
@@ -494,6 +543,19 @@ impl<'c> Context<'c> {
             count: int(v.get(r.rec, Col::Count)),
             units: int(v.get(r.rec, Col::Units)),
         }
+    }
+
+    /// Where a row sorts among a group's rows (see `compare_group`).
+    fn day_order(&self, r: &Row<'c>, actual: bool) -> DayOrder<'c> {
+        let v = &self.views[r.view];
+        (
+            r.date,
+            r.code,
+            actual,
+            v.get(r.rec, Col::DetailNo),
+            v.get(r.rec, Col::Start),
+            r.rec.index,
+        )
     }
 
     fn visit(&self, r: &Row<'c>, s: &Seen) -> Visit {
@@ -600,31 +662,29 @@ impl<'c> Context<'c> {
         um: &mut UserMonth,
         out: &mut Vec<CrossFileFinding>,
     ) {
-        // (date, code) → (予定 rows, 実績 rows)
-        let mut days: BTreeMap<(&str, &str), DayRows> = BTreeMap::new();
-        for r in &p.rows {
-            days.entry((r.date, r.code)).or_default().0.push(r);
-        }
-        for r in &a.rows {
-            days.entry((r.date, r.code)).or_default().1.push(r);
-        }
+        // Both sides' rows sorted by date and code, then 予定 before 実績, and on each side
+        // by 明細判別コード, start and record: a day's rows are one run, compared in order.
+        // (A sort rather than a map of day → rows: no allocation per day.)
+        let mut rows: Vec<(DayOrder<'c>, &Row<'c>)> = p
+            .rows
+            .iter()
+            .map(|r| (self.day_order(r, false), r))
+            .chain(a.rows.iter().map(|r| (self.day_order(r, true), r)))
+            .collect();
+        rows.sort_by(|x, y| x.0.cmp(&y.0));
         let mut totals: BTreeMap<&str, (Tally, Tally)> = BTreeMap::new();
-        for ((date, code), (mut pr, mut ar)) in days {
-            let order = |r: &&Row<'c>| {
-                let v = &self.views[r.view];
-                (
-                    v.get(r.rec, Col::DetailNo),
-                    v.get(r.rec, Col::Start),
-                    r.rec.index,
-                )
-            };
-            pr.sort_by_key(order);
-            ar.sort_by_key(order);
-            let pv: Vec<Seen> = pr.iter().map(|r| self.seen(r)).collect();
-            let av: Vec<Seen> = ar.iter().map(|r| self.seen(r)).collect();
+        let (mut pv, mut av): (Vec<Seen>, Vec<Seen>) = (Vec::new(), Vec::new());
+        for day in rows.chunk_by(|x, y| (x.0 .0, x.0 .1) == (y.0 .0, y.0 .1)) {
+            let (date, code) = (day[0].0 .0, day[0].0 .1);
+            let split = day.partition_point(|(o, _)| !o.2);
+            let (pr, ar) = day.split_at(split);
+            pv.clear();
+            av.clear();
+            pv.extend(pr.iter().map(|(_, r)| self.seen(r)));
+            av.extend(ar.iter().map(|(_, r)| self.seen(r)));
             let mut differs = pv.len() != av.len();
             for (i, (x, y)) in pv.iter().zip(&av).enumerate() {
-                let rec = ar[i].rec;
+                let rec = ar[i].1.rec;
                 if x.start != y.start || x.end != y.end {
                     differs = true;
                     let (pl, al) = (
@@ -644,7 +704,7 @@ impl<'c> Context<'c> {
                     self.report_pair(um, out, rec, date, code, DifferenceKind::Units, pl, al);
                 }
             }
-            for (r, seen) in pr.iter().zip(&pv).skip(av.len()) {
+            for ((_, r), seen) in pr.iter().zip(&pv).skip(av.len()) {
                 let message =
                     self.day_message(date, code, DifferenceKind::NotPerformed, Some(seen));
                 out.push(
@@ -669,7 +729,7 @@ impl<'c> Context<'c> {
                     );
                 }
             }
-            for (r, seen) in ar.iter().zip(&av).skip(pv.len()) {
+            for ((_, r), seen) in ar.iter().zip(&av).skip(pv.len()) {
                 let message = self.day_message(date, code, DifferenceKind::NotPlanned, Some(seen));
                 out.push(
                     self.finding(
@@ -718,9 +778,9 @@ impl<'c> Context<'c> {
             }
             let c = cell(line, day_of(date), state);
             c.planned
-                .extend(pr.iter().zip(&pv).map(|(r, x)| self.visit(r, x)));
+                .extend(pr.iter().zip(&pv).map(|((_, r), x)| self.visit(r, x)));
             c.actual
-                .extend(ar.iter().zip(&av).map(|(r, y)| self.visit(r, y)));
+                .extend(ar.iter().zip(&av).map(|((_, r), y)| self.visit(r, y)));
         }
         for (code, (pt, at)) in totals {
             if pt.count != at.count || pt.units != at.units {

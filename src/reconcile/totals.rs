@@ -14,9 +14,11 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
+
 use super::findings::{ReconcileCode, Report};
 use super::units::{TransmissionUnit, UnitSet};
-use super::view::{int, month_ja, FileView, UserKey, COUNT, PROVIDER};
+use super::view::{int, month_ja, Col as Field, FileView, UserKey};
 use crate::check::{CrossFileFinding, RecordRef, Severity};
 use crate::spec::roles;
 
@@ -230,29 +232,58 @@ fn plan_against_sikyu(
     by_user: &BTreeMap<UserKey, UserSikyu>,
     out: &mut Vec<CrossFileFinding>,
 ) {
-    // user → (office, code) → (Σ回数, Σ単位数×回数, all units known, first record)
-    let mut sums: BTreeMap<UserKey, BTreeMap<(String, String), PlanSum>> = BTreeMap::new();
+    // (user, office, code) → (Σ回数, Σ単位数×回数, all units known, first record), in the
+    // order of the key; found through a hash map, and most records are of the key of the
+    // record before.
+    type SumKey<'a> = ((&'a str, &'a str), (&'a str, &'a str));
+    let mut index: FxHashMap<SumKey, usize> = FxHashMap::default();
+    let mut list: Vec<(SumKey, PlanSum)> = Vec::new();
+    let mut last: Option<(SumKey, usize)> = None;
     for rec in plan.records() {
-        let count = int(plan.value(rec, COUNT)).unwrap_or(0);
-        let units = int(plan.value(rec, roles::UNITS));
-        let e = sums
-            .entry(plan.user(rec))
-            .or_default()
-            .entry((
-                plan.value(rec, PROVIDER).to_owned(),
-                plan.value(rec, roles::SERVICE_CODE).to_owned(),
-            ))
-            .or_insert((0, 0, true, rec));
+        let count = int(plan.get(rec, Field::Count)).unwrap_or(0);
+        let units = int(plan.get(rec, Field::Units));
+        let key = (
+            plan.user_ref(rec),
+            (
+                plan.get(rec, Field::Provider),
+                plan.get(rec, Field::ServiceCode),
+            ),
+        );
+        let at = match last {
+            Some((k, at)) if k == key => at,
+            _ => {
+                let at = *index.entry(key).or_insert_with(|| {
+                    list.push((key, (0, 0, true, rec)));
+                    list.len() - 1
+                });
+                last = Some((key, at));
+                at
+            }
+        };
+        let e = &mut list[at].1;
         e.0 += count;
         match units {
             Some(u) => e.1 += u.saturating_mul(count),
             None => e.2 = false,
         }
     }
+    list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    type UserSums<'a> = ((&'a str, &'a str), Vec<((&'a str, &'a str), PlanSum<'a>)>);
+    let mut sums: Vec<UserSums> = Vec::new();
+    for (key, sum) in list {
+        match sums.last_mut() {
+            Some((user, services)) if *user == key.0 => services.push((key.1, sum)),
+            _ => sums.push((key.0, vec![(key.1, sum)])),
+        }
+    }
     let files = |first: &FileView, second: &FileView| {
         vec![first.path().to_owned(), second.path().to_owned()]
     };
-    for (user, services) in sums {
+    for ((insurer, insured), services) in sums {
+        let user = UserKey {
+            insurer: insurer.to_owned(),
+            insured: insured.to_owned(),
+        };
         let Some(rows) = by_user.get(&user) else {
             continue; // UNIT_KEY_NO_DEPENDENT already names the user.
         };

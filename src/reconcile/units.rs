@@ -535,7 +535,11 @@ pub(crate) fn record_key<'a>(
     rec: crate::check::RecordRef<'a>,
 ) -> Option<SubjectKey<'a>> {
     let field = unit_key_field(set, v.kind)?;
-    let value = v.value(rec, field);
+    let value = if field == roles::SERVICE_MONTH {
+        v.get(rec, Col::Month)
+    } else {
+        v.value(rec, field)
+    };
     Some(SubjectKey {
         parts: match v.kind {
             "UPJSK" => {
@@ -668,9 +672,15 @@ type UserAndKey<'a> = ((&'a str, &'a str), SubjectKey<'a>);
 /// Each distinct (user, key) of a file with its first record, in file order.
 fn keys_of<'a>(set: UnitSet, v: &FileView<'a>) -> indexmap_lite::Ordered<'a> {
     let mut out = indexmap_lite::Ordered::default();
+    // A file's records come user by user: most have the key of the record before.
+    let mut last: Option<UserAndKey> = None;
     for rec in v.records() {
         if let Some(key) = record_key(set, v, rec) {
-            out.insert((v.user_ref(rec), key.before_slash()), rec);
+            let k = (v.user_ref(rec), key.before_slash());
+            if last != Some(k) {
+                out.insert(k, rec);
+                last = Some(k);
+            }
         }
     }
     out
