@@ -31,11 +31,18 @@
 //! - [`order`]: current / superseded / deleted per user and key; import order;
 //! - [`plan_actual`]: 予定↔実績 per day and service, with the calendar;
 //! - [`totals`]: 第6表↔第7表↔利用者補足情報 sums and 区分支給限度基準額;
-//! - [`findings`]: the catalogue of codes and the finding builder.
+//! - [`findings`]: the catalogue of codes and the finding builder;
+//! - `kept`: what the command line keeps of each file for the reconciliation.
 //!
 //! Invariants: plain data in, plain data out; no file system, threads or clocks (it runs in
 //! the page as wasm); never panics, whatever the files hold; time about linear in the records
-//! (hash maps keyed by user, no pairwise comparison of records).
+//! (hash maps keyed by user, no pairwise comparison of records), with keys borrowed from the
+//! records rather than a `String` per record.
+//!
+//! Callers that check many files and want only the findings (the command line) keep less:
+//! [`records_needed`] says from the names which files' records any step can read,
+//! [`RecordKeeper`] keeps those files' data records while they are checked (of a 第6表 only
+//! the fields read), and [`reconcile_kept`] gives the same findings from them.
 
 pub mod findings;
 mod kept;
