@@ -71,3 +71,35 @@ fn a_lone_plan_keeps_no_record_and_a_month_keeps_only_data_records() {
     let records: usize = kept.iter().map(|k| k.records_kept()).sum();
     assert!(records > 0);
 }
+
+/// Records in another order (reversed, or pairs swapped so users and days alternate) make
+/// other runs of records; the findings stay those of every record.
+#[test]
+fn records_in_any_order_agree() {
+    let reorder = |bytes: &[u8], how: usize| -> Vec<u8> {
+        let mut lines: Vec<&[u8]> = bytes
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        match how {
+            0 => lines.reverse(),
+            _ => lines.chunks_mut(2).for_each(|c| c.reverse()),
+        }
+        lines
+            .iter()
+            .flat_map(|l| l.iter().copied().chain([b'\n']))
+            .collect()
+    };
+    let office = OfficeMonth::sample();
+    let p = Provider::new("1310000002", "11");
+    for how in 0..2 {
+        let mut files = office.files_with_actual(&p, |rows| {
+            remove_day(rows, "0000012345", "20250508", "111111")
+        });
+        files.extend(office.usage_set(&p, "20250420093000"));
+        for f in files.iter_mut().filter(|f| f.name.starts_with("UP")) {
+            f.bytes = reorder(&f.bytes, how);
+        }
+        both_orders(&files);
+    }
+}

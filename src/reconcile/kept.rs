@@ -10,7 +10,9 @@
 //!   other way round). Every other file is kept as its identity, path and hash only.
 //! - [`RecordKeeper`]: of a needed file, only the data records (what
 //!   `FileView::records` reads), and of a 第6表 (UPPLAN, UPJSK, the big files: one record per
-//!   day and service) only the 11 fields the reconciliation reads ([`Col`]).
+//!   day and service) only the 11 fields the reconciliation reads ([`Col`]); and where each
+//!   run of records with the same user and keys starts, so the steps that look keys up do so
+//!   once per run rather than per record.
 //!
 //! `tests/reconcile_kept.rs` holds [`super::reconcile_kept`] to the same findings as
 //! [`super::reconcile_with`] over every record.
@@ -32,6 +34,8 @@ pub struct KeptFile {
     pub(crate) records: RecordTable,
     /// The 項目No. of the fields kept (ascending), when only some were.
     pub(crate) columns: Option<Vec<usize>>,
+    /// Where each run of records with the same user and keys starts (see [`RUN_FIELDS`]).
+    pub(crate) runs: Vec<u32>,
 }
 
 impl KeptFile {
@@ -46,10 +50,41 @@ impl KeptFile {
 #[derive(Debug, Default)]
 pub struct RecordKeeper {
     needed: bool,
-    /// Chosen at the first record: (layout width, fields to keep or all).
-    plan: Option<(Option<usize>, Option<Vec<usize>>)>,
+    /// Chosen at the first record.
+    plan: Option<Plan>,
     records: RecordTable,
+    runs: Vec<u32>,
 }
+
+/// How one file's records are kept.
+#[derive(Debug)]
+struct Plan {
+    /// The layout's width (records of another width are not data records).
+    width: Option<usize>,
+    /// The fields to keep (項目No.), or all.
+    columns: Option<Vec<usize>>,
+    /// The fields whose values make a run ([`RUN_FIELDS`]): (項目No., where the copy keeps
+    /// it); the サービスコード's apart, as only its first 2 characters count.
+    run_columns: Vec<(usize, usize)>,
+    service_code: Option<(usize, usize)>,
+}
+
+/// The fields of a record that decide every key the reconciliation looks up per record: the
+/// user, each key field of [`super::units`] (対象年月, 作成日, 相談日 …), the provider and
+/// サービス種類 of a 第6表 and DLTJSK, and the first 2 characters of the サービスコード. Records
+/// in a row with the same values form a *run*; what is looked up once per distinct key
+/// (units, versions, the 予定↔実績 group) is looked up once per run.
+const RUN_FIELDS: [&str; 9] = [
+    crate::spec::roles::INSURER_NUMBER,
+    crate::spec::roles::INSURED_NUMBER,
+    crate::spec::roles::SERVICE_MONTH,
+    crate::spec::roles::DELETE_MONTH,
+    super::view::PLAN_DATE,
+    super::view::CONSULTATION_DATE,
+    super::view::PREVENTION_PLAN_DATE,
+    super::view::PROVIDER,
+    super::view::SERVICE_TYPE,
+];
 
 impl RecordKeeper {
     /// A keeper for a file whose records are `needed` ([`records_needed`]); one that is not
@@ -66,11 +101,28 @@ impl RecordKeeper {
         if !self.needed {
             return;
         }
-        let (width, columns) = self.plan.get_or_insert_with(|| plan_for(identity));
-        if !is_data_record(rec, *width) {
+        let plan = self.plan.get_or_insert_with(|| plan_for(identity));
+        if !is_data_record(rec, plan.width) {
             return;
         }
-        match columns {
+        let same_run = self
+            .records
+            .len()
+            .checked_sub(1)
+            .and_then(|i| self.records.get(i))
+            .is_some_and(|before| {
+                plan.run_columns
+                    .iter()
+                    .all(|&(no, at)| rec.get(no) == before.get(at))
+                    && plan
+                        .service_code
+                        .is_none_or(|(no, at)| code_type(rec.get(no)) == code_type(before.get(at)))
+            });
+        if !same_run {
+            self.runs
+                .push(u32::try_from(self.records.len()).unwrap_or(u32::MAX));
+        }
+        match &plan.columns {
             Some(nos) => self.records.push_fields(rec, nos),
             None => self.records.push_ref(rec),
         }
@@ -84,15 +136,27 @@ impl RecordKeeper {
             sha256: report.sha256.clone(),
             identity,
             records: self.records,
-            columns: self.plan.and_then(|(_, c)| c),
+            columns: self.plan.and_then(|p| p.columns),
+            runs: self.runs,
         }
     }
 }
 
-fn plan_for(identity: &FileIdentity) -> (Option<usize>, Option<Vec<usize>>) {
+/// サービス種類: the first 2 characters of a サービスコード.
+fn code_type(code: Option<&str>) -> Option<&str> {
+    code.map(|c| c.get(..2).unwrap_or(c))
+}
+
+fn plan_for(identity: &FileIdentity) -> Plan {
     let Some(layout) = identity.layout() else {
-        return (None, None);
+        return Plan {
+            width: None,
+            columns: None,
+            run_columns: Vec::new(),
+            service_code: None,
+        };
     };
+    let index = |name: &str| crate::spec::roles::index_of(layout, name);
     let columns = match identity.kind().map(|k| k.id.as_str()) {
         Some("UPPLAN" | "UPJSK") => {
             let mut nos: Vec<usize> = Col::ALL
@@ -105,7 +169,18 @@ fn plan_for(identity: &FileIdentity) -> (Option<usize>, Option<Vec<usize>>) {
         }
         _ => None,
     };
-    (Some(layout.fields.len()), columns)
+    // Where the copy keeps field `no`.
+    let kept_at = |no: usize| match &columns {
+        Some(nos) => nos.binary_search(&no).ok().map(|i| i + 1),
+        None => Some(no),
+    };
+    let run_field = |name: &str| index(name).and_then(|no| Some((no, kept_at(no)?)));
+    Plan {
+        width: Some(layout.fields.len()),
+        run_columns: RUN_FIELDS.iter().filter_map(|n| run_field(n)).collect(),
+        service_code: run_field(crate::spec::roles::SERVICE_CODE),
+        columns,
+    }
 }
 
 /// (連番, 送信元, 送信先, set, 対象年月, a 削除 file's own number): a unit as

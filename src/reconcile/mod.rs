@@ -108,17 +108,7 @@ pub fn reconcile_kept(files: &[KeptFile], input_order: InputOrder) -> Reconcilia
     let views: Vec<view::FileView> = files
         .iter()
         .enumerate()
-        .filter_map(|(i, f)| {
-            view::FileView::of(
-                i,
-                &f.path,
-                &f.sha256,
-                &f.identity,
-                &f.records,
-                true,
-                f.columns.as_deref(),
-            )
-        })
+        .filter_map(|(i, f)| view::FileView::kept(i, f))
         .collect();
     reconcile_views(&views, input_order, false)
 }

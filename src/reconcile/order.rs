@@ -79,7 +79,7 @@ pub(crate) fn resolve_versions(
             let v = &views[fi];
             // A file's records come user by user: most have the subject of the one before.
             let mut last = None;
-            for rec in v.records() {
+            for (rec, _) in v.runs() {
                 let Some(key) = record_key(u.target, v, rec) else {
                     continue;
                 };

@@ -256,10 +256,11 @@ pub(crate) fn compare(
                         }
                     }
                     let groups = if is_plan { &mut plan } else { &mut actual };
-                    // A file's records come user by user: most are of the group of the
-                    // record before, whose lookups are kept.
+                    // Looked up once per run of records with the same user and keys, and
+                    // a file's runs come user by user: most are of the group of the run
+                    // before, whose lookups are kept.
                     let mut last: Option<(GroupKey, bool, usize)> = None;
-                    for rec in v.records() {
+                    for (rec, run) in v.runs() {
                         let user = v.user_ref(rec);
                         let month = v.get(rec, Col::Month);
                         let code = v.get(rec, Col::ServiceCode);
@@ -283,15 +284,9 @@ pub(crate) fn compare(
                                 (c, at)
                             }
                         };
-                        if !is_current {
-                            continue;
+                        if is_current {
+                            groups.runs[at].push((fi, run));
                         }
-                        groups.rows[at].push(Row {
-                            view: fi,
-                            rec,
-                            date: v.get(rec, Col::Date),
-                            code,
-                        });
                     }
                 }
                 (UnitSet::Usage, "UPHOSOKU") if calendars => {
@@ -316,9 +311,26 @@ pub(crate) fn compare(
     keys.sort_unstable();
     keys.dedup();
     let mut months: BTreeMap<(UserRef, &str), UserMonth> = BTreeMap::new();
+    // The rows of the runs of the chosen unit.
+    let side = |runs: Vec<(usize, std::ops::Range<usize>)>| Side {
+        rows: runs
+            .into_iter()
+            .flat_map(|(fi, run)| {
+                let v = &views[fi];
+                v.records_in(run).map(move |rec| Row {
+                    view: fi,
+                    rec,
+                    date: v.get(rec, Col::Date),
+                    code: v.get(rec, Col::ServiceCode),
+                })
+            })
+            .collect(),
+    };
     for key in keys {
-        let p = plan.take(&key).map(|c| choose(units, &key, c, true));
-        let a = actual.take(&key).map(|c| choose(units, &key, c, false));
+        let p = plan.take(&key).map(|c| side(choose(units, &key, c, true)));
+        let a = actual
+            .take(&key)
+            .map(|c| side(choose(units, &key, c, false)));
         let (user, month, provider, ty) = key;
         let um = months.entry((user, month)).or_insert_with(|| UserMonth {
             user: UserKey {
@@ -436,18 +448,21 @@ pub(crate) fn compare(
     result
 }
 
-/// The rows of one side (予定 or 実績) per group and unit.
+/// A run of a file's records: (view, where in its records; see `FileView::runs`).
+type Run = (usize, std::ops::Range<usize>);
+
+/// The runs of one side (予定 or 実績) per group and unit.
 #[derive(Default)]
 struct Groups<'a> {
-    /// Group → its units → index into `rows`.
+    /// Group → its units → index into `runs`.
     index: FxHashMap<GroupKey<'a>, BTreeMap<usize, usize>>,
-    rows: Vec<Vec<Row<'a>>>,
+    runs: Vec<Vec<Run>>,
 }
 
 impl<'a> Groups<'a> {
-    /// The index of the rows of `group` from unit `ui`, new if need be.
+    /// The index of the runs of `group` from unit `ui`, new if need be.
     fn at(&mut self, group: GroupKey<'a>, ui: usize) -> usize {
-        let next = self.rows.len();
+        let next = self.runs.len();
         let at = *self
             .index
             .entry(group)
@@ -455,18 +470,18 @@ impl<'a> Groups<'a> {
             .entry(ui)
             .or_insert(next);
         if at == next {
-            self.rows.push(Vec::new());
+            self.runs.push(Vec::new());
         }
         at
     }
 
-    /// The group's rows per unit, taken out.
-    fn take(&mut self, group: &GroupKey<'a>) -> Option<BTreeMap<usize, Vec<Row<'a>>>> {
+    /// The group's runs per unit, taken out.
+    fn take(&mut self, group: &GroupKey<'a>) -> Option<BTreeMap<usize, Vec<Run>>> {
         let units = self.index.remove(group)?;
         Some(
             units
                 .into_iter()
-                .map(|(ui, at)| (ui, std::mem::take(&mut self.rows[at])))
+                .map(|(ui, at)| (ui, std::mem::take(&mut self.runs[at])))
                 .collect(),
         )
     }
@@ -475,12 +490,12 @@ impl<'a> Groups<'a> {
 /// Of several units carrying the same group, the one to compare: the newest 連番, and for the
 /// 予定 preferably the copy sent to the provider itself (each provider receives the whole
 /// 利用票, so the copies should be the same).
-fn choose<'a>(
+fn choose<T>(
     units: &[TransmissionUnit],
     key: &GroupKey,
-    mut cands: BTreeMap<usize, Vec<Row<'a>>>,
+    mut cands: BTreeMap<usize, Vec<T>>,
     prefer_receiver: bool,
-) -> Side<'a> {
+) -> Vec<T> {
     let best = cands
         .keys()
         .copied()
@@ -489,9 +504,7 @@ fn choose<'a>(
             (prefer_receiver && u.receiver == key.2, &u.sequence)
         })
         .unwrap_or(0);
-    Side {
-        rows: cands.remove(&best).unwrap_or_default(),
-    }
+    cands.remove(&best).unwrap_or_default()
 }
 
 /// The 実績 files of a provider and month (to name them in a finding).

@@ -239,16 +239,15 @@ fn plan_against_sikyu(
     let mut index: FxHashMap<SumKey, usize> = FxHashMap::default();
     let mut list: Vec<(SumKey, PlanSum)> = Vec::new();
     let mut last: Option<(SumKey, usize)> = None;
-    for rec in plan.records() {
+    // Within a run of records (see `FileView::runs`) the user and the provider are the same.
+    let records = plan.runs().flat_map(|(first, run)| {
+        let (user, provider) = (plan.user_ref(first), plan.get(first, Field::Provider));
+        plan.records_in(run).map(move |rec| (user, provider, rec))
+    });
+    for (user, provider, rec) in records {
         let count = int(plan.get(rec, Field::Count)).unwrap_or(0);
         let units = int(plan.get(rec, Field::Units));
-        let key = (
-            plan.user_ref(rec),
-            (
-                plan.get(rec, Field::Provider),
-                plan.get(rec, Field::ServiceCode),
-            ),
-        );
+        let key = (user, (provider, plan.get(rec, Field::ServiceCode)));
         let at = match last {
             Some((k, at)) if k == key => at,
             _ => {

@@ -674,7 +674,7 @@ fn keys_of<'a>(set: UnitSet, v: &FileView<'a>) -> indexmap_lite::Ordered<'a> {
     let mut out = indexmap_lite::Ordered::default();
     // A file's records come user by user: most have the key of the record before.
     let mut last: Option<UserAndKey> = None;
-    for rec in v.records() {
+    for (rec, _) in v.runs() {
         if let Some(key) = record_key(set, v, rec) {
             let k = (v.user_ref(rec), key.before_slash());
             if last != Some(k) {

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::KeptFile;
 use crate::check::{CheckedFile, FileIdentity, RecordRef, RecordTable};
 use crate::spec::{roles, Layout, LayoutGeneration};
 
@@ -125,47 +126,51 @@ pub(crate) struct FileView<'a> {
     columns: Option<&'a [usize]>,
     /// Where each [`Col`] is in the records (already through `columns`).
     hot: [Option<usize>; Col::ALL.len()],
+    /// Where each run of records with the same user and keys starts (a kept file).
+    runs: Option<&'a [u32]>,
 }
 
 impl<'a> FileView<'a> {
     pub fn new(index: usize, file: &'a CheckedFile) -> Option<FileView<'a>> {
-        FileView::of(
+        FileView {
             index,
-            &file.report.path,
-            &file.report.sha256,
-            &file.identity,
-            &file.records,
-            false,
-            None,
-        )
+            path: &file.report.path,
+            sha256: &file.report.sha256,
+            identity: &file.identity,
+            kind: file.identity.kind()?.id.as_str(),
+            layout: file.identity.layout(),
+            records: &file.records,
+            data_only: false,
+            columns: None,
+            hot: [None; Col::ALL.len()],
+            runs: None,
+        }
+        .with_columns_found()
     }
 
-    pub fn of(
-        index: usize,
-        path: &'a str,
-        sha256: &'a str,
-        identity: &'a FileIdentity,
-        records: &'a RecordTable,
-        data_only: bool,
-        columns: Option<&'a [usize]>,
-    ) -> Option<FileView<'a>> {
-        let kind = identity.kind()?;
-        let mut v = FileView {
+    /// A file kept by a [`super::RecordKeeper`].
+    pub fn kept(index: usize, file: &'a KeptFile) -> Option<FileView<'a>> {
+        FileView {
             index,
-            path,
-            sha256,
-            identity,
-            kind: kind.id.as_str(),
-            layout: identity.layout(),
-            records,
-            data_only,
-            columns,
+            path: &file.path,
+            sha256: &file.sha256,
+            identity: &file.identity,
+            kind: file.identity.kind()?.id.as_str(),
+            layout: file.identity.layout(),
+            records: &file.records,
+            data_only: true,
+            columns: file.columns.as_deref(),
             hot: [None; Col::ALL.len()],
-        };
-        for c in Col::ALL {
-            v.hot[c as usize] = v.col(c.name_ja()).and_then(|no| v.position(no));
+            runs: Some(&file.runs),
         }
-        Some(v)
+        .with_columns_found()
+    }
+
+    fn with_columns_found(mut self) -> Option<FileView<'a>> {
+        for c in Col::ALL {
+            self.hot[c as usize] = self.col(c.name_ja()).and_then(|no| self.position(no));
+        }
+        Some(self)
     }
 
     pub fn path(&self) -> &'a str {
@@ -227,6 +232,41 @@ impl<'a> FileView<'a> {
         self.records
             .iter()
             .filter(move |r| data_only || is_data_record(*r, width))
+    }
+
+    /// The data records in runs: each run's first record and where the run's records are
+    /// ([`FileView::records_in`]). Within a run the user and every key the reconciliation
+    /// looks up (see `kept::RUN_FIELDS`) are the same; without runs (a file with every record)
+    /// each record is a run of its own.
+    pub fn runs(&self) -> impl Iterator<Item = (RecordRef<'a>, std::ops::Range<usize>)> + 'a {
+        let records = self.records;
+        let width = self.layout.map(|l| l.fields.len());
+        let data_only = self.data_only;
+        let runs = self.runs;
+        let kept = runs.into_iter().flat_map(move |starts| {
+            starts.iter().enumerate().filter_map(move |(i, &start)| {
+                let start = start as usize;
+                let end = starts
+                    .get(i + 1)
+                    .map_or(records.len(), |&next| next as usize);
+                Some((records.get(start)?, start..end))
+            })
+        });
+        let each = records
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| runs.is_none() && (data_only || is_data_record(*r, width)))
+            .map(|(i, r)| (r, i..i + 1));
+        kept.chain(each)
+    }
+
+    /// The records of a run (see [`FileView::runs`]).
+    pub fn records_in(
+        &self,
+        run: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = RecordRef<'a>> + 'a {
+        let records = self.records;
+        run.filter_map(move |i| records.get(i))
     }
 
     /// The user a record is about.
