@@ -163,12 +163,18 @@ fn run(
         Ok(())
     });
     if let Some(bar) = bar {
-        bar.finish_and_clear();
+        match &written {
+            Ok(()) => bar.set_message("ファイル間の照合中"),
+            Err(_) => bar.finish_and_clear(),
+        }
     }
     written?;
     let kept: Vec<KeptFile> = kept.into_iter().flatten().collect();
     let cross_file = reconcile_kept(&kept, order).cross_file;
     drop(kept);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     let summary = writer.finish(&cross_file)?;
     Ok(summary.errors > 0)
 }
@@ -210,7 +216,7 @@ fn progress_bar(files: usize) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new(files as u64);
     if let Ok(style) = indicatif::ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} ファイル  {elapsed_precise} 経過、残り約{eta}",
+        "{bar:40} {pos}/{len} ファイル  {elapsed_precise} 経過、残り約{eta}  {msg}",
     ) {
         bar.set_style(style);
     }
