@@ -28,7 +28,7 @@ use careplan_ledger::check::identify::parse_file_name;
 use careplan_ledger::check::{check_file_seeing, CheckOptions, FileReport, RunWriter};
 use careplan_ledger::fingerprint::sha256_hex;
 use careplan_ledger::reconcile::{
-    reconcile_kept, records_needed, InputOrder, KeptFile, RecordKeeper,
+    reconcile_kept_joined, records_needed, InputOrder, Join, KeptFile, RecordKeeper,
 };
 
 const USAGE: &str = "使い方: careplan-check [--json] [--progress] パス...\n\
@@ -170,7 +170,7 @@ fn run(
     }
     written?;
     let kept: Vec<KeptFile> = kept.into_iter().flatten().collect();
-    let cross_file = reconcile_kept(&kept, order).cross_file;
+    let cross_file = reconcile_kept_joined(&kept, order, &OnCores).cross_file;
     drop(kept);
     if let Some(bar) = bar {
         bar.finish_and_clear();
@@ -207,6 +207,21 @@ fn check_bytes(path: &str, bytes: &[u8], needed: bool) -> (FileReport, KeptFile)
     report.sha256 = sha256;
     let file = keeper.finish(&report, checked.identity);
     (report, file)
+}
+
+/// The reconciliation's independent steps on two cores.
+struct OnCores;
+
+impl Join for OnCores {
+    fn join<A, B, RA, RB>(&self, a: A, b: B) -> (RA, RB)
+    where
+        A: FnOnce() -> RA + Send,
+        B: FnOnce() -> RB + Send,
+        RA: Send,
+        RB: Send,
+    {
+        rayon::join(a, b)
+    }
 }
 
 /// A bar of files done on stderr, drawn only when stderr is a terminal.
