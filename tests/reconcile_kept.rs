@@ -44,6 +44,15 @@ fn every_subset_of_two_files_of_a_month_agrees() {
 }
 
 #[test]
+fn every_fixture_alone_agrees() {
+    let mut all = valid_files();
+    all.extend(bad_files());
+    for f in &all {
+        assert_kept_agrees(std::slice::from_ref(f), InputOrder::AsGiven);
+    }
+}
+
+#[test]
 fn whole_months_and_odd_files_agree() {
     let mut v3 = OfficeMonth::sample();
     v3.generation = LayoutGeneration::V3;

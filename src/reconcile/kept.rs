@@ -4,7 +4,8 @@
 //!
 //! Two savings, both decided without changing any finding:
 //! - [`records_needed`]: from the file *names* alone, before anything is read, which files'
-//!   records any step can read. A file is needed when it is a 削除 file, when its 送信単位 has
+//!   records any step can read. A file is needed when it is a 削除 file or a 第7表 (its sums
+//!   are checked within it), when its 送信単位 has
 //!   another file (keys, totals), when another unit of the same set, 送信元 and 送信先 is among
 //!   the files (版の順序), or when it is a 第6表 予定 and some 実績 is among the files (or the
 //!   other way round). Every other file is kept as its identity, path and hash only.
@@ -245,6 +246,8 @@ pub fn records_needed(names: &[&FileName]) -> Vec<bool> {
             };
             let kind = n.kind.map(|k| k.id.as_str());
             key.3 == UnitSet::Delete
+                // A 第7表's 小計 and 全合計 are checked within the file itself.
+                || kind == Some("UPSIKYU")
                 || files_per_unit.get(key).copied().unwrap_or(0) > 1
                 || units_per_subject
                     .get(&(*target, key.1, key.2))
