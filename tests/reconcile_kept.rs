@@ -112,3 +112,23 @@ fn records_in_any_order_agree() {
         both_orders(&files);
     }
 }
+
+/// Many small mixtures of every kind of fixture (a fixed pseudo-random choice).
+#[test]
+fn mixtures_of_fixtures_agree() {
+    let mut all = valid_files();
+    all.extend(bad_files());
+    all.extend(month_with_extras());
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut next = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n as u64) as usize
+    };
+    for _ in 0..150 {
+        let size = 2 + next(5);
+        let pick: Vec<Fixture> = (0..size).map(|_| all[next(all.len())].clone()).collect();
+        assert_kept_agrees(&pick, InputOrder::AsGiven);
+    }
+}
