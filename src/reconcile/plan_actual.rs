@@ -312,19 +312,20 @@ pub(crate) fn compare(
     keys.dedup();
     let mut months: BTreeMap<(UserRef, &str), UserMonth> = BTreeMap::new();
     // The rows of the runs of the chosen unit.
-    let side = |runs: Vec<(usize, std::ops::Range<usize>)>| Side {
-        rows: runs
-            .into_iter()
-            .flat_map(|(fi, run)| {
-                let v = &views[fi];
-                v.records_in(run).map(move |rec| Row {
+    let side = |runs: Vec<Run>| {
+        let mut rows = Vec::with_capacity(runs.iter().map(|(_, r)| r.len()).sum());
+        for (fi, run) in runs {
+            let v = &views[fi];
+            for rec in v.records_in(run) {
+                rows.push(Row {
                     view: fi,
                     rec,
                     date: v.get(rec, Col::Date),
                     code: v.get(rec, Col::ServiceCode),
-                })
-            })
-            .collect(),
+                });
+            }
+        }
+        Side { rows }
     };
     for key in keys {
         let p = plan.take(&key).map(|c| side(choose(units, &key, c, true)));

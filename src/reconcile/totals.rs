@@ -240,30 +240,29 @@ fn plan_against_sikyu(
     let mut list: Vec<(SumKey, PlanSum)> = Vec::new();
     let mut last: Option<(SumKey, usize)> = None;
     // Within a run of records (see `FileView::runs`) the user and the provider are the same.
-    let records = plan.runs().flat_map(|(first, run)| {
+    for (first, run) in plan.runs() {
         let (user, provider) = (plan.user_ref(first), plan.get(first, Field::Provider));
-        plan.records_in(run).map(move |rec| (user, provider, rec))
-    });
-    for (user, provider, rec) in records {
-        let count = int(plan.get(rec, Field::Count)).unwrap_or(0);
-        let units = int(plan.get(rec, Field::Units));
-        let key = (user, (provider, plan.get(rec, Field::ServiceCode)));
-        let at = match last {
-            Some((k, at)) if k == key => at,
-            _ => {
-                let at = *index.entry(key).or_insert_with(|| {
-                    list.push((key, (0, 0, true, rec)));
-                    list.len() - 1
-                });
-                last = Some((key, at));
-                at
+        for rec in plan.records_in(run) {
+            let count = int(plan.get(rec, Field::Count)).unwrap_or(0);
+            let units = int(plan.get(rec, Field::Units));
+            let key = (user, (provider, plan.get(rec, Field::ServiceCode)));
+            let at = match last {
+                Some((k, at)) if k == key => at,
+                _ => {
+                    let at = *index.entry(key).or_insert_with(|| {
+                        list.push((key, (0, 0, true, rec)));
+                        list.len() - 1
+                    });
+                    last = Some((key, at));
+                    at
+                }
+            };
+            let e = &mut list[at].1;
+            e.0 += count;
+            match units {
+                Some(u) => e.1 += u.saturating_mul(count),
+                None => e.2 = false,
             }
-        };
-        let e = &mut list[at].1;
-        e.0 += count;
-        match units {
-            Some(u) => e.1 += u.saturating_mul(count),
-            None => e.2 = false,
         }
     }
     list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
