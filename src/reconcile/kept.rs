@@ -18,7 +18,7 @@
 //! `tests/reconcile_kept.rs` holds [`super::reconcile_kept`] to the same findings as
 //! [`super::reconcile_with`] over every record.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::units::{delete_target, set_of, UnitSet};
 use super::view::{is_data_record, Col};
@@ -218,9 +218,10 @@ pub fn records_needed(names: &[&FileName]) -> Vec<bool> {
         .enumerate()
         .map(|(i, n)| unit_of(i, n))
         .collect();
-    let mut files_per_unit: HashMap<UnitKey, usize> = HashMap::new();
+    let mut files_per_unit: FxHashMap<UnitKey, usize> = FxHashMap::default();
     // (target set, 送信元, 送信先) → the distinct units of it.
-    let mut units_per_subject: HashMap<(UnitSet, &str, &str), Vec<UnitKey>> = HashMap::new();
+    let mut units_per_subject: FxHashMap<(UnitSet, &str, &str), Vec<UnitKey>> =
+        FxHashMap::default();
     let (mut plans, mut actuals) = (false, false);
     for (n, u) in names.iter().zip(&units) {
         let Some((key, target)) = u else { continue };

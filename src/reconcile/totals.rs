@@ -14,7 +14,7 @@
 
 use std::collections::BTreeMap;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::findings::{ReconcileCode, Report};
 use super::units::{TransmissionUnit, UnitSet};
@@ -179,7 +179,7 @@ pub(crate) fn check_totals(
             plan_against_sikyu(plan, sikyu, &by_user, out);
         }
         for (user, rows) in &by_user {
-            sums_within_sikyu(sikyu, user, rows, out);
+            sums_within_sikyu(sikyu, &UserKey::of(*user), rows, out);
         }
         if let Some(hosoku) = file_of("UPHOSOKU") {
             hosoku_against_sikyu(
@@ -193,8 +193,11 @@ pub(crate) fn check_totals(
     }
 }
 
-fn read_sikyu<'a>(v: &FileView<'a>) -> BTreeMap<UserKey, UserSikyu<'a>> {
-    let mut users: BTreeMap<UserKey, UserSikyu> = BTreeMap::new();
+/// Each user's 第7表 rows, by (保険者番号, 被保険者番号) borrowed from the records.
+type ByUser<'a> = BTreeMap<(&'a str, &'a str), UserSikyu<'a>>;
+
+fn read_sikyu<'a>(v: &FileView<'a>) -> ByUser<'a> {
+    let mut users: ByUser = BTreeMap::new();
     let n = |rec: RecordRef<'a>, name: &str| int(v.value(rec, name));
     for rec in v.records() {
         let row = SikyuRow {
@@ -206,7 +209,7 @@ fn read_sikyu<'a>(v: &FileView<'a>) -> BTreeMap<UserKey, UserSikyu<'a>> {
             count: n(rec, COUNT_DAYS),
             cols: COL_NAMES.map(|c| n(rec, c)),
         };
-        let user = users.entry(v.user(rec)).or_default();
+        let user = users.entry(v.user_ref(rec)).or_default();
         if row.code == TOTAL_CODE {
             user.total.get_or_insert(row);
         } else if row.is_detail() {
@@ -229,7 +232,7 @@ type PlanSum<'a> = (i64, i64, bool, RecordRef<'a>);
 fn plan_against_sikyu(
     plan: &FileView,
     sikyu: &FileView,
-    by_user: &BTreeMap<UserKey, UserSikyu>,
+    by_user: &ByUser,
     out: &mut Vec<CrossFileFinding>,
 ) {
     // (user, office, code) → (Σ回数, Σ単位数×回数, all units known, first record), in the
@@ -278,13 +281,10 @@ fn plan_against_sikyu(
         vec![first.path().to_owned(), second.path().to_owned()]
     };
     for ((insurer, insured), services) in sums {
-        let user = UserKey {
-            insurer: insurer.to_owned(),
-            insured: insured.to_owned(),
-        };
-        let Some(rows) = by_user.get(&user) else {
+        let Some(rows) = by_user.get(&(insurer, insured)) else {
             continue; // UNIT_KEY_NO_DEPENDENT already names the user.
         };
+        let user = UserKey::of((insurer, insured));
         for ((office, code), (count, units, complete, first)) in services {
             let matching: Vec<&SikyuRow> = rows
                 .details
@@ -491,20 +491,21 @@ fn slot_types(t: &str) -> Vec<&str> {
 fn hosoku_against_sikyu(
     hosoku: &FileView,
     sikyu: &FileView,
-    by_user: &BTreeMap<UserKey, UserSikyu>,
+    by_user: &ByUser,
     month: &str,
     out: &mut Vec<CrossFileFinding>,
 ) {
     let files = || vec![hosoku.path().to_owned(), sikyu.path().to_owned()];
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FxHashSet::default();
     for rec in hosoku.records() {
-        let user = hosoku.user(rec);
-        if !seen.insert(user.clone()) {
+        let user_ref = hosoku.user_ref(rec);
+        if !seen.insert(user_ref) {
             continue;
         }
-        let Some(rows) = by_user.get(&user) else {
+        let Some(rows) = by_user.get(&user_ref) else {
             continue;
         };
+        let user = UserKey::of(user_ref);
         for k in 1..=9 {
             let t = hosoku.value(rec, &format!("{k}サービス種類コード"));
             if t.is_empty() {

@@ -9,7 +9,9 @@
 //! software imports a unit as a whole. A unit with a missing or extra file, mixed versions or
 //! records without a partner fails on import, and one file cannot tell.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashSet;
 
 use serde::Serialize;
 
@@ -360,7 +362,7 @@ fn report_missing(units: &[TransmissionUnit], out: &mut Vec<CrossFileFinding>) {
                 .push(i);
         }
     }
-    let mut explained: HashSet<usize> = HashSet::new();
+    let mut explained: FxHashSet<usize> = FxHashSet::default();
     for idx in incomplete.values() {
         let sequences: BTreeSet<&str> = idx.iter().map(|&i| units[i].sequence.as_str()).collect();
         if sequences.len() < 2 {

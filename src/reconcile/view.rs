@@ -45,6 +45,14 @@ impl UserKey {
     pub fn label(&self) -> String {
         user_label((&self.insurer, &self.insured))
     }
+
+    /// The key of a borrowed (保険者番号, 被保険者番号).
+    pub(crate) fn of((insurer, insured): (&str, &str)) -> UserKey {
+        UserKey {
+            insurer: insurer.to_owned(),
+            insured: insured.to_owned(),
+        }
+    }
 }
 
 /// [`UserKey::label`] of a borrowed (保険者番号, 被保険者番号).
@@ -255,15 +263,6 @@ impl<'a> FileView<'a> {
     ) -> impl Iterator<Item = RecordRef<'a>> + 'a {
         let records = self.records;
         run.filter_map(move |i| records.get(i))
-    }
-
-    /// The user a record is about.
-    pub fn user(&self, rec: RecordRef<'a>) -> UserKey {
-        let (insurer, insured) = self.user_ref(rec);
-        UserKey {
-            insurer: insurer.to_owned(),
-            insured: insured.to_owned(),
-        }
     }
 
     /// The user a record is about, borrowed (保険者番号, 被保険者番号).
