@@ -18,17 +18,18 @@
 //! `CAREPLAN_CHECK` when set (e.g. a build of an older commit, to compare).
 //!
 //! Measured 2026-12-01 on the 2-core development machine, shared (figures vary by ±10–30%
-//! from run to run), iconv at 380–410 MiB/s:
-//! - one 第6表: 0.60–0.78× iconv (main before issue 17: 0.16–0.26×). Goal 0.8× missed by up
-//!   to a quarter: the checking core alone (`bench_check`, in process, best of 5) runs at
-//!   285–299 MiB/s, 0.70–0.73× iconv, and the whole process adds about 5–10 ms to it (reading
-//!   the file; the hash runs beside the check). `perf`: `checker::run` 56%,
-//!   `sha256` 14% (on the other core), `rules::check_value` 9%, the kernel's file copy and
-//!   page faults 10%.
-//! - the 500-file month: 0.43–0.52× iconv (main: 0.13–0.21×). Goal 1.5× missed by about 3×:
-//!   checking on both cores takes about 75–90 ms of the 135–160 ms, the reconciliation at the
-//!   end about 40 ms. `perf`: `checker::run` 35%, `check_value` 8%, `sha256` 4%, the
-//!   reconciliation (`totals`, `plan_actual`, keeping records) about 10%, kernel 20%.
+//! from run to run; the quieter runs at the end of the range), iconv at 380–414 MiB/s:
+//! - one 第6表: 0.60–0.78× iconv, 69 ms in quiet runs (main before issue 17: 0.16–0.26×,
+//!   239–329 ms). Goal 0.8× missed by up to a quarter: the checking core alone
+//!   (`bench_check`, in process, best of 5) runs at 285–311 MiB/s, 0.70–0.75× iconv, and the
+//!   whole process adds about 5–10 ms to it (reading the file; the hash runs beside the
+//!   check). `perf`: `checker::run` 56%, `sha256` 14% (on the other core),
+//!   `rules::check_value` 9%, the kernel's file copy and page faults 10%.
+//! - the 500-file month: 0.43–0.54× iconv, 120–160 ms (main: 0.13–0.21×, 380–500 ms).
+//!   Goal 1.5× missed by about 3×: checking on both cores takes about 75–90 ms of it, the
+//!   reconciliation at the end about 40 ms. `perf`: `checker::run` 35%, `check_value` 8%,
+//!   `sha256` 4%, the reconciliation (`totals`, `plan_actual`, keeping records) about 10%,
+//!   kernel 20%.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
