@@ -1,6 +1,9 @@
 //! The reconciliation on generated fixture sets with known differences: each test changes one
 //! thing in a consistent office month and asserts the exact cross-file findings.
 
+#[path = "support/kept.rs"]
+mod support;
+
 use careplan_ledger::check::{check_file_keeping_records, CheckedFile, CrossFileFinding};
 use careplan_ledger::fixtures::sets::{
     add_day, edit_day, remove_day, OfficeMonth, Provider, PLAN_SEQUENCE,
@@ -15,7 +18,9 @@ fn check(fixtures: &[Fixture]) -> Vec<CheckedFile> {
         .collect()
 }
 
+/// Also holds the command line's way of keeping records to the same findings.
 fn run(fixtures: &[Fixture]) -> Reconciliation {
+    support::assert_kept_agrees(fixtures, careplan_ledger::reconcile::InputOrder::AsGiven);
     reconcile(&check(fixtures))
 }
 

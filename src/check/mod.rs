@@ -61,4 +61,4 @@ pub use decode::TextEncoding;
 pub use findings::{Code, Finding, Severity, SeverityCounts, MAX_FINDINGS_PER_FILE};
 pub use identify::{FileName, Party};
 pub use record::{Record, RecordRef, RecordTable};
-pub use report::{CrossFileFinding, FileReport, RunReport, Summary};
+pub use report::{CrossFileFinding, FileReport, RunReport, RunWriter, Summary};

@@ -224,6 +224,11 @@ impl RecordTable {
 
     /// Adds a copy of `record` at the end.
     pub fn push(&mut self, record: &Record) {
+        self.push_ref(record.as_ref());
+    }
+
+    /// Adds a copy of `record` at the end.
+    pub fn push_ref(&mut self, record: RecordRef<'_>) {
         let row = Row {
             index: record.index,
             line: record.line,
@@ -233,9 +238,50 @@ impl RecordTable {
             fields_start: self.fields.len(),
             fields_end: self.fields.len() + record.fields.len(),
         };
-        self.text.push_str(&record.text);
-        self.fields.extend_from_slice(&record.fields);
+        self.text.push_str(record.text);
+        self.fields.extend_from_slice(record.fields);
         self.rows.push(row);
+    }
+
+    /// Adds a copy of `record` with only the fields numbered `nos` (項目No., 1-based), which
+    /// become fields 1, 2, … of the copy (a number past the record's end gives an empty
+    /// field). Their byte offsets in the file stay as they were. What a reader that needs a
+    /// few columns of a big file keeps.
+    pub fn push_fields(&mut self, record: RecordRef<'_>, nos: &[usize]) {
+        let text_start = self.text.len();
+        let fields_start = self.fields.len();
+        for &no in nos {
+            let f = no
+                .checked_sub(1)
+                .and_then(|i| record.fields.get(i))
+                .copied()
+                .unwrap_or(RecordField {
+                    start: 0,
+                    end: 0,
+                    offset_in_record: 0,
+                    quoted: false,
+                });
+            let value = record
+                .text
+                .get(f.start as usize..f.end as usize)
+                .unwrap_or("");
+            let start = self.text.len() - text_start;
+            self.text.push_str(value);
+            self.fields.push(RecordField {
+                start: narrow(start),
+                end: narrow(start + value.len()),
+                ..f
+            });
+        }
+        self.rows.push(Row {
+            index: record.index,
+            line: record.line,
+            byte_offset: record.byte_offset,
+            text_start,
+            text_end: self.text.len(),
+            fields_start,
+            fields_end: self.fields.len(),
+        });
     }
 
     /// Gives back the room reserved by [`RecordTable::for_file_of`] where much of it was not
@@ -334,6 +380,26 @@ mod tests {
         assert_eq!(table.get(1).unwrap().get(2), Some("髙橋"));
         assert_eq!(table.get(2).unwrap().field_byte_offset(2), Some(301));
         assert!(table.get(3).is_none());
+    }
+
+    #[test]
+    fn a_table_keeps_the_chosen_fields_of_a_record() {
+        let r = record(
+            7,
+            1000,
+            &[
+                ("a", false, false),
+                ("髙橋", true, false),
+                ("c", false, false),
+            ],
+        );
+        let mut table = RecordTable::default();
+        table.push_fields(r.as_ref(), &[2, 3, 9]);
+        let kept = table.get(0).unwrap();
+        assert_eq!(kept.values().collect::<Vec<_>>(), ["髙橋", "c", ""]);
+        assert_eq!((kept.index, kept.line, kept.byte_offset), (7, 14, 1000));
+        assert_eq!(kept.field_byte_offset(1), r.field_byte_offset(2));
+        assert_eq!(kept.field_quoted(1), Some(true));
     }
 
     #[test]

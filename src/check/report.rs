@@ -84,27 +84,31 @@ pub struct RunReport {
     pub summary: Summary,
 }
 
+impl Summary {
+    fn add_file(&mut self, f: &FileReport) {
+        self.files += 1;
+        self.errors += f.counts.errors;
+        self.warnings += f.counts.warnings;
+    }
+
+    fn add_cross_file(&mut self, c: &CrossFileFinding) {
+        match c.finding.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => {}
+        }
+    }
+}
+
 impl RunReport {
     /// Assembles the document and its summary.
     pub fn new(files: Vec<FileReport>, cross_file: Vec<CrossFileFinding>) -> RunReport {
-        let mut summary = Summary {
-            files: files.len() as u64,
-            ..Summary::default()
-        };
-        for f in &files {
-            summary.errors += f.counts.errors;
-            summary.warnings += f.counts.warnings;
-        }
-        for c in &cross_file {
-            match c.finding.severity {
-                Severity::Error => summary.errors += 1,
-                Severity::Warning => summary.warnings += 1,
-                Severity::Info => {}
-            }
-        }
+        let mut summary = Summary::default();
+        files.iter().for_each(|f| summary.add_file(f));
+        cross_file.iter().for_each(|c| summary.add_cross_file(c));
         RunReport {
-            tool: "careplan-check".to_owned(),
-            version: env!("CARGO_PKG_VERSION").to_owned(),
+            tool: TOOL.to_owned(),
+            version: VERSION.to_owned(),
             files,
             cross_file,
             summary,
@@ -125,35 +129,114 @@ impl RunReport {
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         for f in &self.files {
-            out.push_str(&format!("■ {}\n", f.path));
-            let kind = f.kind.as_deref().unwrap_or("不明");
-            let version = f.version_label();
-            out.push_str(&format!(
-                "  種類: {kind}　CSVバージョン: {version}　レコード数: {}\n",
-                f.records
-            ));
-            if f.findings.is_empty() {
-                out.push_str("  問題は見つかりませんでした。\n");
-            }
-            for x in &f.findings {
-                push_finding(&mut out, x);
-            }
-            out.push('\n');
+            push_file_text(&mut out, f);
         }
-        if !self.cross_file.is_empty() {
-            out.push_str("■ ファイル間の確認\n");
-            for c in &self.cross_file {
-                push_finding(&mut out, &c.finding);
-                out.push_str(&format!("    対象: {}\n", c.files.join("、")));
-            }
-            out.push('\n');
-        }
-        out.push_str(&format!(
-            "{}ファイルを確認しました。エラー{}件、警告{}件。\n",
-            self.summary.files, self.summary.errors, self.summary.warnings
-        ));
+        push_end_text(&mut out, &self.cross_file, &self.summary);
         out
     }
+}
+
+const TOOL: &str = "careplan-check";
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Writes the run document a file at a time, as files are checked, so that a caller need not
+/// hold every file's findings until the end: the same bytes as [`RunReport::to_json`] or
+/// [`RunReport::to_text`] of the whole run.
+pub struct RunWriter<W: std::io::Write> {
+    out: W,
+    json: bool,
+    summary: Summary,
+}
+
+impl<W: std::io::Write> RunWriter<W> {
+    /// Starts the document (JSON when `json`, else the text).
+    pub fn new(mut out: W, json: bool) -> std::io::Result<RunWriter<W>> {
+        if json {
+            write!(
+                out,
+                "{{\"tool\":{},\"version\":{},\"files\":[",
+                json_string(TOOL),
+                json_string(VERSION)
+            )?;
+        }
+        Ok(RunWriter {
+            out,
+            json,
+            summary: Summary::default(),
+        })
+    }
+
+    /// Writes the next file's report.
+    pub fn file(&mut self, f: &FileReport) -> std::io::Result<()> {
+        if self.json {
+            if self.summary.files > 0 {
+                self.out.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut self.out, f)?;
+        } else {
+            let mut text = String::new();
+            push_file_text(&mut text, f);
+            self.out.write_all(text.as_bytes())?;
+        }
+        self.summary.add_file(f);
+        Ok(())
+    }
+
+    /// Ends the document with the findings across files and the summary, which it returns.
+    pub fn finish(mut self, cross_file: &[CrossFileFinding]) -> std::io::Result<Summary> {
+        cross_file
+            .iter()
+            .for_each(|c| self.summary.add_cross_file(c));
+        if self.json {
+            self.out.write_all(b"],\"cross_file\":")?;
+            serde_json::to_writer(&mut self.out, cross_file)?;
+            self.out.write_all(b",\"summary\":")?;
+            serde_json::to_writer(&mut self.out, &self.summary)?;
+            self.out.write_all(b"}\n")?;
+        } else {
+            let mut text = String::new();
+            push_end_text(&mut text, cross_file, &self.summary);
+            self.out.write_all(text.as_bytes())?;
+        }
+        self.out.flush()?;
+        Ok(self.summary)
+    }
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| String::from("\"\""))
+}
+
+fn push_file_text(out: &mut String, f: &FileReport) {
+    out.push_str(&format!("■ {}\n", f.path));
+    let kind = f.kind.as_deref().unwrap_or("不明");
+    let version = f.version_label();
+    out.push_str(&format!(
+        "  種類: {kind}　CSVバージョン: {version}　レコード数: {}\n",
+        f.records
+    ));
+    if f.findings.is_empty() {
+        out.push_str("  問題は見つかりませんでした。\n");
+    }
+    for x in &f.findings {
+        push_finding(out, x);
+    }
+    out.push('\n');
+}
+
+fn push_end_text(out: &mut String, cross_file: &[CrossFileFinding], summary: &Summary) {
+    if !cross_file.is_empty() {
+        out.push_str("■ ファイル間の確認\n");
+        for c in cross_file {
+            push_finding(out, &c.finding);
+            out.push_str(&format!("    対象: {}\n", c.files.join("、")));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!(
+        "{}ファイルを確認しました。エラー{}件、警告{}件。\n",
+        summary.files, summary.errors, summary.warnings
+    ));
 }
 
 fn push_finding(out: &mut String, x: &Finding) {
@@ -165,5 +248,48 @@ fn push_finding(out: &mut String, x: &Finding) {
     ));
     if let Some(h) = &x.hint {
         out.push_str(&format!("    → {h}\n"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::check_file;
+    use crate::fixtures::{bad_files, valid_files};
+
+    #[test]
+    fn the_writer_writes_what_the_whole_report_gives() {
+        let mut files: Vec<FileReport> = valid_files()
+            .iter()
+            .chain(bad_files().iter())
+            .take(30)
+            .map(|f| check_file(&f.name, &f.bytes))
+            .collect();
+        let bad = files.iter().rposition(|f| !f.findings.is_empty()).unwrap();
+        let cross_file = vec![CrossFileFinding {
+            finding: files[bad].findings[0].clone(),
+            files: vec![files[bad].path.clone(), files[0].path.clone()],
+        }];
+        files.truncate(bad + 1);
+        for json in [true, false] {
+            let mut out = Vec::new();
+            let mut w = RunWriter::new(&mut out, json).unwrap();
+            for f in &files {
+                w.file(f).unwrap();
+            }
+            let summary = w.finish(&cross_file).unwrap();
+            let whole = RunReport::new(files.clone(), cross_file.clone());
+            let expected = if json {
+                format!("{}\n", whole.to_json())
+            } else {
+                whole.to_text()
+            };
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+            assert_eq!(summary, whole.summary);
+        }
+        let mut out = Vec::new();
+        RunWriter::new(&mut out, true).unwrap().finish(&[]).unwrap();
+        let empty = RunReport::new(Vec::new(), Vec::new()).to_json();
+        assert_eq!(String::from_utf8(out).unwrap(), format!("{empty}\n"));
     }
 }

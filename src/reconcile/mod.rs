@@ -31,13 +31,21 @@
 //! - [`order`]: current / superseded / deleted per user and key; import order;
 //! - [`plan_actual`]: 予定↔実績 per day and service, with the calendar;
 //! - [`totals`]: 第6表↔第7表↔利用者補足情報 sums and 区分支給限度基準額;
-//! - [`findings`]: the catalogue of codes and the finding builder.
+//! - [`findings`]: the catalogue of codes and the finding builder;
+//! - `kept`: what the command line keeps of each file for the reconciliation.
 //!
 //! Invariants: plain data in, plain data out; no file system, threads or clocks (it runs in
 //! the page as wasm); never panics, whatever the files hold; time about linear in the records
-//! (hash maps keyed by user, no pairwise comparison of records).
+//! (hash maps keyed by user, no pairwise comparison of records), with keys borrowed from the
+//! records rather than a `String` per record.
+//!
+//! Callers that check many files and want only the findings (the command line) keep less:
+//! [`records_needed`] says from the names which files' records any step can read,
+//! [`RecordKeeper`] keeps those files' data records while they are checked (of a 第6表 only
+//! the fields read), and [`reconcile_kept`] gives the same findings from them.
 
 pub mod findings;
+mod kept;
 pub mod order;
 pub mod plan_actual;
 pub mod totals;
@@ -49,6 +57,7 @@ use serde::Serialize;
 use crate::check::{CheckedFile, CrossFileFinding};
 
 pub use findings::ReconcileCode;
+pub use kept::{records_needed, KeptFile, RecordKeeper};
 pub use plan_actual::{
     DayCell, DayState, Difference, DifferenceKind, ServiceLine, Tally, UserMonth, Visit,
 };
@@ -88,11 +97,83 @@ pub fn reconcile_with(files: &[CheckedFile], input_order: InputOrder) -> Reconci
         .enumerate()
         .filter_map(|(i, f)| view::FileView::new(i, f))
         .collect();
+    reconcile_views(&views, input_order, true, &InTurn)
+}
+
+/// Runs two independent steps of the reconciliation. The core has no threads ([`InTurn`]
+/// runs one after the other); a caller that has them may run both at once (the command
+/// line: `rayon::join`). The findings are the same and in the same order either way.
+pub trait Join {
+    fn join<A, B, RA, RB>(&self, a: A, b: B) -> (RA, RB)
+    where
+        A: FnOnce() -> RA + Send,
+        B: FnOnce() -> RB + Send,
+        RA: Send,
+        RB: Send;
+}
+
+/// One step after the other.
+pub struct InTurn;
+
+impl Join for InTurn {
+    fn join<A, B, RA, RB>(&self, a: A, b: B) -> (RA, RB)
+    where
+        A: FnOnce() -> RA + Send,
+        B: FnOnce() -> RB + Send,
+        RA: Send,
+        RB: Send,
+    {
+        (a(), b())
+    }
+}
+
+/// Like [`reconcile_with`], on files kept by a [`RecordKeeper`]: the same findings, with
+/// only the records (and fields) the reconciliation reads in memory. Only the findings are
+/// promised to be the same: a file whose records were not needed lists no users in its unit,
+/// and no calendar is made (`plan_vs_actual` is empty; the command line prints none).
+pub fn reconcile_kept(files: &[KeptFile], input_order: InputOrder) -> Reconciliation {
+    reconcile_kept_joined(files, input_order, &InTurn)
+}
+
+/// Like [`reconcile_kept`], with 予定↔実績 and the totals (which do not depend on each other)
+/// run through `join`.
+pub fn reconcile_kept_joined(
+    files: &[KeptFile],
+    input_order: InputOrder,
+    join: &impl Join,
+) -> Reconciliation {
+    let views: Vec<view::FileView> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| view::FileView::kept(i, f))
+        .collect();
+    reconcile_views(&views, input_order, false, join)
+}
+
+fn reconcile_views(
+    views: &[view::FileView],
+    input_order: InputOrder,
+    calendars: bool,
+    join: &impl Join,
+) -> Reconciliation {
     let mut cross_file = Vec::new();
-    let mut units = units::build_units(&views, &mut cross_file);
-    order::resolve_versions(&mut units, &views, input_order, &mut cross_file);
-    let plan_vs_actual = plan_actual::compare(&units, &views, &mut cross_file);
-    totals::check_totals(&units, &views, &mut cross_file);
+    let mut units = units::build_units(views, &mut cross_file);
+    order::resolve_versions(&mut units, views, input_order, &mut cross_file);
+    let units_ref = &units;
+    let ((plan_vs_actual, compared), summed) = join.join(
+        || {
+            let mut out = Vec::new();
+            let months = plan_actual::compare(units_ref, views, &mut out, calendars);
+            (months, out)
+        },
+        || {
+            let mut out = Vec::new();
+            totals::check_totals(units_ref, views, &mut out);
+            out
+        },
+    );
+    cross_file.extend(compared);
+    cross_file.extend(summed);
     Reconciliation {
         cross_file,
         units,

@@ -9,10 +9,12 @@
 //! a newer one in the caller's list (the order the files were dropped or imported) would
 //! overwrite newer data: that is the warning.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use super::findings::{ReconcileCode, Report};
-use super::units::{record_key, TransmissionUnit, UnitSet, UnitUser, VersionState};
+use super::units::{record_key, SubjectKey, TransmissionUnit, UnitSet, UnitUser, VersionState};
 use super::view::{FileView, UserKey};
 use super::InputOrder;
 use crate::check::CrossFileFinding;
@@ -52,7 +54,14 @@ struct Occurrence {
     delete: bool,
 }
 
-type Subject = (UnitSet, String, String, UserKey, String);
+/// (set, 送信元, 送信先, user, key): what a newer unit replaces; borrowed from the files.
+type Subject<'a> = (
+    UnitSet,
+    &'a str,
+    &'a str,
+    (&'a str, &'a str),
+    SubjectKey<'a>,
+);
 
 /// Fills every unit's `users` with its version state and reports order and delete findings.
 pub(crate) fn resolve_versions(
@@ -62,29 +71,31 @@ pub(crate) fn resolve_versions(
     out: &mut Vec<CrossFileFinding>,
 ) {
     let judge_order = input_order == InputOrder::AsGiven;
-    let mut subjects: HashMap<Subject, Vec<Occurrence>> = HashMap::new();
-    let mut order: Vec<Subject> = Vec::new();
+    // Subject → its occurrences, in the order subjects were first seen.
+    let mut subjects: FxHashMap<Subject, usize> = FxHashMap::default();
+    let mut order: Vec<(Subject, Vec<Occurrence>)> = Vec::new();
     for (ui, u) in units.iter().enumerate() {
-        let mut seen = std::collections::HashSet::new();
         for fi in key_files(u, views) {
             let v = &views[fi];
-            for rec in v.records() {
+            // A file's records come user by user: most have the subject of the one before.
+            let mut last = None;
+            for (rec, _) in v.runs() {
                 let Some(key) = record_key(u.target, v, rec) else {
                     continue;
                 };
-                let subject = (
-                    u.target,
-                    u.sender.clone(),
-                    u.receiver.clone(),
-                    v.user(rec),
-                    key,
-                );
-                if !seen.insert(subject.clone()) {
+                let subject = (u.target, &*u.sender, &*u.receiver, v.user_ref(rec), key);
+                if last == Some(subject) {
                     continue;
                 }
-                let list = subjects.entry(subject.clone()).or_default();
-                if list.is_empty() {
-                    order.push(subject);
+                last = Some(subject);
+                let at = *subjects.entry(subject).or_insert_with(|| {
+                    order.push((subject, Vec::new()));
+                    order.len() - 1
+                });
+                let list = &mut order[at].1;
+                // Once per unit (its key files are read one after the other).
+                if list.last().is_some_and(|o| o.unit == ui) {
+                    continue;
                 }
                 list.push(Occurrence {
                     unit: ui,
@@ -93,6 +104,7 @@ pub(crate) fn resolve_versions(
             }
         }
     }
+    drop(subjects);
     // Findings are aggregated per pair of units, listing the users, so a 300-user office
     // gets one line per pair rather than 300.
     let mut late: BTreeMap<(usize, usize), Vec<UserKey>> = BTreeMap::new();
@@ -100,15 +112,15 @@ pub(crate) fn resolve_versions(
     let mut deleted: BTreeMap<(usize, usize), Vec<UserKey>> = BTreeMap::new();
     let mut no_target: BTreeMap<usize, Vec<UserKey>> = BTreeMap::new();
     let mut states: Vec<Vec<UnitUser>> = vec![Vec::new(); units.len()];
-    for subject in order {
-        let Some(mut occ) = subjects.remove(&subject) else {
-            continue;
-        };
+    for (subject, mut occ) in order {
         occ.sort_by(|a, b| {
             (&units[a.unit].sequence, units[a.unit].input_position)
                 .cmp(&(&units[b.unit].sequence, units[b.unit].input_position))
         });
-        let user = &subject.3;
+        let user = &UserKey {
+            insurer: subject.3 .0.to_owned(),
+            insured: subject.3 .1.to_owned(),
+        };
         for (p, o) in occ.iter().enumerate() {
             let seq = &units[o.unit].sequence;
             let next = occ[p + 1..].iter().find(|n| units[n.unit].sequence > *seq);
@@ -154,7 +166,7 @@ pub(crate) fn resolve_versions(
             }
             states[o.unit].push(UnitUser {
                 user: user.clone(),
-                key: subject.4.clone(),
+                key: subject.4.to_string(),
                 state,
             });
         }

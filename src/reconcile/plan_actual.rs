@@ -12,19 +12,16 @@
 //! files (its *coverage*); otherwise the plan is shown as "not compared" rather than as missing
 //! work, because the 実績 simply has not been received yet.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::findings::{ReconcileCode, Report};
-use super::units::{TransmissionUnit, UnitSet, VersionState};
-use super::view::{
-    int, month_ja, time_ja, FileView, UserKey, COUNT, DETAIL_NO, END_TIME, PROVIDER, START_TIME,
-    USER_NAME,
-};
+use super::units::{SubjectKey, TransmissionUnit, UnitSet, VersionState};
+use super::view::{int, month_ja, time_ja, Col, FileView, UserKey, USER_NAME};
 use crate::check::{CrossFileFinding, RecordRef};
 use crate::jpdate::YearMonth;
-use crate::spec::roles;
 
 /// One user's month: the calendar the page draws (days × services) and the differences.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -189,8 +186,11 @@ pub struct Difference {
     pub message: String,
 }
 
-/// (user, 対象年月, provider, サービス種類).
-type GroupKey = (UserKey, String, String, String);
+/// A user, borrowed: (保険者番号, 被保険者番号).
+type UserRef<'a> = (&'a str, &'a str);
+
+/// (user, 対象年月, provider, サービス種類), borrowed from the records.
+type GroupKey<'a> = (UserRef<'a>, &'a str, &'a str, &'a str);
 
 struct Row<'a> {
     view: usize,
@@ -199,30 +199,47 @@ struct Row<'a> {
     code: &'a str,
 }
 
-/// The 予定 and 実績 rows of one date and service code.
-type DayRows<'r, 'a> = (Vec<&'r Row<'a>>, Vec<&'r Row<'a>>);
+/// What is compared of one 第6表 record, borrowed from it.
+#[derive(Clone, Copy)]
+struct Seen<'a> {
+    start: &'a str,
+    end: &'a str,
+    count: Option<i64>,
+    units: Option<i64>,
+}
+
+/// (date, code, 実績?, 明細判別コード, start, record): the order rows are compared in.
+type DayOrder<'a> = (&'a str, &'a str, bool, &'a str, &'a str, u64);
 
 /// Rows of one side of a group, from one chosen unit.
 struct Side<'a> {
     rows: Vec<Row<'a>>,
 }
 
-/// Compares every user's current 予定 with the current 実績.
+/// Compares every user's current 予定 with the current 実績. With `calendars` false only the
+/// findings are made (the command line prints no calendar) and no [`UserMonth`] is returned.
 pub(crate) fn compare(
     units: &[TransmissionUnit],
     views: &[FileView],
     out: &mut Vec<CrossFileFinding>,
+    calendars: bool,
 ) -> Vec<UserMonth> {
-    let current = |u: &TransmissionUnit, user: &UserKey, key: &str| {
-        u.users
-            .iter()
-            .any(|x| x.state == VersionState::Current && &x.user == user && x.key == key)
-    };
+    // (unit, user, key) of every current version, to look each record up in.
+    let mut current: FxHashSet<(usize, UserRef, SubjectKey)> = FxHashSet::default();
+    for (ui, u) in units.iter().enumerate() {
+        for x in u.users.iter().filter(|x| x.state == VersionState::Current) {
+            current.insert((
+                ui,
+                (&x.user.insurer, &x.user.insured),
+                SubjectKey::whole(&x.key),
+            ));
+        }
+    }
     // 予定: per group, the candidate units; prefer the copy sent to the provider itself.
-    let mut plan: HashMap<GroupKey, BTreeMap<usize, Vec<Row>>> = HashMap::new();
-    let mut names: HashMap<UserKey, String> = HashMap::new();
-    let mut actual: HashMap<GroupKey, BTreeMap<usize, Vec<Row>>> = HashMap::new();
-    let mut coverage: HashSet<(String, String, String)> = HashSet::new();
+    let mut plan = Groups::default();
+    let mut names: FxHashMap<UserRef, &str> = FxHashMap::default();
+    let mut actual = Groups::default();
+    let mut coverage: FxHashSet<(&str, &str, &str)> = FxHashSet::default();
     for (ui, u) in units.iter().enumerate() {
         for &fi in &u.file_indexes {
             let v = &views[fi];
@@ -231,49 +248,52 @@ pub(crate) fn compare(
                     let is_plan = v.kind == "UPPLAN";
                     if !is_plan {
                         if let (Some(m), Some(p)) =
-                            (v.month_token(), v.file.identity.name.sender.as_ref())
+                            (v.month_token(), v.identity.name.sender.as_ref())
                         {
                             if let Some(t) = &p.service_type {
-                                coverage.insert((m.to_owned(), p.office.clone(), t.clone()));
+                                coverage.insert((m, &p.office, t));
                             }
                         }
                     }
-                    for rec in v.records() {
-                        let user = v.user(rec);
-                        let month = v.value(rec, roles::SERVICE_MONTH);
-                        let code = v.value(rec, roles::SERVICE_CODE);
-                        let ty = code.get(..2).unwrap_or(code).to_owned();
-                        let provider = v.value(rec, PROVIDER).to_owned();
-                        if !is_plan {
-                            coverage.insert((month.to_owned(), provider.clone(), ty.clone()));
-                        }
-                        let key = if is_plan {
-                            month.to_owned()
-                        } else {
-                            format!("{month}/{ty}")
+                    let groups = if is_plan { &mut plan } else { &mut actual };
+                    // Looked up once per run of records with the same user and keys, and
+                    // a file's runs come user by user: most are of the group of the run
+                    // before, whose lookups are kept.
+                    let mut last: Option<(GroupKey, bool, usize)> = None;
+                    for (rec, run) in v.runs() {
+                        let user = v.user_ref(rec);
+                        let month = v.get(rec, Col::Month);
+                        let code = v.get(rec, Col::ServiceCode);
+                        let ty = code.get(..2).unwrap_or(code);
+                        let provider = v.get(rec, Col::Provider);
+                        let group = (user, month, provider, ty);
+                        let (is_current, at) = match last {
+                            Some((g, c, at)) if g == group => (c, at),
+                            _ => {
+                                if !is_plan {
+                                    coverage.insert((month, provider, ty));
+                                }
+                                let key = if is_plan {
+                                    SubjectKey::whole(month)
+                                } else {
+                                    SubjectKey::new([month, "/", ty])
+                                };
+                                let c = current.contains(&(ui, user, key));
+                                let at = if c { groups.at(group, ui) } else { 0 };
+                                last = Some((group, c, at));
+                                (c, at)
+                            }
                         };
-                        if !current(u, &user, &key) {
-                            continue;
+                        if is_current {
+                            groups.runs[at].push((fi, run));
                         }
-                        let row = Row {
-                            view: fi,
-                            rec,
-                            date: v.value(rec, roles::SERVICE_DATE),
-                            code,
-                        };
-                        let map = if is_plan { &mut plan } else { &mut actual };
-                        map.entry((user, month.to_owned(), provider, ty))
-                            .or_default()
-                            .entry(ui)
-                            .or_default()
-                            .push(row);
                     }
                 }
-                (UnitSet::Usage, "UPHOSOKU") => {
+                (UnitSet::Usage, "UPHOSOKU") if calendars => {
                     for rec in v.records() {
                         let name = v.value(rec, USER_NAME);
                         if !name.is_empty() {
-                            names.entry(v.user(rec)).or_insert_with(|| name.to_owned());
+                            names.entry(v.user_ref(rec)).or_insert(name);
                         }
                     }
                 }
@@ -281,37 +301,60 @@ pub(crate) fn compare(
             }
         }
     }
-    let plan_users: HashSet<(UserKey, String)> =
-        plan.keys().map(|k| (k.0.clone(), k.1.clone())).collect();
-    let mut keys: Vec<GroupKey> = plan.keys().chain(actual.keys()).cloned().collect();
-    keys.sort();
+    let plan_users: FxHashSet<(UserRef, &str)> = plan.index.keys().map(|k| (k.0, k.1)).collect();
+    let mut keys: Vec<GroupKey> = plan
+        .index
+        .keys()
+        .chain(actual.index.keys())
+        .copied()
+        .collect();
+    keys.sort_unstable();
     keys.dedup();
-    let mut months: BTreeMap<(UserKey, String), UserMonth> = BTreeMap::new();
+    let mut months: BTreeMap<(UserRef, &str), UserMonth> = BTreeMap::new();
+    // The rows of the runs of the chosen unit.
+    let side = |runs: Vec<Run>| {
+        let mut rows = Vec::with_capacity(runs.iter().map(|(_, r)| r.len()).sum());
+        for (fi, run) in runs {
+            let v = &views[fi];
+            for rec in v.records_in(run) {
+                rows.push(Row {
+                    view: fi,
+                    rec,
+                    date: v.get(rec, Col::Date),
+                    code: v.get(rec, Col::ServiceCode),
+                });
+            }
+        }
+        Side { rows }
+    };
     for key in keys {
-        let p = plan.remove(&key).map(|c| choose(units, &key, c, true));
-        let a = actual.remove(&key).map(|c| choose(units, &key, c, false));
-        let (user, month, provider, ty) = &key;
-        let um = months
-            .entry((user.clone(), month.clone()))
-            .or_insert_with(|| UserMonth {
-                user: user.clone(),
-                name: names.get(user).cloned(),
-                month: month.clone(),
-                days_in_month: YearMonth::parse_yyyymm(month)
-                    .map(|m| m.last_day().day)
-                    .unwrap_or(0),
-                services: Vec::new(),
-                differences: Vec::new(),
-                plan_files: Vec::new(),
-                actual_files: Vec::new(),
-            });
+        let p = plan.take(&key).map(|c| side(choose(units, &key, c, true)));
+        let a = actual
+            .take(&key)
+            .map(|c| side(choose(units, &key, c, false)));
+        let (user, month, provider, ty) = key;
+        let um = months.entry((user, month)).or_insert_with(|| UserMonth {
+            user: UserKey {
+                insurer: user.0.to_owned(),
+                insured: user.1.to_owned(),
+            },
+            name: names.get(&user).map(|n| (*n).to_owned()),
+            month: month.to_owned(),
+            days_in_month: YearMonth::parse_yyyymm(month)
+                .map(|m| m.last_day().day)
+                .unwrap_or(0),
+            services: Vec::new(),
+            differences: Vec::new(),
+            plan_files: Vec::new(),
+            actual_files: Vec::new(),
+        });
         let files = |s: &Option<Side>| -> Vec<String> {
-            let mut f: Vec<String> = s
+            let mut f: Vec<&str> = s
                 .iter()
-                .flat_map(|s| s.rows.iter().map(|r| views[r.view].path().to_owned()))
+                .flat_map(|s| s.rows.iter().map(|r| views[r.view].path()))
                 .collect();
             f.dedup();
-            f
+            f.into_iter().map(str::to_owned).collect()
         };
         let pf = files(&p);
         let af = files(&a);
@@ -325,18 +368,20 @@ pub(crate) fn compare(
                 um.actual_files.push(f.clone());
             }
         }
+        let user_key = um.user.clone();
         let ctx = Context {
             views,
-            user,
+            user: &user_key,
             month,
             provider,
             plan_files: &pf,
             actual_files: &af,
+            calendars,
         };
         match (p, a) {
             (Some(p), Some(a)) => ctx.compare_group(p, a, um, out),
             (Some(p), None) => {
-                let covered = coverage.contains(&(month.clone(), provider.clone(), ty.clone()));
+                let covered = coverage.contains(&(month, provider, ty));
                 let state = if covered {
                     DayState::PlannedOnly
                 } else {
@@ -351,7 +396,7 @@ pub(crate) fn compare(
                             ReconcileCode::PLAN_ACTUAL_NO_ACTUAL,
                             format!(
                                 "{}の{}のサービス種類{}（事業所{}）は予定が{}件ありますが、その事業所の実績ファイルにこの利用者の実績がありません。",
-                                user.label(), month_ja(month), ty, provider, lines
+                                user_key.label(), month_ja(month), ty, provider, lines
                             ),
                             "サービスを提供しなかったのか、実績の入力漏れかを事業所に確認してください。提供しなかった場合は予定（第6表）を変更します。",
                             files,
@@ -362,7 +407,7 @@ pub(crate) fn compare(
                 }
             }
             (None, Some(a)) => {
-                let has_plan = plan_users.contains(&(user.clone(), month.clone()));
+                let has_plan = plan_users.contains(&(user, month));
                 let state = if has_plan {
                     DayState::ActualOnly
                 } else {
@@ -377,7 +422,7 @@ pub(crate) fn compare(
                             ReconcileCode::PLAN_ACTUAL_NO_PLAN,
                             format!(
                                 "{}の{}に、予定（第6表）にない事業所{}・サービス種類{}の実績が{}件あります。",
-                                user.label(), month_ja(month), provider, ty, lines
+                                user_key.label(), month_ja(month), provider, ty, lines
                             ),
                             "居宅サービス計画にないサービスは給付管理の対象になりません。予定（第6表・第7表）を変更して送り直すか、事業所に実績の誤りを確認してください。",
                             files,
@@ -390,6 +435,9 @@ pub(crate) fn compare(
             (None, None) => {}
         }
     }
+    if !calendars {
+        return Vec::new();
+    }
     let mut result: Vec<UserMonth> = months.into_values().collect();
     for um in &mut result {
         um.services
@@ -401,26 +449,63 @@ pub(crate) fn compare(
     result
 }
 
+/// A run of a file's records: (view, where in its records; see `FileView::runs`).
+type Run = (usize, std::ops::Range<usize>);
+
+/// The runs of one side (予定 or 実績) per group and unit.
+#[derive(Default)]
+struct Groups<'a> {
+    /// Group → its units → index into `runs`.
+    index: FxHashMap<GroupKey<'a>, BTreeMap<usize, usize>>,
+    runs: Vec<Vec<Run>>,
+}
+
+impl<'a> Groups<'a> {
+    /// The index of the runs of `group` from unit `ui`, new if need be.
+    fn at(&mut self, group: GroupKey<'a>, ui: usize) -> usize {
+        let next = self.runs.len();
+        let at = *self
+            .index
+            .entry(group)
+            .or_default()
+            .entry(ui)
+            .or_insert(next);
+        if at == next {
+            self.runs.push(Vec::new());
+        }
+        at
+    }
+
+    /// The group's runs per unit, taken out.
+    fn take(&mut self, group: &GroupKey<'a>) -> Option<BTreeMap<usize, Vec<Run>>> {
+        let units = self.index.remove(group)?;
+        Some(
+            units
+                .into_iter()
+                .map(|(ui, at)| (ui, std::mem::take(&mut self.runs[at])))
+                .collect(),
+        )
+    }
+}
+
 /// Of several units carrying the same group, the one to compare: the newest 連番, and for the
 /// 予定 preferably the copy sent to the provider itself (each provider receives the whole
 /// 利用票, so the copies should be the same).
-fn choose<'a>(
+fn choose<T>(
     units: &[TransmissionUnit],
     key: &GroupKey,
-    mut cands: BTreeMap<usize, Vec<Row<'a>>>,
+    mut cands: BTreeMap<usize, Vec<T>>,
     prefer_receiver: bool,
-) -> Side<'a> {
+) -> Vec<T> {
     let best = cands
         .keys()
         .copied()
         .max_by_key(|&ui| {
             let u = &units[ui];
-            (prefer_receiver && u.receiver == key.2, u.sequence.clone())
+            (prefer_receiver && u.receiver == key.2, &u.sequence)
         })
         .unwrap_or(0);
-    Side {
-        rows: cands.remove(&best).unwrap_or_default(),
-    }
+    cands.remove(&best).unwrap_or_default()
 }
 
 /// The 実績 files of a provider and month (to name them in a finding).
@@ -439,7 +524,6 @@ fn jsk_files(
         for &fi in &u.file_indexes {
             let v = &views[fi];
             let t = v
-                .file
                 .identity
                 .name
                 .sender
@@ -460,17 +544,42 @@ struct Context<'c> {
     provider: &'c str,
     plan_files: &'c [String],
     actual_files: &'c [String],
+    /// Whether to fill the calendar (`UserMonth::services`, `differences`).
+    calendars: bool,
 }
 
 impl<'c> Context<'c> {
-    fn visit(&self, r: &Row) -> Visit {
+    fn seen(&self, r: &Row<'c>) -> Seen<'c> {
+        let v = &self.views[r.view];
+        Seen {
+            start: v.get(r.rec, Col::Start),
+            end: v.get(r.rec, Col::End),
+            count: int(v.get(r.rec, Col::Count)),
+            units: int(v.get(r.rec, Col::Units)),
+        }
+    }
+
+    /// Where a row sorts among a group's rows (see `compare_group`).
+    fn day_order(&self, r: &Row<'c>, actual: bool) -> DayOrder<'c> {
+        let v = &self.views[r.view];
+        (
+            r.date,
+            r.code,
+            actual,
+            v.get(r.rec, Col::DetailNo),
+            v.get(r.rec, Col::Start),
+            r.rec.index,
+        )
+    }
+
+    fn visit(&self, r: &Row<'c>, s: &Seen) -> Visit {
         let v = &self.views[r.view];
         Visit {
-            start: v.value(r.rec, START_TIME).to_owned(),
-            end: v.value(r.rec, END_TIME).to_owned(),
-            count: int(v.value(r.rec, COUNT)),
-            units: int(v.value(r.rec, roles::UNITS)),
-            detail_no: v.value(r.rec, DETAIL_NO).to_owned(),
+            start: s.start.to_owned(),
+            end: s.end.to_owned(),
+            count: s.count,
+            units: s.units,
+            detail_no: v.get(r.rec, Col::DetailNo).to_owned(),
             file: v.path().to_owned(),
             record: r.rec.index,
             line: r.rec.line,
@@ -509,14 +618,18 @@ impl<'c> Context<'c> {
     /// A group with only one side: cells of one state; returns the number of records.
     fn one_sided(
         &self,
-        side: &Side,
+        side: &Side<'c>,
         planned: bool,
         state: DayState,
         report: bool,
         um: &mut UserMonth,
     ) -> usize {
+        if !self.calendars {
+            return side.rows.len();
+        }
         for r in &side.rows {
-            let visit = self.visit(r);
+            let seen = self.seen(r);
+            let visit = self.visit(r, &seen);
             let day = day_of(r.date);
             let compared = matches!(state, DayState::PlannedOnly | DayState::ActualOnly);
             let line = self.line(um, r.code, compared);
@@ -526,13 +639,13 @@ impl<'c> Context<'c> {
                 } else {
                     &mut line.actual
                 },
-                &visit,
+                &seen,
             );
             let cell = cell(line, day, state);
             if planned {
-                cell.planned.push(visit.clone());
+                cell.planned.push(visit);
             } else {
-                cell.actual.push(visit.clone());
+                cell.actual.push(visit);
             }
             if report {
                 let kind = if planned {
@@ -540,14 +653,14 @@ impl<'c> Context<'c> {
                 } else {
                     DifferenceKind::NotPlanned
                 };
-                let message = self.day_message(r.date, r.code, kind, Some(&visit));
+                let message = self.day_message(r.date, r.code, kind, Some(&seen));
                 push_difference(
                     um,
                     r.date,
                     self.provider,
                     r.code,
                     kind,
-                    &visit,
+                    &seen,
                     planned,
                     message,
                 );
@@ -556,37 +669,41 @@ impl<'c> Context<'c> {
         side.rows.len()
     }
 
-    fn compare_group(&self, p: Side, a: Side, um: &mut UserMonth, out: &mut Vec<CrossFileFinding>) {
-        // (date, code) → (予定 rows, 実績 rows)
-        let mut days: BTreeMap<(&str, &str), DayRows> = BTreeMap::new();
-        for r in &p.rows {
-            days.entry((r.date, r.code)).or_default().0.push(r);
-        }
-        for r in &a.rows {
-            days.entry((r.date, r.code)).or_default().1.push(r);
-        }
+    fn compare_group(
+        &self,
+        p: Side<'c>,
+        a: Side<'c>,
+        um: &mut UserMonth,
+        out: &mut Vec<CrossFileFinding>,
+    ) {
+        // Both sides' rows sorted by date and code, then 予定 before 実績, and on each side
+        // by 明細判別コード, start and record: a day's rows are one run, compared in order.
+        // (A sort rather than a map of day → rows: no allocation per day.)
+        let mut rows: Vec<(DayOrder<'c>, &Row<'c>)> = p
+            .rows
+            .iter()
+            .map(|r| (self.day_order(r, false), r))
+            .chain(a.rows.iter().map(|r| (self.day_order(r, true), r)))
+            .collect();
+        rows.sort_by(|x, y| x.0.cmp(&y.0));
         let mut totals: BTreeMap<&str, (Tally, Tally)> = BTreeMap::new();
-        for ((date, code), (mut pr, mut ar)) in days {
-            let order = |r: &&Row| {
-                let v = &self.views[r.view];
-                (
-                    v.value(r.rec, DETAIL_NO).to_owned(),
-                    v.value(r.rec, START_TIME).to_owned(),
-                    r.rec.index,
-                )
-            };
-            pr.sort_by_key(order);
-            ar.sort_by_key(order);
-            let pv: Vec<Visit> = pr.iter().map(|r| self.visit(r)).collect();
-            let av: Vec<Visit> = ar.iter().map(|r| self.visit(r)).collect();
+        let (mut pv, mut av): (Vec<Seen>, Vec<Seen>) = (Vec::new(), Vec::new());
+        for day in rows.chunk_by(|x, y| (x.0 .0, x.0 .1) == (y.0 .0, y.0 .1)) {
+            let (date, code) = (day[0].0 .0, day[0].0 .1);
+            let split = day.partition_point(|(o, _)| !o.2);
+            let (pr, ar) = day.split_at(split);
+            pv.clear();
+            av.clear();
+            pv.extend(pr.iter().map(|(_, r)| self.seen(r)));
+            av.extend(ar.iter().map(|(_, r)| self.seen(r)));
             let mut differs = pv.len() != av.len();
             for (i, (x, y)) in pv.iter().zip(&av).enumerate() {
-                let rec = ar[i].rec;
+                let rec = ar[i].1.rec;
                 if x.start != y.start || x.end != y.end {
                     differs = true;
                     let (pl, al) = (
-                        format!("{}〜{}", time_ja(&x.start), time_ja(&x.end)),
-                        format!("{}〜{}", time_ja(&y.start), time_ja(&y.end)),
+                        format!("{}〜{}", time_ja(x.start), time_ja(x.end)),
+                        format!("{}〜{}", time_ja(y.start), time_ja(y.end)),
                     );
                     self.report_pair(um, out, rec, date, code, DifferenceKind::Time, pl, al);
                 }
@@ -601,9 +718,9 @@ impl<'c> Context<'c> {
                     self.report_pair(um, out, rec, date, code, DifferenceKind::Units, pl, al);
                 }
             }
-            for (r, visit) in pr.iter().zip(&pv).skip(av.len()) {
+            for ((_, r), seen) in pr.iter().zip(&pv).skip(av.len()) {
                 let message =
-                    self.day_message(date, code, DifferenceKind::NotPerformed, Some(visit));
+                    self.day_message(date, code, DifferenceKind::NotPerformed, Some(seen));
                 out.push(
                     self.finding(
                         ReconcileCode::PLAN_ACTUAL_NOT_PERFORMED,
@@ -613,19 +730,21 @@ impl<'c> Context<'c> {
                     .at(r.rec)
                     .build(),
                 );
-                push_difference(
-                    um,
-                    date,
-                    self.provider,
-                    code,
-                    DifferenceKind::NotPerformed,
-                    visit,
-                    true,
-                    message,
-                );
+                if self.calendars {
+                    push_difference(
+                        um,
+                        date,
+                        self.provider,
+                        code,
+                        DifferenceKind::NotPerformed,
+                        seen,
+                        true,
+                        message,
+                    );
+                }
             }
-            for (r, visit) in ar.iter().zip(&av).skip(pv.len()) {
-                let message = self.day_message(date, code, DifferenceKind::NotPlanned, Some(visit));
+            for ((_, r), seen) in ar.iter().zip(&av).skip(pv.len()) {
+                let message = self.day_message(date, code, DifferenceKind::NotPlanned, Some(seen));
                 out.push(
                     self.finding(
                         ReconcileCode::PLAN_ACTUAL_NOT_PLANNED,
@@ -635,16 +754,18 @@ impl<'c> Context<'c> {
                     .at(r.rec)
                     .build(),
                 );
-                push_difference(
-                    um,
-                    date,
-                    self.provider,
-                    code,
-                    DifferenceKind::NotPlanned,
-                    visit,
-                    false,
-                    message,
-                );
+                if self.calendars {
+                    push_difference(
+                        um,
+                        date,
+                        self.provider,
+                        code,
+                        DifferenceKind::NotPlanned,
+                        seen,
+                        false,
+                        message,
+                    );
+                }
             }
             let state = match (pv.is_empty(), av.is_empty()) {
                 (false, true) => DayState::PlannedOnly,
@@ -659,6 +780,9 @@ impl<'c> Context<'c> {
             for y in &av {
                 tally(&mut t.1, y);
             }
+            if !self.calendars {
+                continue;
+            }
             let line = self.line(um, code, true);
             for x in &pv {
                 tally(&mut line.planned, x);
@@ -667,8 +791,10 @@ impl<'c> Context<'c> {
                 tally(&mut line.actual, y);
             }
             let c = cell(line, day_of(date), state);
-            c.planned.extend(pv);
-            c.actual.extend(av);
+            c.planned
+                .extend(pr.iter().zip(&pv).map(|((_, r), x)| self.visit(r, x)));
+            c.actual
+                .extend(ar.iter().zip(&av).map(|((_, r), y)| self.visit(r, y)));
         }
         for (code, (pt, at)) in totals {
             if pt.count != at.count || pt.units != at.units {
@@ -723,15 +849,17 @@ impl<'c> Context<'c> {
                 .at(rec)
                 .build(),
         );
-        um.differences.push(Difference {
-            date: date.to_owned(),
-            provider: self.provider.to_owned(),
-            service_code: code.to_owned(),
-            kind,
-            planned: Some(planned),
-            actual: Some(actual),
-            message,
-        });
+        if self.calendars {
+            um.differences.push(Difference {
+                date: date.to_owned(),
+                provider: self.provider.to_owned(),
+                service_code: code.to_owned(),
+                kind,
+                planned: Some(planned),
+                actual: Some(actual),
+                message,
+            });
+        }
     }
 
     fn day_message(
@@ -739,10 +867,10 @@ impl<'c> Context<'c> {
         date: &str,
         code: &str,
         kind: DifferenceKind,
-        v: Option<&Visit>,
+        v: Option<&Seen>,
     ) -> String {
         let when = v
-            .map(|v| format!("（{}〜{}）", time_ja(&v.start), time_ja(&v.end)))
+            .map(|v| format!("（{}〜{}）", time_ja(v.start), time_ja(v.end)))
             .unwrap_or_default();
         let what = if kind == DifferenceKind::NotPerformed {
             "予定がありますが、実績がありません"
@@ -788,14 +916,14 @@ fn push_difference(
     provider: &str,
     code: &str,
     kind: DifferenceKind,
-    visit: &Visit,
+    visit: &Seen,
     planned: bool,
     message: String,
 ) {
     let value = format!(
         "{}〜{} {}",
-        time_ja(&visit.start),
-        time_ja(&visit.end),
+        time_ja(visit.start),
+        time_ja(visit.end),
         num(visit.count, "回")
     );
     um.differences.push(Difference {
@@ -809,7 +937,7 @@ fn push_difference(
     });
 }
 
-fn tally(t: &mut Tally, v: &Visit) {
+fn tally(t: &mut Tally, v: &Seen) {
     t.records += 1;
     let count = v.count.unwrap_or(0);
     t.count += count;

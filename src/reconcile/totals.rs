@@ -14,9 +14,11 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::findings::{ReconcileCode, Report};
 use super::units::{TransmissionUnit, UnitSet};
-use super::view::{int, month_ja, FileView, UserKey, COUNT, PROVIDER};
+use super::view::{int, month_ja, Col as Field, FileView, UserKey};
 use crate::check::{CrossFileFinding, RecordRef, Severity};
 use crate::spec::roles;
 
@@ -177,7 +179,7 @@ pub(crate) fn check_totals(
             plan_against_sikyu(plan, sikyu, &by_user, out);
         }
         for (user, rows) in &by_user {
-            sums_within_sikyu(sikyu, user, rows, out);
+            sums_within_sikyu(sikyu, &UserKey::of(*user), rows, out);
         }
         if let Some(hosoku) = file_of("UPHOSOKU") {
             hosoku_against_sikyu(
@@ -191,8 +193,11 @@ pub(crate) fn check_totals(
     }
 }
 
-fn read_sikyu<'a>(v: &FileView<'a>) -> BTreeMap<UserKey, UserSikyu<'a>> {
-    let mut users: BTreeMap<UserKey, UserSikyu> = BTreeMap::new();
+/// Each user's 第7表 rows, by (保険者番号, 被保険者番号) borrowed from the records.
+type ByUser<'a> = BTreeMap<(&'a str, &'a str), UserSikyu<'a>>;
+
+fn read_sikyu<'a>(v: &FileView<'a>) -> ByUser<'a> {
+    let mut users: ByUser = BTreeMap::new();
     let n = |rec: RecordRef<'a>, name: &str| int(v.value(rec, name));
     for rec in v.records() {
         let row = SikyuRow {
@@ -204,7 +209,7 @@ fn read_sikyu<'a>(v: &FileView<'a>) -> BTreeMap<UserKey, UserSikyu<'a>> {
             count: n(rec, COUNT_DAYS),
             cols: COL_NAMES.map(|c| n(rec, c)),
         };
-        let user = users.entry(v.user(rec)).or_default();
+        let user = users.entry(v.user_ref(rec)).or_default();
         if row.code == TOTAL_CODE {
             user.total.get_or_insert(row);
         } else if row.is_detail() {
@@ -227,35 +232,59 @@ type PlanSum<'a> = (i64, i64, bool, RecordRef<'a>);
 fn plan_against_sikyu(
     plan: &FileView,
     sikyu: &FileView,
-    by_user: &BTreeMap<UserKey, UserSikyu>,
+    by_user: &ByUser,
     out: &mut Vec<CrossFileFinding>,
 ) {
-    // user → (office, code) → (Σ回数, Σ単位数×回数, all units known, first record)
-    let mut sums: BTreeMap<UserKey, BTreeMap<(String, String), PlanSum>> = BTreeMap::new();
-    for rec in plan.records() {
-        let count = int(plan.value(rec, COUNT)).unwrap_or(0);
-        let units = int(plan.value(rec, roles::UNITS));
-        let e = sums
-            .entry(plan.user(rec))
-            .or_default()
-            .entry((
-                plan.value(rec, PROVIDER).to_owned(),
-                plan.value(rec, roles::SERVICE_CODE).to_owned(),
-            ))
-            .or_insert((0, 0, true, rec));
-        e.0 += count;
-        match units {
-            Some(u) => e.1 += u.saturating_mul(count),
-            None => e.2 = false,
+    // (user, office, code) → (Σ回数, Σ単位数×回数, all units known, first record), in the
+    // order of the key; found through a hash map, and most records are of the key of the
+    // record before.
+    type SumKey<'a> = ((&'a str, &'a str), (&'a str, &'a str));
+    let mut index: FxHashMap<SumKey, usize> = FxHashMap::default();
+    let mut list: Vec<(SumKey, PlanSum)> = Vec::new();
+    let mut last: Option<(SumKey, usize)> = None;
+    // Within a run of records (see `FileView::runs`) the user and the provider are the same.
+    for (first, run) in plan.runs() {
+        let (user, provider) = (plan.user_ref(first), plan.get(first, Field::Provider));
+        for rec in plan.records_in(run) {
+            let count = int(plan.get(rec, Field::Count)).unwrap_or(0);
+            let units = int(plan.get(rec, Field::Units));
+            let key = (user, (provider, plan.get(rec, Field::ServiceCode)));
+            let at = match last {
+                Some((k, at)) if k == key => at,
+                _ => {
+                    let at = *index.entry(key).or_insert_with(|| {
+                        list.push((key, (0, 0, true, rec)));
+                        list.len() - 1
+                    });
+                    last = Some((key, at));
+                    at
+                }
+            };
+            let e = &mut list[at].1;
+            e.0 += count;
+            match units {
+                Some(u) => e.1 += u.saturating_mul(count),
+                None => e.2 = false,
+            }
+        }
+    }
+    list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    type UserSums<'a> = ((&'a str, &'a str), Vec<((&'a str, &'a str), PlanSum<'a>)>);
+    let mut sums: Vec<UserSums> = Vec::new();
+    for (key, sum) in list {
+        match sums.last_mut() {
+            Some((user, services)) if *user == key.0 => services.push((key.1, sum)),
+            _ => sums.push((key.0, vec![(key.1, sum)])),
         }
     }
     let files = |first: &FileView, second: &FileView| {
         vec![first.path().to_owned(), second.path().to_owned()]
     };
-    for (user, services) in sums {
-        let Some(rows) = by_user.get(&user) else {
+    for ((insurer, insured), services) in sums {
+        let Some(rows) = by_user.get(&(insurer, insured)) else {
             continue; // UNIT_KEY_NO_DEPENDENT already names the user.
         };
+        let user = UserKey::of((insurer, insured));
         for ((office, code), (count, units, complete, first)) in services {
             let matching: Vec<&SikyuRow> = rows
                 .details
@@ -462,20 +491,21 @@ fn slot_types(t: &str) -> Vec<&str> {
 fn hosoku_against_sikyu(
     hosoku: &FileView,
     sikyu: &FileView,
-    by_user: &BTreeMap<UserKey, UserSikyu>,
+    by_user: &ByUser,
     month: &str,
     out: &mut Vec<CrossFileFinding>,
 ) {
     let files = || vec![hosoku.path().to_owned(), sikyu.path().to_owned()];
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FxHashSet::default();
     for rec in hosoku.records() {
-        let user = hosoku.user(rec);
-        if !seen.insert(user.clone()) {
+        let user_ref = hosoku.user_ref(rec);
+        if !seen.insert(user_ref) {
             continue;
         }
-        let Some(rows) = by_user.get(&user) else {
+        let Some(rows) = by_user.get(&user_ref) else {
             continue;
         };
+        let user = UserKey::of(user_ref);
         for k in 1..=9 {
             let t = hosoku.value(rec, &format!("{k}サービス種類コード"));
             if t.is_empty() {

@@ -9,13 +9,16 @@
 //! software imports a unit as a whole. A unit with a missing or extra file, mixed versions or
 //! records without a partner fails on import, and one file cannot tell.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use rustc_hash::FxHashSet;
 
 use serde::Serialize;
 
 use super::findings::{ReconcileCode, Report};
 use super::view::{
-    FileView, UserKey, CONSULTATION_DATE, PLAN_DATE, PREVENTION_PLAN_DATE, SERVICE_TYPE,
+    user_label, Col, FileView, UserKey, CONSULTATION_DATE, PLAN_DATE, PREVENTION_PLAN_DATE,
+    SERVICE_TYPE,
 };
 use crate::check::{CrossFileFinding, Severity};
 use crate::spec::{roles, LayoutGeneration, Spec};
@@ -111,7 +114,7 @@ impl TransmissionUnit {
 }
 
 /// The set a file belongs to, from its kind and month token.
-fn set_of(kind: &str, month_token: Option<&str>) -> Option<UnitSet> {
+pub(crate) fn set_of(kind: &str, month_token: Option<&str>) -> Option<UnitSet> {
     Some(match kind {
         "UP1KYO" | "UP2KYO" | "UP3KYO" => UnitSet::Plan,
         "UPHOSOKU" if month_token == Some("000000") => UnitSet::Plan,
@@ -126,7 +129,7 @@ fn set_of(kind: &str, month_token: Option<&str>) -> Option<UnitSet> {
 }
 
 /// The set a 削除 file withdraws.
-fn delete_target(kind: &str) -> UnitSet {
+pub(crate) fn delete_target(kind: &str) -> UnitSet {
     match kind {
         "DLT1KYO" => UnitSet::Plan,
         "DLTPLAN" => UnitSet::Usage,
@@ -290,7 +293,7 @@ fn duplicates_and_versions(
     for (kind, idx) in by_kind.iter().filter(|(_, v)| v.len() > 1) {
         let same_bytes = idx
             .windows(2)
-            .all(|w| views[w[0]].file.report.sha256 == views[w[1]].file.report.sha256);
+            .all(|w| views[w[0]].sha256 == views[w[1]].sha256);
         let mut r = Report::new(
             ReconcileCode::UNIT_DUPLICATE_FILE,
             format!(
@@ -311,13 +314,13 @@ fn duplicates_and_versions(
     let versions: BTreeSet<Option<&str>> = u
         .file_indexes
         .iter()
-        .map(|&i| views[i].file.identity.csv_version.as_deref())
+        .map(|&i| views[i].identity.csv_version.as_deref())
         .filter(Option::is_some)
         .collect();
     let shapes: BTreeSet<String> = u
         .file_indexes
         .iter()
-        .filter_map(|&i| views[i].file.identity.name.shape.map(|s| format!("{s:?}")))
+        .filter_map(|&i| views[i].identity.name.shape.map(|s| format!("{s:?}")))
         .collect();
     if versions.len() > 1 || shapes.len() > 1 {
         let listed: Vec<String> = u
@@ -327,12 +330,7 @@ fn duplicates_and_versions(
                 format!(
                     "{}: {}",
                     views[i].kind,
-                    views[i]
-                        .file
-                        .identity
-                        .csv_version
-                        .as_deref()
-                        .unwrap_or("不明")
+                    views[i].identity.csv_version.as_deref().unwrap_or("不明")
                 )
             })
             .collect();
@@ -364,7 +362,7 @@ fn report_missing(units: &[TransmissionUnit], out: &mut Vec<CrossFileFinding>) {
                 .push(i);
         }
     }
-    let mut explained: HashSet<usize> = HashSet::new();
+    let mut explained: FxHashSet<usize> = FxHashSet::default();
     for idx in incomplete.values() {
         let sequences: BTreeSet<&str> = idx.iter().map(|&i| units[i].sequence.as_str()).collect();
         if sequences.len() < 2 {
@@ -468,23 +466,93 @@ fn unit_key_field(set: UnitSet, kind: &str) -> Option<&'static str> {
     }
 }
 
-/// The version-subject keys of one record (user + rest of the key), as [`UnitUser::key`].
-pub(crate) fn record_key(
-    set: UnitSet,
-    v: &FileView,
-    rec: crate::check::RecordRef<'_>,
-) -> Option<String> {
-    let field = unit_key_field(set, v.kind)?;
-    let value = v.value(rec, field);
-    Some(match v.kind {
-        "UPJSK" => {
-            let code = v.value(rec, roles::SERVICE_CODE);
-            format!("{value}/{}", code.get(..2).unwrap_or(code))
+/// The rest of a version subject's key ([`UnitUser::key`]) as up to three borrowed parts
+/// whose concatenation is the key, so that comparing and hashing keys of every record
+/// allocates nothing. Equal and hashed as that concatenation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SubjectKey<'a> {
+    parts: [&'a str; 3],
+}
+
+impl<'a> SubjectKey<'a> {
+    pub fn whole(key: &'a str) -> SubjectKey<'a> {
+        SubjectKey {
+            parts: [key, "", ""],
         }
-        "DLTJSK" => format!("{value}/{}", v.value(rec, SERVICE_TYPE)),
-        "UPKIHON" | "UPKIHON_SUB1" | "UPKIHON_SUB2" | "DLTKIHON" => format!("K:{value}"),
-        "UPYOBO" | "UPYOBO_SUB" | "DLTYOBO" => format!("Y:{value}"),
-        _ => value.to_owned(),
+    }
+
+    /// The key `parts` concatenated.
+    pub fn new(parts: [&'a str; 3]) -> SubjectKey<'a> {
+        SubjectKey { parts }
+    }
+
+    fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        self.parts.iter().flat_map(|p| p.bytes())
+    }
+
+    /// The key up to its first `/` (実績 keys carry the service type; units compare by
+    /// month only).
+    pub fn before_slash(self) -> SubjectKey<'a> {
+        let mut parts = ["", "", ""];
+        for (i, p) in self.parts.iter().enumerate() {
+            match p.find('/') {
+                Some(at) => {
+                    parts[i] = &p[..at];
+                    break;
+                }
+                None => parts[i] = p,
+            }
+        }
+        SubjectKey { parts }
+    }
+}
+
+impl PartialEq for SubjectKey<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes().eq(other.bytes())
+    }
+}
+
+impl Eq for SubjectKey<'_> {}
+
+impl std::hash::Hash for SubjectKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for b in self.bytes() {
+            state.write_u8(b);
+        }
+        state.write_u8(0xff);
+    }
+}
+
+impl std::fmt::Display for SubjectKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.parts.iter().try_for_each(|p| f.write_str(p))
+    }
+}
+
+/// The version-subject key of one record (besides the user), as [`UnitUser::key`].
+pub(crate) fn record_key<'a>(
+    set: UnitSet,
+    v: &FileView<'a>,
+    rec: crate::check::RecordRef<'a>,
+) -> Option<SubjectKey<'a>> {
+    let field = unit_key_field(set, v.kind)?;
+    let value = if field == roles::SERVICE_MONTH {
+        v.get(rec, Col::Month)
+    } else {
+        v.value(rec, field)
+    };
+    Some(SubjectKey {
+        parts: match v.kind {
+            "UPJSK" => {
+                let code = v.get(rec, Col::ServiceCode);
+                [value, "/", code.get(..2).unwrap_or(code)]
+            }
+            "DLTJSK" => [value, "/", v.value(rec, SERVICE_TYPE)],
+            "UPKIHON" | "UPKIHON_SUB1" | "UPKIHON_SUB2" | "DLTKIHON" => ["K:", value, ""],
+            "UPYOBO" | "UPYOBO_SUB" | "DLTYOBO" => ["Y:", value, ""],
+            _ => [value, "", ""],
+        },
     })
 }
 
@@ -518,14 +586,14 @@ fn check_keys(u: &TransmissionUnit, views: &[FileView], out: &mut Vec<CrossFileF
         let dep_keys = keys_of(u.set, dv);
         let key_name = unit_key_field(u.set, dv.kind).unwrap_or("");
         for ((user, key), rec) in &dep_keys {
-            if !parent_keys.contains_key(&(user.clone(), key.clone())) {
+            if !parent_keys.contains_key(&(*user, *key)) {
                 let col = dv.col(key_name).unwrap_or(1);
                 out.push(
                     Report::new(
                         ReconcileCode::UNIT_KEY_NO_PARENT,
                         format!(
                             "{}の{}件目のレコード（{}、{}「{}」）に対応するレコードが、同じ送信単位の{}にありません。",
-                            kind_name(dv.kind), rec.index, user.label(), key_name, key, kind_name(parent)
+                            kind_name(dv.kind), rec.index, user_label(*user), key_name, key, kind_name(parent)
                         ),
                         &format!(
                             "保険者番号・被保険者番号・{key_name}を{}と同じにするか、{}にこの利用者を入れて出力し直してください。",
@@ -539,13 +607,13 @@ fn check_keys(u: &TransmissionUnit, views: &[FileView], out: &mut Vec<CrossFileF
             }
         }
         for ((user, key), rec) in &parent_keys {
-            if !dep_keys.contains_key(&(user.clone(), key.clone())) {
+            if !dep_keys.contains_key(&(*user, *key)) {
                 let pkey = unit_key_field(u.set, parent).unwrap_or("");
                 let mut r = Report::new(
                     ReconcileCode::UNIT_KEY_NO_DEPENDENT,
                     format!(
                         "{}の{}件目のレコード（{}、{}「{}」）の利用者が、同じ送信単位の{}にありません。",
-                        kind_name(parent), rec.index, user.label(), pkey, key, kind_name(dv.kind)
+                        kind_name(parent), rec.index, user_label(*user), pkey, key, kind_name(dv.kind)
                     ),
                     &format!("{}にもこの利用者のレコードを入れて、同じ連番で出力し直してください。", kind_name(dv.kind)),
                     vec![pv.path().to_owned(), dv.path().to_owned()],
@@ -581,13 +649,13 @@ fn check_prevention(u: &TransmissionUnit, views: &[FileView], out: &mut Vec<Cros
         let dv = &views[d];
         let key_name = key_field(dep).unwrap_or("");
         for ((user, key), rec) in keys_of(u.set, dv) {
-            if !parent_keys.contains_key(&(user.clone(), key.clone())) {
+            if !parent_keys.contains_key(&(user, key)) {
                 out.push(
                     Report::new(
                         ReconcileCode::UNIT_KEY_NO_PARENT,
                         format!(
                             "{}の{}件目のレコード（{}、{}「{}」）に対応するレコードが、同じ送信単位の{}にありません。",
-                            kind_name(dep), rec.index, user.label(), key_name, key.trim_start_matches(['K', 'Y', ':']), kind_name(parent)
+                            kind_name(dep), rec.index, user_label(user), key_name, key.to_string().trim_start_matches(['K', 'Y', ':']), kind_name(parent)
                         ),
                         &format!("{key_name}を親ファイルと同じにして出力し直してください。"),
                         vec![dv.path().to_owned(), views[p].path().to_owned()],
@@ -600,14 +668,21 @@ fn check_prevention(u: &TransmissionUnit, views: &[FileView], out: &mut Vec<Cros
     }
 }
 
+/// A user (保険者番号, 被保険者番号) and a key, borrowed from the records.
+type UserAndKey<'a> = ((&'a str, &'a str), SubjectKey<'a>);
+
 /// Each distinct (user, key) of a file with its first record, in file order.
 fn keys_of<'a>(set: UnitSet, v: &FileView<'a>) -> indexmap_lite::Ordered<'a> {
     let mut out = indexmap_lite::Ordered::default();
-    for rec in v.records() {
+    // A file's records come user by user: most have the key of the record before.
+    let mut last: Option<UserAndKey> = None;
+    for (rec, _) in v.runs() {
         if let Some(key) = record_key(set, v, rec) {
-            // 実績 keys carry the service type; units compare by month only.
-            let key = key.split('/').next().unwrap_or("").to_owned();
-            out.insert((v.user(rec), key), rec);
+            let k = (v.user_ref(rec), key.before_slash());
+            if last != Some(k) {
+                out.insert(k, rec);
+                last = Some(k);
+            }
         }
     }
     out
@@ -615,38 +690,38 @@ fn keys_of<'a>(set: UnitSet, v: &FileView<'a>) -> indexmap_lite::Ordered<'a> {
 
 /// A tiny insertion-ordered map, so findings come out in file order without a dependency.
 mod indexmap_lite {
-    use super::*;
+    use super::UserAndKey;
     use crate::check::RecordRef;
+    use rustc_hash::FxHashSet;
 
     #[derive(Default)]
-    pub struct Ordered<'a> {
-        index: HashMap<(UserKey, String), usize>,
-        items: Vec<((UserKey, String), RecordRef<'a>)>,
+    pub(crate) struct Ordered<'a> {
+        index: FxHashSet<UserAndKey<'a>>,
+        items: Vec<(UserAndKey<'a>, RecordRef<'a>)>,
     }
 
     impl<'a> Ordered<'a> {
-        pub fn insert(&mut self, k: (UserKey, String), rec: RecordRef<'a>) {
-            if !self.index.contains_key(&k) {
-                self.index.insert(k.clone(), self.items.len());
+        pub fn insert(&mut self, k: UserAndKey<'a>, rec: RecordRef<'a>) {
+            if self.index.insert(k) {
                 self.items.push((k, rec));
             }
         }
-        pub fn contains_key(&self, k: &(UserKey, String)) -> bool {
-            self.index.contains_key(k)
+        pub fn contains_key(&self, k: &UserAndKey<'a>) -> bool {
+            self.index.contains(k)
         }
     }
 
     impl<'a, 'b> IntoIterator for &'b Ordered<'a> {
-        type Item = &'b ((UserKey, String), RecordRef<'a>);
-        type IntoIter = std::slice::Iter<'b, ((UserKey, String), RecordRef<'a>)>;
+        type Item = &'b (UserAndKey<'a>, RecordRef<'a>);
+        type IntoIter = std::slice::Iter<'b, (UserAndKey<'a>, RecordRef<'a>)>;
         fn into_iter(self) -> Self::IntoIter {
             self.items.iter()
         }
     }
 
     impl<'a> IntoIterator for Ordered<'a> {
-        type Item = ((UserKey, String), RecordRef<'a>);
-        type IntoIter = std::vec::IntoIter<((UserKey, String), RecordRef<'a>)>;
+        type Item = (UserAndKey<'a>, RecordRef<'a>);
+        type IntoIter = std::vec::IntoIter<(UserAndKey<'a>, RecordRef<'a>)>;
         fn into_iter(self) -> Self::IntoIter {
             self.items.into_iter()
         }
