@@ -69,8 +69,8 @@ fn main() {
         t.elapsed().as_secs_f64() * 1e3,
         None,
     );
-    let t = Instant::now();
     let mut synced = opened.clone();
+    let t = Instant::now();
     let report_ = synced.merge(&office).unwrap();
     assert!(!report_.changed_anything());
     report(

@@ -341,6 +341,20 @@ impl DeviceChain {
         }
     }
 
+    /// A chain whose entries the caller has just verified with [`verify_device_chain`].
+    pub(crate) fn verified(
+        office_number: &str,
+        device: DeviceId,
+        entries: Vec<Entry>,
+    ) -> DeviceChain {
+        debug_assert!(verify_device_chain(office_number, &device, &entries).is_ok());
+        DeviceChain {
+            office_number: office_number.to_string(),
+            device,
+            entries,
+        }
+    }
+
     /// A format-1 ledger's chain as a legacy device chain (its id derived from entry 1).
     /// `entries` may carry any device id; they are relabelled. Verified before and after.
     pub fn from_legacy(

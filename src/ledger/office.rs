@@ -243,6 +243,9 @@ impl OfficeLedger {
             return Ok(ChainMerge::Nothing);
         }
         let device = chain.device().clone();
+        if self.holds(&chain) {
+            return Ok(ChainMerge::Nothing);
+        }
         let Some(shown) = self.chains.remove(&device) else {
             let entries = chain.len() as u64;
             self.chains.insert(device, chain);
@@ -323,6 +326,22 @@ impl OfficeLedger {
         self.chains.insert(shown.device().clone(), shown);
     }
 
+    /// Whether this ledger already holds everything of `chain` (the usual case of a sync or
+    /// a repeated import): decided on one hash per held history, without copying anything.
+    pub fn holds(&self, chain: &DeviceChain) -> bool {
+        let device = chain.device();
+        self.chains
+            .get(device)
+            .into_iter()
+            .chain(
+                self.conflicts
+                    .iter()
+                    .map(|c| &c.chain)
+                    .filter(|c| c.device() == device),
+            )
+            .any(|h| is_prefix(chain, h))
+    }
+
     /// Merges another office ledger into this one (its shown chains and its conflicts).
     pub fn merge(&mut self, other: &OfficeLedger) -> Result<MergeReport, MergeError> {
         if other.office_number != self.office_number && !other.is_empty() {
@@ -337,7 +356,11 @@ impl OfficeLedger {
             .values()
             .chain(other.conflicts.iter().map(|c| &c.chain));
         for chain in incoming {
-            let change = self.add_chain(chain.clone())?;
+            let change = if chain.is_empty() || self.holds(chain) {
+                ChainMerge::Nothing
+            } else {
+                self.add_chain(chain.clone())?
+            };
             report.changes.push((chain.device().clone(), change));
         }
         Ok(report)
@@ -379,8 +402,8 @@ impl OfficeLedger {
                 let mut path = path;
                 path.truncate(ok);
                 used += ok;
-                let chain = DeviceChain::open(office_number, device.clone(), path)
-                    .expect("the verified prefix of a chain verifies");
+                // Verified just now: not again (it is most of the cost of opening a ledger).
+                let chain = DeviceChain::verified(office_number, device.clone(), path);
                 let _ = ledger.add_chain(chain);
             }
             // Shared prefixes are counted once per path; only a shortfall means entries that
@@ -472,6 +495,14 @@ pub fn common_prefix(a: &[Entry], b: &[Entry]) -> u64 {
 /// The maximal paths through one device's entries (sorted by seq), following `prev_hash`
 /// from entries whose seq is 1. Usually exactly one path.
 fn maximal_paths(list: Vec<Entry>) -> Vec<Vec<Entry>> {
+    // Usually the entries are exactly one chain, in order: hand it over without copying.
+    let single = list
+        .iter()
+        .enumerate()
+        .all(|(i, e)| e.seq == i as u64 + 1 && (i == 0 || e.prev_hash == list[i - 1].hash));
+    if single {
+        return vec![list];
+    }
     let mut children: HashMap<String, Vec<usize>> = HashMap::new();
     let mut roots = Vec::new();
     for (i, e) in list.iter().enumerate() {

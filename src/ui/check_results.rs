@@ -288,10 +288,8 @@ fn FileCard(upload: Upload) -> impl IntoView {
                 .kind_name_ja
                 .clone()
                 .unwrap_or_else(|| "種類が分からないファイル".to_owned());
-            let version = report
-                .spec_version
-                .clone()
-                .map_or("—".to_owned(), |v| v.to_string());
+            // The file's own CSVバージョン, marked when the spec does not know it.
+            let version = report.version_label();
             let open = verdict != Verdict::Ready;
             let counts = format!(
                 "エラー {}件、警告 {}件、情報 {}件",

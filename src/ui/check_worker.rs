@@ -184,6 +184,7 @@ pub fn serve() {
                     ("report", to_json(&outcome.report).into()),
                     // Not part of the report's JSON, but the page's status needs them.
                     ("counts", to_json(&outcome.report.counts).into()),
+                    ("csv_version", to_json(&outcome.report.csv_version).into()),
                     ("facts", to_json(&outcome.facts).into()),
                 ])
             }
@@ -396,6 +397,7 @@ fn read_outcome(reply: &JsValue) -> Option<CheckOutcome> {
     let text = |key| get(reply, key).as_string().unwrap_or_default();
     let mut report: FileReport = serde_json::from_str(&text("report")).ok()?;
     report.counts = serde_json::from_str(&text("counts")).ok()?;
+    report.csv_version = serde_json::from_str(&text("csv_version")).unwrap_or_default();
     let facts = serde_json::from_str(&text("facts")).ok()?;
     Some(CheckOutcome { report, facts })
 }
