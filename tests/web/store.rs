@@ -265,3 +265,24 @@ async fn a_schema_1_database_is_migrated_unchanged_and_the_device_continues_on_i
     let again = LedgerStore::open_named(name).await.unwrap();
     assert_eq!(again.entries().await.unwrap().len(), 12 + 2);
 }
+
+#[wasm_bindgen_test]
+async fn renaming_this_pc_is_recorded_in_its_chain() {
+    let store = fresh("test-store-rename").await;
+    store.set_device_name("事務室PC").await.unwrap();
+    store.append(SAMPLE_OFFICE, memo(1), at(0)).await.unwrap();
+    store.set_device_name("佐藤PC").await.unwrap();
+    let renamed = store
+        .record(SAMPLE_OFFICE, &[], Vec::new(), Some("木村".into()), at(1))
+        .await
+        .unwrap();
+    assert_eq!(renamed.len(), 1);
+    let (office, problems) =
+        OfficeLedger::from_entries(SAMPLE_OFFICE, store.entries().await.unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    let device = store.device().await.unwrap().id;
+    let chain = office.chain(&device).unwrap();
+    assert_eq!(chain.len(), 3, "端末の登録, the memo, the new name");
+    assert_eq!(chain.entries()[2].actor, "木村");
+    assert_eq!(office.device_label(&device), "佐藤PC");
+}

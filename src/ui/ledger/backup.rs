@@ -104,7 +104,7 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
             device_count: Some(ledger.device_count() as u64),
         },
     );
-    state.append_all(vec![draft]).await.map_err(|(_, e)| e)?;
+    state.record(&[], vec![draft]).await?;
     let store = state.open().await.map_err(|e| e.to_string())?;
     let saved = store
         .set_meta(LAST_BACKUP_KEY, &created_at.to_rfc3339())
@@ -197,9 +197,11 @@ async fn apply(state: LedgerState, backup: Backup, plan: RestorePlan) -> Result<
     match record {
         Some(details) => {
             state
-                .append_all(vec![EntryDraft::new(actor, Subject::default(), details)])
-                .await
-                .map_err(|(_, e)| e)?;
+                .record(
+                    &[],
+                    vec![EntryDraft::new(actor, Subject::default(), details)],
+                )
+                .await?;
         }
         None => state.reload().await,
     }

@@ -52,12 +52,12 @@ pub fn CheckpointPanel() -> impl IntoView {
         );
         status.set("保存しています…".into());
         spawn_local(async move {
-            match state.append_all(vec![draft]).await {
+            match state.record(&[], vec![draft]).await {
                 Ok(_) => {
                     text.set(checkpoint.to_text());
                     status.set("チェックポイントを作りました。印刷するか、写して台帳の外に保管してください。".into());
                 }
-                Err((_, e)) => status.set(format!("保存できませんでした: {e}")),
+                Err(e) => status.set(format!("保存できませんでした: {e}")),
             }
         });
     };

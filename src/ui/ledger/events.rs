@@ -227,12 +227,12 @@ pub fn EventForm() -> impl IntoView {
                 issues.set(Vec::new());
                 status.set("保存しています…".into());
                 spawn_local(async move {
-                    match state.append_all(vec![d]).await {
+                    match state.record(&[], vec![d]).await {
                         Ok(_) => {
                             status.set("保存しました".into());
                             text.set(String::new());
                         }
-                        Err((_, e)) => status.set(format!("保存できませんでした: {e}")),
+                        Err(e) => status.set(format!("保存できませんでした: {e}")),
                     }
                 });
             }

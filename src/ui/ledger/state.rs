@@ -237,12 +237,6 @@ impl LedgerState {
         result.map(|_| n).map_err(|e| e.to_string())
     }
 
-    /// Appends drafts in order, in one transaction. The error keeps the shape callers expect
-    /// (how many were saved before the failure: none, since a batch is all or nothing).
-    pub async fn append_all(&self, drafts: Vec<EntryDraft>) -> Result<usize, (usize, String)> {
-        self.record(&[], drafts).await.map_err(|e| (0, e))
-    }
-
     /// Saves the settings (read back by the store) and reloads. The office number cannot
     /// change once chains exist: it is bound into them.
     pub async fn save_settings(&self, settings: &OfficeSettings) -> Result<(), String> {
