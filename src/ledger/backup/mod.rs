@@ -322,7 +322,7 @@ pub fn write_backup(input: &BackupInput<'_>) -> Result<String, BackupError> {
     let doc = Value::Object(doc);
     let digest = document_digest(&doc)?;
 
-    let line = |v: &Value| serde_json::to_string(v).expect("a Value always serializes");
+    let line = json_line;
     let mut out = String::with_capacity(ledger.entry_count() as usize * 700 + 1024);
     out.push_str("{\n\"header\": ");
     out.push_str(&line(&doc["header"]));
@@ -351,19 +351,36 @@ pub fn write_backup(input: &BackupInput<'_>) -> Result<String, BackupError> {
         }
         out.push_str(if items.is_empty() { "]" } else { "\n]" });
     }
-    out.push_str(",\n\"files\": [");
-    let items = doc["files"].as_array().expect("built as array");
+    push_array_lines(&mut out, &doc, "files");
+    push_sealed_tail(&mut out, &doc, &digest);
+    Ok(out)
+}
+
+/// One JSON value as compact text (a line of the written backup).
+pub(crate) fn json_line(v: &Value) -> String {
+    serde_json::to_string(v).expect("a Value always serializes")
+}
+
+/// Writes `,\n"<key>": [` with each item of `doc[key]` on its own line.
+pub(crate) fn push_array_lines(out: &mut String, doc: &Value, key: &str) {
+    out.push_str(",\n\"");
+    out.push_str(key);
+    out.push_str("\": [");
+    let items = doc[key].as_array().expect("built as array");
     for (i, item) in items.iter().enumerate() {
         out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(&line(item));
+        out.push_str(&json_line(item));
     }
     out.push_str(if items.is_empty() { "]" } else { "\n]" });
+}
+
+/// Writes the end every format shares: `settings`, then `document_sha256`, and the close.
+pub(crate) fn push_sealed_tail(out: &mut String, doc: &Value, digest: &str) {
     out.push_str(",\n\"settings\": ");
-    out.push_str(&line(&doc["settings"]));
+    out.push_str(&json_line(&doc["settings"]));
     out.push_str(",\n\"document_sha256\": \"");
-    out.push_str(&digest);
+    out.push_str(digest);
     out.push_str("\"\n}\n");
-    Ok(out)
 }
 
 fn read_chain(

@@ -9,7 +9,10 @@
 //! backup cannot prove is who wrote it: anyone can write a self-consistent backup. The
 //! checkpoint (kept outside) is what pins the history.
 
-use super::{document_digest, file_value, read_sealed_rest, BackupError, StoredFile};
+use super::{
+    document_digest, file_value, json_line, push_array_lines, push_sealed_tail, read_sealed_rest,
+    BackupError, StoredFile,
+};
 use crate::fingerprint::sha256_hex;
 use crate::jpdate::Timestamp;
 use crate::ledger::branch::KeptBranch;
@@ -132,25 +135,12 @@ pub fn write_v1(input: &V1Input<'_>) -> Result<String, BackupError> {
     let digest = document_digest(&doc)?;
 
     let mut out = String::with_capacity(input.entries.len() * 700 + 1024);
-    let line = |v: &Value| serde_json::to_string(v).expect("a Value always serializes");
     out.push_str("{\n\"header\": ");
-    out.push_str(&line(&doc["header"]));
+    out.push_str(&json_line(&doc["header"]));
     for key in ["entries", "branches", "files"] {
-        out.push_str(",\n\"");
-        out.push_str(key);
-        out.push_str("\": [");
-        let items = doc[key].as_array().expect("built as array");
-        for (i, item) in items.iter().enumerate() {
-            out.push_str(if i == 0 { "\n" } else { ",\n" });
-            out.push_str(&line(item));
-        }
-        out.push_str(if items.is_empty() { "]" } else { "\n]" });
+        push_array_lines(&mut out, &doc, key);
     }
-    out.push_str(",\n\"settings\": ");
-    out.push_str(&line(&doc["settings"]));
-    out.push_str(",\n\"document_sha256\": \"");
-    out.push_str(&digest);
-    out.push_str("\"\n}\n");
+    push_sealed_tail(&mut out, &doc, &digest);
     Ok(out)
 }
 
