@@ -331,3 +331,102 @@ fn worked_example_v2() {
         "2084ace31786ce646eb58c65e65142fafcdfed5ab7590836e529c4473eb669d8"
     );
 }
+
+/// The time of the act (送信日時 …) is its own field: kept apart from the recording time,
+/// hashed, read back, never later than the recording, and absent from older entries.
+#[test]
+fn the_act_time_is_kept_apart_from_the_recording_time() {
+    let mut ledger = DeviceChain::new(SAMPLE_OFFICE, sample_device(1));
+    let sent = |at: Option<Timestamp>| {
+        EntryDraft::new(
+            "佐々木",
+            Subject {
+                clients: vec![sample_client(1)],
+                partner: Some(sample_partner(1)),
+                file: Some(FileRef {
+                    name: "UPPLAN_202505_0300000100_43_0300000005_11_20250424093000.CSV".into(),
+                    size: 10,
+                    sha256: "a".repeat(64),
+                }),
+                direction: Some(Direction::Sent),
+                ..Subject::default()
+            },
+            Details::Sent,
+        )
+        .occurred_at(at)
+    };
+    let recorded = t("2026-12-02T01:00:00.000Z");
+    let head = ledger.head().hash;
+    // Later than the recording: refused with the field named.
+    let err = ledger
+        .append(sent(Some(t("2026-12-02T01:00:00.001Z"))), &head, recorded)
+        .unwrap_err();
+    let AppendError::Invalid(issues) = err else {
+        panic!("expected a validation error")
+    };
+    assert_eq!(issues[0].field, "occurred_at");
+    assert!(issues[0].message.contains("送信日時"), "{issues:?}");
+    // A kind whose time is the recording itself takes none.
+    let err = ledger
+        .append(memo("メモ").occurred_at(Some(recorded)), &head, recorded)
+        .unwrap_err();
+    assert!(err.to_string().contains("日時を付けられません"), "{err}");
+
+    let act = t("2025-04-25T00:30:00.000Z");
+    let entry = ledger
+        .append(sent(Some(act)), &head, recorded)
+        .unwrap()
+        .clone();
+    assert_eq!(entry.occurred_at, Some(act));
+    assert_eq!(entry.recorded_at, recorded);
+    assert_eq!(entry.act_time(), act);
+    let json = entry.to_json();
+    assert!(
+        json.contains(r#""occurred_at":"2025-04-25T00:30:00.000Z""#),
+        "{json}"
+    );
+    let back = Entry::from_json(&json, &sample_device(1)).unwrap();
+    assert_eq!(back, entry);
+    // The act time is inside the hash: changing it breaks the chain.
+    let forged = json.replace("2025-04-25T00:30", "2025-04-26T00:30");
+    let forged = Entry::from_json(&forged, &sample_device(1)).unwrap();
+    assert!(!verify_device_chain(SAMPLE_OFFICE, &sample_device(1), &[forged]).is_ok());
+    // A stored entry claiming an act after its recording is refused on reading.
+    let late = json.replace("2025-04-25T00:30", "2027-01-01T00:30");
+    let err = Entry::from_json(&late, &sample_device(1)).unwrap_err();
+    assert!(err.0.contains("記録日時より後"), "{}", err.0);
+    // Without one, the act time is the recording time and the JSON has no such field.
+    let head = ledger.head().hash;
+    let plain = ledger.append(sent(None), &head, recorded).unwrap();
+    assert_eq!(plain.act_time(), recorded);
+    assert!(!plain.to_json().contains("occurred_at"));
+}
+
+/// 同意日, 交付日 and 完結日 cannot lie after the day they are recorded.
+#[test]
+fn act_dates_in_details_cannot_be_in_the_future() {
+    let mut ledger = DeviceChain::new(SAMPLE_OFFICE, sample_device(1));
+    let head = ledger.head().hash;
+    let mut client = sample_client(1);
+    client.plan_date = careplan_ledger::jpdate::CivilDate::new(2025, 4, 20);
+    let consent = EntryDraft::new(
+        "佐々木",
+        Subject {
+            clients: vec![client],
+            ..Subject::default()
+        },
+        Details::Consent {
+            method: ConsentMethod::Signature,
+            consented_on: careplan_ledger::jpdate::CivilDate::new(2025, 4, 23).unwrap(),
+            prior_approval_on: None,
+        },
+    );
+    // Recorded on 4/22 (Japan): the 4/23 consent is in the future.
+    let err = ledger
+        .append(consent.clone(), &head, t("2025-04-22T03:00:00.000Z"))
+        .unwrap_err();
+    assert!(err.to_string().contains("同意日が今日より後"), "{err}");
+    assert!(ledger
+        .append(consent, &head, t("2025-04-23T03:00:00.000Z"))
+        .is_ok());
+}

@@ -69,7 +69,7 @@ impl Book {
         self.1 += 60_000;
         let head = self.0.head().hash;
         self.0
-            .append(d, &head, Timestamp(1_747_000_000_000 + self.1))
+            .append(d, &head, Timestamp(1_748_800_000_000 + self.1))
             .unwrap()
             .seq
     }
@@ -196,6 +196,7 @@ fn same_day_exports_to_several_partners_are_one_version() {
 fn retention_counts_from_completion_and_never_deletes() {
     let mut b = month_book();
     let before = b.0.len();
+    b.1 += 45 * 86_400_000; // recorded in mid-July, after the completion
     b.add(EntryDraft::new(
         "佐々木",
         Subject {

@@ -102,7 +102,9 @@ pub fn seal(
     draft: EntryDraft,
     recorded_at: Timestamp,
 ) -> Result<Entry, AppendError> {
-    draft.validate().map_err(AppendError::Invalid)?;
+    draft
+        .validate_at(recorded_at)
+        .map_err(AppendError::Invalid)?;
     let seq = head.entry_count + 1;
     // A reference into this same chain must point backwards; one into another device's
     // chain is checked by the office ledger, which knows the other chains.
@@ -129,6 +131,7 @@ pub fn seal(
         device: head.device.clone(),
         seq,
         recorded_at,
+        occurred_at: draft.occurred_at,
         actor: draft.actor,
         subject: draft.subject,
         details: draft.details,

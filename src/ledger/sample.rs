@@ -258,7 +258,7 @@ fn fill(
                 },
                 Details::Consent {
                     method: ConsentMethod::Signature,
-                    consented_on: CivilDate::new(2025, 5, 3).expect("valid"),
+                    consented_on: now.japan_date(),
                     prior_approval_on: None,
                 },
             ),
@@ -271,7 +271,7 @@ fn fill(
                 },
                 Details::DeliveredToClient {
                     document: DeliveredDocument::ScheduleCopy,
-                    delivered_on: CivilDate::new(2025, 5, 3).expect("valid"),
+                    delivered_on: now.japan_date(),
                 },
             ),
             (90..=94, Some((s, _))) => {

@@ -2,6 +2,7 @@
 
 use super::model::*;
 use crate::check::identify::is_file_serial;
+use crate::jpdate::Timestamp;
 fn is_hex64(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
@@ -13,9 +14,16 @@ impl EntryDraft {
     pub fn new(actor: impl Into<String>, subject: Subject, details: Details) -> EntryDraft {
         EntryDraft {
             actor: actor.into(),
+            occurred_at: None,
             subject,
             details,
         }
+    }
+
+    /// The same draft, saying when the act happened (送信日時, 取込日時 …).
+    pub fn occurred_at(mut self, at: Option<Timestamp>) -> EntryDraft {
+        self.occurred_at = at;
+        self
     }
 
     pub fn kind(&self) -> Kind {
@@ -269,6 +277,99 @@ impl EntryDraft {
         } else {
             Err(issues)
         }
+    }
+
+    /// Checks the draft as it would be recorded at `recorded_at`: everything [`validate`]
+    /// checks, and that no date of the act lies after the recording (an act is recorded
+    /// after it happened) or before the year 2000 (a typing slip).
+    ///
+    /// [`validate`]: EntryDraft::validate
+    pub fn validate_at(&self, recorded_at: Timestamp) -> Result<(), Vec<ValidationIssue>> {
+        let mut issues = self.validate().err().unwrap_or_default();
+        let today = recorded_at.japan_date();
+        let earliest = crate::jpdate::CivilDate::new(2000, 1, 1).expect("a real date");
+        let date_issue = |field: &'static str, what: &str, date: crate::jpdate::CivilDate| {
+            let message = if date > today {
+                format!("{what}が今日より後になっています。実際の日付を入力してください")
+            } else if date < earliest {
+                format!("{what}が2000年より前になっています。日付を確かめてください")
+            } else {
+                return None;
+            };
+            Some(ValidationIssue { field, message })
+        };
+        if let Some(at) = self.occurred_at {
+            let what = act_time_label(self.kind());
+            if !takes_act_time(self.kind()) {
+                issues.push(ValidationIssue {
+                    field: "occurred_at",
+                    message: format!(
+                        "「{}」の記録には日時を付けられません",
+                        self.kind().label_ja()
+                    ),
+                });
+            } else if at > recorded_at {
+                issues.push(ValidationIssue {
+                    field: "occurred_at",
+                    message: format!(
+                        "{what}が今の時刻より後になっています。実際の日時を入力してください"
+                    ),
+                });
+            } else {
+                issues.extend(date_issue("occurred_at", what, at.japan_date()));
+            }
+        }
+        match &self.details {
+            Details::Consent {
+                consented_on,
+                prior_approval_on,
+                ..
+            } => {
+                issues.extend(date_issue("details.consented_on", "同意日", *consented_on));
+                if let Some(p) = prior_approval_on {
+                    issues.extend(date_issue("details.prior_approval_on", "事前の承諾日", *p));
+                }
+            }
+            Details::DeliveredToClient { delivered_on, .. } => {
+                issues.extend(date_issue("details.delivered_on", "交付日", *delivered_on))
+            }
+            Details::Completion { completed_on } => {
+                issues.extend(date_issue("details.completed_on", "完結日", *completed_on))
+            }
+            _ => {}
+        }
+        if issues.is_empty() {
+            Ok(())
+        } else {
+            Err(issues)
+        }
+    }
+}
+
+/// Whether an entry of this kind may say when its act happened: acts staff did or saw
+/// (sending, receiving, importing, storing, replacing), not what the app itself did at the
+/// moment of recording, and not kinds whose date is in their details.
+pub fn takes_act_time(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Received
+            | Kind::Sent
+            | Kind::DeletionReceived
+            | Kind::Imported
+            | Kind::StoragePlace
+            | Kind::Replaced
+    )
+}
+
+/// What the act's time is called for a kind, as a form labels it.
+pub fn act_time_label(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Sent => "送信日時",
+        Kind::Received | Kind::DeletionReceived => "受信日時",
+        Kind::Imported => "取込日時",
+        Kind::StoragePlace => "保存した日時",
+        Kind::Replaced => "差し替えた日時",
+        _ => "日時",
     }
 }
 

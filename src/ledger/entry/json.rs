@@ -377,6 +377,9 @@ impl Entry {
         let mut m = Map::new();
         m.insert("seq".into(), self.seq.into());
         m.insert("recorded_at".into(), self.recorded_at.to_rfc3339().into());
+        if let Some(at) = self.occurred_at {
+            m.insert("occurred_at".into(), at.to_rfc3339().into());
+        }
         m.insert("actor".into(), self.actor.clone().into());
         m.insert("kind".into(), self.kind().as_str().into());
         m.insert("subject".into(), self.subject.to_value());
@@ -401,6 +404,19 @@ impl Entry {
         let recorded_at_text = o.str("recorded_at")?;
         let recorded_at = Timestamp::parse_rfc3339(recorded_at_text)
             .map_err(|e| FormatError(format!("{}: {e}", o.field_path("recorded_at"))))?;
+        let occurred_at = match o.opt_str("occurred_at")? {
+            None => None,
+            Some(text) => Some(
+                Timestamp::parse_rfc3339(text)
+                    .map_err(|e| FormatError(format!("{}: {e}", o.field_path("occurred_at"))))?,
+            ),
+        };
+        if occurred_at.is_some_and(|at| at > recorded_at) {
+            return Err(FormatError(format!(
+                "{} が記録日時より後になっています",
+                o.field_path("occurred_at")
+            )));
+        }
         let actor = o.str("actor")?.to_string();
         let kind_name = o.str("kind")?;
         let kind = Kind::parse(kind_name).ok_or_else(|| {
@@ -418,6 +434,7 @@ impl Entry {
             device: device.clone(),
             seq,
             recorded_at,
+            occurred_at,
             actor,
             subject,
             details,

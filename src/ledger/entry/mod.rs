@@ -15,4 +15,5 @@ mod draft;
 mod json;
 mod model;
 
+pub use draft::{act_time_label, takes_act_time};
 pub use model::*;

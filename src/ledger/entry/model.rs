@@ -469,6 +469,10 @@ pub struct Entry {
     pub seq: u64,
     /// When it was recorded (UTC; shown in Japan time).
     pub recorded_at: Timestamp,
+    /// When the act itself happened (送信日時, 受信日時, 取込日時 …), when staff gave it;
+    /// never later than `recorded_at`. Absent in entries written before it existed, and
+    /// for acts whose date is in their details (同意日, 交付日) or that are the recording.
+    pub occurred_at: Option<Timestamp>,
     /// 記録者: the staff member (required, non-empty).
     pub actor: String,
     pub subject: Subject,
@@ -483,6 +487,8 @@ pub struct Entry {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryDraft {
     pub actor: String,
+    /// When the act happened, if not now (see [`Entry::occurred_at`]).
+    pub occurred_at: Option<Timestamp>,
     pub subject: Subject,
     pub details: Details,
 }
@@ -540,6 +546,11 @@ impl Entry {
             device: device.clone().unwrap_or_else(|| self.device.clone()),
             seq,
         })
+    }
+
+    /// When the act happened: the time staff gave, else the recording time.
+    pub fn act_time(&self) -> Timestamp {
+        self.occurred_at.unwrap_or(self.recorded_at)
     }
 
     /// The file serial (連番) of this entry: the explicit one, else the one in the file name.
