@@ -11,7 +11,7 @@ use super::entry::{
     FileRef, Partner, Subject,
 };
 use crate::fingerprint::sha256_hex;
-use crate::jpdate::{CivilDate, Timestamp, YearMonth};
+use crate::jpdate::{Timestamp, YearMonth};
 
 /// Our own office in generated ledgers (a 居宅介護支援事業所).
 pub const SAMPLE_OFFICE: &str = "1310000001";
