@@ -188,6 +188,16 @@ impl CivilDate {
     }
 }
 
+impl CivilDate {
+    /// 和暦 with the weekday, as forms print it: `令和7年5月3日(土)` (西暦 before 1873).
+    pub fn format_wareki_ja(self) -> String {
+        match self.format_wareki() {
+            Some(w) => format!("{w}({})", self.weekday().kanji()),
+            None => self.format_ja(),
+        }
+    }
+}
+
 /// The era names and their first days, newest first.
 const ERAS: [(&str, CivilDate); 5] = [
     (
@@ -398,6 +408,11 @@ impl Timestamp {
     pub fn format_ja(self) -> String {
         self.to_japan().format_ja()
     }
+
+    /// `令和7年5月3日(土) 14:05` in Japan time.
+    pub fn format_wareki_ja(self) -> String {
+        self.to_japan().format_wareki_ja()
+    }
 }
 
 /// A wall-clock time in Japan.
@@ -415,6 +430,16 @@ impl JapanDateTime {
         format!(
             "{} {:02}:{:02}",
             self.date.format_ja(),
+            self.hour,
+            self.minute
+        )
+    }
+
+    /// `令和7年5月3日(土) 14:05`, as the inspection sheet prints times.
+    pub fn format_wareki_ja(self) -> String {
+        format!(
+            "{} {:02}:{:02}",
+            self.date.format_wareki_ja(),
             self.hour,
             self.minute
         )

@@ -303,10 +303,13 @@ fn inspection_sheet_and_csv_carry_what_the_inspector_asks() {
     let june = YearMonth::new(2025, 6).unwrap();
     let sheet =
         inspection_sheet(&office(&b), &client().key(), june, june, "さくら居宅", now).unwrap();
-    assert_eq!(sheet.chains.len(), 2);
-    assert_eq!(sheet.consents.len(), 1);
-    assert_eq!(sheet.consents[0].method, ConsentMethod::Electronic);
-    assert_eq!(sheet.deliveries.len(), 1);
+    assert_eq!(sheet.partners.len(), 2);
+    assert!(sheet.partners.iter().all(|p| p.schedules.len() == 1));
+    // The consent and the 第6表控 name June, not a plan: they belong to June's 利用票.
+    let june_records = &sheet.months[&june];
+    assert_eq!(june_records.consents.len(), 1);
+    assert_eq!(june_records.consents[0].method, ConsentMethod::Electronic);
+    assert_eq!(june_records.deliveries.len(), 1);
     assert_eq!(sheet.notes.len(), 1, "the correction of a version entry");
     assert_eq!(sheet.latest_checkpoint.as_ref().unwrap().entry_count, 9);
     assert!(sheet
@@ -317,7 +320,11 @@ fn inspection_sheet_and_csv_carry_what_the_inspector_asks() {
     let csv = inspection_csv(&sheet);
     assert!(csv.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(csv[3..].to_vec()).unwrap();
-    assert!(text.contains("20250528090000"));
+    assert!(
+        text.contains("2025年5月28日 09:00作成"),
+        "versions as the time they were made"
+    );
+    assert!(!text.contains(",20250528090000"), "not as a raw 連番");
     assert!(text.contains("相手先は旧版の可能性"));
     assert!(text.contains("電磁的方法"));
     assert!(
@@ -325,7 +332,7 @@ fn inspection_sheet_and_csv_carry_what_the_inspector_asks() {
         "formula-looking names are neutralised"
     );
     assert!(!text.contains(",=ひまわり"));
-    assert!(text.contains("2025年5月29日(木)"));
+    assert!(text.contains("令和7年5月29日(木)"), "dates in 和暦");
     for line in text.split("\r\n") {
         assert!(!line.contains('\n'), "CRLF only");
     }

@@ -3,6 +3,7 @@
 
 use super::entry::{Details, Entry};
 use super::inspection::InspectionSheet;
+use super::inspection_rows::{sheet_text, SheetTable};
 use super::office::OfficeLedger;
 use crate::jpdate::Timestamp;
 
@@ -13,155 +14,50 @@ fn time(t: Timestamp) -> String {
     t.format_ja()
 }
 
-/// The inspection sheet as CSV: a few heading rows, then one row per version and per event.
+/// The inspection sheet as CSV: the same headings, tables and rows as the printed sheet
+/// ([`sheet_text`]), one table after another with an empty row between.
 pub fn inspection_csv(sheet: &InspectionSheet) -> Vec<u8> {
-    let c = &sheet.client;
-    let mut rows: Vec<Vec<String>> = vec![
-        vec!["運営指導用の記録".into()],
-        vec![
-            "事業所".into(),
-            sheet.office_number.clone(),
-            sheet.office_name.clone(),
-        ],
-        vec![
-            "利用者".into(),
-            c.name.clone(),
-            format!("保険者番号 {}", c.insurer_number),
-            format!("被保険者番号 {}", c.insured_number),
-        ],
-        vec!["期間".into(), sheet.from.format_ja(), sheet.to.format_ja()],
-        vec!["作成日時".into(), time(sheet.generated_at)],
-        vec!["台帳の確認".into(), sheet.chain_status.clone()],
-        match &sheet.latest_checkpoint {
-            Some(cp) => vec![
-                "最新のチェックポイント".into(),
-                time(cp.recorded_at),
-                format!("記録件数 {}", cp.entry_count),
-                cp.head_hash.clone(),
-            ],
-            None => vec!["最新のチェックポイント".into(), "なし".into()],
-        },
-        vec![],
-        vec![
-            "相手先事業所番号",
-            "相手先",
-            "書類",
-            "対象年月",
-            "計画作成日",
-            "連番",
-            "最新",
-            "送受信",
-            "記録日時",
-            "記録者",
-            "ファイル名",
-            "SHA-256",
-            "取込完了",
-            "取込者",
-            "保存場所",
-            "差替理由",
-            "注意",
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect(),
-    ];
-    for chain in &sheet.chains {
-        for v in &chain.versions {
-            for f in &v.files {
-                rows.push(vec![
-                    chain.key.partner_office.clone(),
-                    chain.partner_name.clone(),
-                    chain.key.family.label_ja().into(),
-                    chain.key.month.map(|m| m.format_ja()).unwrap_or_default(),
-                    v.plan_date.map(|d| d.format_ja()).unwrap_or_default(),
-                    v.serial.clone(),
-                    if v.is_newest { "最新" } else { "" }.into(),
-                    v.direction.label_ja().into(),
-                    time(v.recorded.at),
-                    v.recorded.actor.clone(),
-                    f.name.clone(),
-                    f.sha256.clone(),
-                    v.imported.as_ref().map(|e| time(e.at)).unwrap_or_default(),
-                    v.imported
-                        .as_ref()
-                        .map(|e| e.actor.clone())
-                        .unwrap_or_default(),
-                    v.storage_place
-                        .as_ref()
-                        .map(|p| p.0.clone())
-                        .unwrap_or_default(),
-                    v.replaced
-                        .iter()
-                        .map(|r| r.0.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" / "),
-                    if v.is_newest {
-                        chain.flag_ja().unwrap_or("")
-                    } else {
-                        ""
-                    }
-                    .into(),
-                ]);
-            }
+    let text = sheet_text(sheet);
+    let mut rows: Vec<Vec<String>> = vec![vec![text.title.to_string()]];
+    for (label, value) in &text.header {
+        rows.push(vec![label.to_string(), value.clone()]);
+    }
+    let table = |rows: &mut Vec<Vec<String>>, t: &SheetTable| {
+        rows.push(vec![t.caption.clone()]);
+        for n in &t.notes {
+            rows.push(vec![n.clone()]);
+        }
+        if t.rows.is_empty() {
+            rows.push(vec![t.empty.to_string()]);
+        } else {
+            rows.push(t.columns.iter().map(|c| c.to_string()).collect());
+            // A cell's lines become one line: Excel rows stay one row each.
+            rows.extend(
+                t.rows
+                    .iter()
+                    .map(|r| r.iter().map(|c| c.replace('\n', " / ")).collect()),
+            );
+        }
+    };
+    for part in &text.parts {
+        rows.push(vec![]);
+        rows.push(vec![part.heading.clone()]);
+        for line in &part.lines {
+            rows.push(vec![line.clone()]);
+        }
+        for t in &part.tables {
+            table(&mut rows, t);
         }
     }
     rows.push(vec![]);
-    rows.push(
-        [
-            "端末・記録番号",
-            "種類",
-            "記録日時",
-            "記録者",
-            "方法・書類",
-            "日付",
-            "事前承諾日",
-            "内容",
-        ]
-        .into_iter()
-        .map(String::from)
-        .collect(),
-    );
-    for r in &sheet.consents {
-        rows.push(vec![
-            format!("{} {}", r.device, r.seq),
-            "利用者同意".into(),
-            time(r.recorded_at),
-            r.actor.clone(),
-            r.method.label_ja().into(),
-            r.consented_on.format_ja(),
-            r.prior_approval_on
-                .map(|d| d.format_ja())
-                .unwrap_or_default(),
-            String::new(),
-        ]);
+    for s in &text.signature {
+        rows.push(vec![s.to_string(), String::new()]);
     }
-    for r in &sheet.deliveries {
-        rows.push(vec![
-            format!("{} {}", r.device, r.seq),
-            "利用者へ交付".into(),
-            time(r.recorded_at),
-            r.actor.clone(),
-            r.document.label_ja().into(),
-            r.delivered_on.format_ja(),
-            String::new(),
-            String::new(),
-        ]);
-    }
-    for r in &sheet.notes {
-        let text = match r.corrects_seq {
-            Some(s) => format!("記録{s}の訂正: {}", r.text),
-            None => r.text.clone(),
-        };
-        rows.push(vec![
-            format!("{} {}", r.device, r.seq),
-            r.kind.label_ja().into(),
-            time(r.recorded_at),
-            r.actor.clone(),
-            String::new(),
-            String::new(),
-            String::new(),
-            text,
-        ]);
+    rows.push(vec![]);
+    table(&mut rows, &text.appendix);
+    rows.push(vec![]);
+    for line in &text.footer {
+        rows.push(vec![line.clone()]);
     }
     to_csv(&rows)
 }
@@ -175,6 +71,7 @@ pub fn entries_csv<'a>(
         "端末",
         "記録番号",
         "記録日時",
+        "送受信・取込などの日時",
         "記録者",
         "種類",
         "利用者",
@@ -214,6 +111,7 @@ pub fn entries_csv<'a>(
             ledger.device_label(&e.device),
             e.seq.to_string(),
             time(e.recorded_at),
+            e.occurred_at.map(time).unwrap_or_default(),
             e.actor.clone(),
             e.kind().label_ja().into(),
             s.clients

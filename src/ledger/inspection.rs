@@ -1,68 +1,72 @@
-//! The inspection sheet (運営指導用の記録): per client and period, everything an inspector
-//! asks about on one page: versions per partner with dates, people and file fingerprints,
-//! storage places, imports, consent and its method, copies handed over, corrections, and the
-//! latest checkpoint. This is data only; the print layout and the CSV are built from it.
+//! The inspection sheet (運営指導用の記録) as data: for one client and a period of months,
+//! what the inspector asks, in their order: the plan in force with its consent and delivery;
+//! per provider, each 利用票 version sent and which one is current; the 実績 received; the
+//! 差替 reasons; notes; the files' fingerprints; the ledger's state. What is in force comes
+//! from [`super::in_force`]; the words and rows printed (and saved as CSV) come from
+//! [`super::inspection_rows`].
 
 use super::checkpoint::OfficeCheckpoint;
 use super::device::DeviceId;
-use super::entry::{
-    Client, ClientKey, ConsentMethod, DeliveredDocument, Details, Entry, EntryRef, Kind,
-};
+use super::entry::{Client, ClientKey, Details, Entry, EntryRef, FileRef, Kind};
+use super::in_force::{client_plans, MonthRecords, Plan};
 use super::office::OfficeLedger;
-use super::versions::{version_chains_for_client, VersionChain};
-use crate::jpdate::{CivilDate, Timestamp, YearMonth};
+use super::versions::{version_chains_for_client, DocumentFamily, Event, VersionChain};
+use crate::jpdate::{Timestamp, YearMonth};
+use std::collections::{BTreeMap, HashSet};
 
-/// A consent (利用者同意) row.
+/// A 差替 (replacement) with its reason.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsentRow {
-    pub seq: u64,
-    /// The device that recorded it, by its name.
-    pub device: String,
-    pub recorded_at: Timestamp,
-    pub actor: String,
-    pub method: ConsentMethod,
-    pub consented_on: CivilDate,
-    pub prior_approval_on: Option<CivilDate>,
-    pub plan_date: Option<CivilDate>,
+pub struct Replacement {
+    pub family: DocumentFamily,
     pub month: Option<YearMonth>,
+    pub partner_name: String,
+    pub partner_office: String,
+    /// The 連番 of the version that replaced the earlier one.
+    pub serial: String,
+    pub reason: String,
+    pub event: Event,
 }
 
-/// A copy handed to the client (利用者へ交付).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeliveryRow {
-    pub seq: u64,
-    /// The device that recorded it, by its name.
-    pub device: String,
-    pub recorded_at: Timestamp,
-    pub actor: String,
-    pub document: DeliveredDocument,
-    pub delivered_on: CivilDate,
-    pub plan_date: Option<CivilDate>,
-    pub month: Option<YearMonth>,
-}
-
-/// A free-text row: メモ, 訂正 (with the seq it corrects) or 完結.
+/// A free-text row: メモ, 訂正 (with the entry it corrects) or 完結.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NoteRow {
-    pub seq: u64,
-    /// The device that recorded it, by its name.
-    pub device: String,
+    pub entry: EntryRef,
     pub recorded_at: Timestamp,
     pub actor: String,
     pub kind: Kind,
-    pub corrects_seq: Option<u64>,
+    pub corrects: Option<EntryRef>,
     pub text: String,
 }
 
 /// The latest checkpoint recorded in the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckpointRow {
-    pub seq: u64,
-    /// The device that recorded it, by its name.
-    pub device: String,
+    pub entry: EntryRef,
     pub recorded_at: Timestamp,
     pub entry_count: u64,
     pub head_hash: String,
+}
+
+/// What was exchanged with one partner about the client in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnerSection {
+    pub office_number: String,
+    pub name: String,
+    /// サービス利用票 (第6表/第7表) chains, one per month, oldest month first.
+    pub schedules: Vec<VersionChain>,
+    /// 実績 chains, one per month.
+    pub actuals: Vec<VersionChain>,
+    /// Other families (介護予防 documents, files outside the spec).
+    pub others: Vec<VersionChain>,
+}
+
+/// 予定↔実績 of one provider and month, worked out from the kept files by the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PlanActualResult {
+    /// Compared: the differences in words (empty: 「違い: 0件」).
+    Compared(Vec<String>),
+    /// Not compared, and why (files not kept, a file unreadable …).
+    NotCompared(String),
 }
 
 /// Everything on the sheet.
@@ -74,12 +78,22 @@ pub struct InspectionSheet {
     pub from: YearMonth,
     pub to: YearMonth,
     pub generated_at: Timestamp,
-    /// One chain per partner, family and month, restricted to the period.
-    pub chains: Vec<VersionChain>,
-    pub consents: Vec<ConsentRow>,
-    pub deliveries: Vec<DeliveryRow>,
+    /// The plans in force on some day of the period, oldest first.
+    pub plans: Vec<Plan>,
+    /// The latest plan before the period, when none was in force in it (to say so).
+    pub plans_outside: usize,
+    pub partners: Vec<PartnerSection>,
+    /// Consents and 第6表控 that name a month of the period.
+    pub months: BTreeMap<YearMonth, MonthRecords>,
+    /// Consents and deliveries that name neither a plan nor a month.
+    pub unplaced: MonthRecords,
+    pub replacements: Vec<Replacement>,
     pub notes: Vec<NoteRow>,
+    /// 予定↔実績 per (provider 事業所番号, month), filled in by the page from the kept files.
+    pub plan_actual: BTreeMap<(String, YearMonth), PlanActualResult>,
     pub latest_checkpoint: Option<CheckpointRow>,
+    /// Device names by id, for rows that say who recorded.
+    pub device_names: BTreeMap<DeviceId, String>,
     /// The office ledger's state when the sheet was made (printed as a sentence).
     pub chain_status: String,
     pub device_count: usize,
@@ -88,26 +102,88 @@ pub struct InspectionSheet {
     pub head_hash: String,
 }
 
-/// Device names by id, for rows that say who recorded.
-struct Labels<'a>(&'a OfficeLedger);
+impl InspectionSheet {
+    /// Whether the sheet covers every month (no period chosen).
+    pub fn is_all_time(&self) -> bool {
+        self.from.year <= 1989 && self.to.year >= 9999
+    }
 
-impl Labels<'_> {
-    fn label(&self, device: &DeviceId) -> String {
-        self.0.device_label(device)
+    /// The device's name, as rows show it.
+    pub fn device_name(&self, device: &DeviceId) -> String {
+        self.device_names
+            .get(device)
+            .cloned()
+            .unwrap_or_else(|| format!("端末{}", &device.as_str()[..4]))
+    }
+
+    /// Every file the sheet mentions, once, in the order they appear (for the appendix).
+    pub fn files(&self) -> Vec<(String, FileRef)> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::new();
+        let mut push = |what: String, f: &FileRef| {
+            if seen.insert(f.sha256.clone()) {
+                out.push((what, f.clone()));
+            }
+        };
+        for p in &self.plans {
+            for x in &p.exchanges {
+                for f in &x.version.files {
+                    push(format!("計画 {}", x.partner_name), f);
+                }
+            }
+        }
+        for s in &self.partners {
+            for c in s.schedules.iter().chain(&s.actuals).chain(&s.others) {
+                for v in &c.versions {
+                    for f in &v.files {
+                        push(format!("{} {}", c.key.family.label_ja(), s.name), f);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The (provider, month) pairs whose 予定↔実績 the page may work out: the newest 利用票
+    /// we sent and the newest 実績 received, both of the period.
+    pub fn plan_actual_pairs(&self) -> Vec<(String, YearMonth, FileRef, FileRef)> {
+        let mut out = Vec::new();
+        for s in &self.partners {
+            for actual in &s.actuals {
+                let Some(month) = actual.key.month else {
+                    continue;
+                };
+                let newest_actual = actual.versions.iter().find(|v| v.is_newest);
+                let newest_plan = s
+                    .schedules
+                    .iter()
+                    .find(|c| c.key.month == Some(month))
+                    .and_then(|c| c.versions.iter().find(|v| v.is_newest));
+                let main_file = |files: &[FileRef], prefix: &str| {
+                    files
+                        .iter()
+                        .find(|f| f.name.to_ascii_uppercase().starts_with(prefix))
+                        .cloned()
+                };
+                if let (Some(a), Some(p)) = (newest_actual, newest_plan) {
+                    if let (Some(pf), Some(af)) =
+                        (main_file(&p.files, "UPPLAN"), main_file(&a.files, "UPJSK"))
+                    {
+                        out.push((s.office_number.clone(), month, pf, af));
+                    }
+                }
+            }
+        }
+        out
     }
 }
 
-fn in_period(e: &Entry, from: YearMonth, to: YearMonth) -> bool {
-    let month_ok = |m: YearMonth| m >= from && m <= to;
-    e.subject.service_month.is_some_and(month_ok)
-        || e.subject
-            .clients
-            .iter()
-            .any(|c| c.plan_date.is_some_and(|d| month_ok(d.year_month())))
+fn month_in(m: Option<YearMonth>, from: YearMonth, to: YearMonth) -> bool {
+    m.is_some_and(|m| m >= from && m <= to)
 }
 
-/// Builds the sheet for `client` over the months `from..=to` (a plan counts when its
-/// 作成(変更)日 falls in the period). `None` when the client has no entries.
+/// Builds the sheet for `client` over the months `from..=to`. `None` when the client has no
+/// entries.
 pub fn inspection_sheet(
     ledger: &OfficeLedger,
     client: &ClientKey,
@@ -118,8 +194,6 @@ pub fn inspection_sheet(
 ) -> Option<InspectionSheet> {
     let entries_owned = ledger.entries_in_time_order();
     let entries: &[Entry] = &entries_owned;
-    let labels = Labels(ledger);
-    let office_number = ledger.office_number();
     let of_client = |e: &&Entry| e.subject.clients.iter().any(|c| &c.key() == client);
     let latest_client = entries
         .iter()
@@ -128,124 +202,145 @@ pub fn inspection_sheet(
         .find_map(|e| e.subject.clients.iter().find(|c| &c.key() == client))?
         .clone();
 
-    let chains: Vec<VersionChain> = version_chains_for_client(entries, client)
-        .into_iter()
-        .filter_map(|mut c| {
-            c.versions.retain(|v| match (c.key.month, v.plan_date) {
-                (Some(m), _) => m >= from && m <= to,
-                (None, Some(d)) => d.year_month() >= from && d.year_month() <= to,
-                (None, None) => true,
-            });
-            (!c.versions.is_empty()).then_some(c)
-        })
-        .collect();
+    let chains = version_chains_for_client(entries, client);
+    let all_plans = client_plans(entries, &chains, client);
+    let plans: Vec<Plan> = all_plans.in_force(from, to).into_iter().cloned().collect();
+    let plans_outside = all_plans.plans.len() - plans.len();
 
-    let mut consents = Vec::new();
-    let mut deliveries = Vec::new();
-    let mut notes = Vec::new();
-    let client_entries: std::collections::HashSet<EntryRef> =
-        entries.iter().filter(of_client).map(Entry::id).collect();
-    for e in entries {
-        let mine = of_client(&e);
-        let plan_date = e
-            .subject
-            .clients
-            .iter()
-            .find(|c| &c.key() == client)
-            .and_then(|c| c.plan_date);
-        match &e.details {
-            Details::Consent {
-                method,
-                consented_on,
-                prior_approval_on,
-            } if mine && in_period(e, from, to) => consents.push(ConsentRow {
-                seq: e.seq,
-                device: labels.label(&e.device),
-                recorded_at: e.recorded_at,
-                actor: e.actor.clone(),
-                method: *method,
-                consented_on: *consented_on,
-                prior_approval_on: *prior_approval_on,
-                plan_date,
-                month: e.subject.service_month,
-            }),
-            Details::DeliveredToClient {
-                document,
-                delivered_on,
-            } if mine && in_period(e, from, to) => deliveries.push(DeliveryRow {
-                seq: e.seq,
-                device: labels.label(&e.device),
-                recorded_at: e.recorded_at,
-                actor: e.actor.clone(),
-                document: *document,
-                delivered_on: *delivered_on,
-                plan_date,
-                month: e.subject.service_month,
-            }),
-            Details::Memo { text } if mine && in_period(e, from, to) => notes.push(NoteRow {
-                seq: e.seq,
-                device: labels.label(&e.device),
-                recorded_at: e.recorded_at,
-                actor: e.actor.clone(),
-                kind: Kind::Memo,
-                corrects_seq: None,
-                text: text.clone(),
-            }),
-            Details::Completion { completed_on } if mine && in_period(e, from, to) => {
-                notes.push(NoteRow {
-                    seq: e.seq,
-                    device: labels.label(&e.device),
-                    recorded_at: e.recorded_at,
-                    actor: e.actor.clone(),
-                    kind: Kind::Completion,
-                    corrects_seq: None,
-                    text: format!("完結日 {}", completed_on.format_ja()),
-                })
+    let mut partners: BTreeMap<String, PartnerSection> = BTreeMap::new();
+    let mut replacements = Vec::new();
+    for chain in &chains {
+        let family = chain.key.family;
+        if family == DocumentFamily::Plan {
+            // Plans are shown with the plan in force; their 差替 reasons count when the plan
+            // is on the sheet.
+            for v in &chain.versions {
+                if plans.iter().any(|p| Some(p.plan_date) == v.plan_date) {
+                    replacements.extend(v.replaced.iter().map(|(reason, event)| Replacement {
+                        family,
+                        month: None,
+                        partner_name: chain.partner_name.clone(),
+                        partner_office: chain.key.partner_office.clone(),
+                        serial: v.serial.clone(),
+                        reason: reason.clone(),
+                        event: event.clone(),
+                    }));
+                }
             }
-            Details::Correction {
-                corrects_seq, text, ..
-            } if mine || e.refers_to().is_some_and(|r| client_entries.contains(&r)) => {
-                notes.push(NoteRow {
-                    seq: e.seq,
-                    device: labels.label(&e.device),
-                    recorded_at: e.recorded_at,
-                    actor: e.actor.clone(),
-                    kind: Kind::Correction,
-                    corrects_seq: Some(*corrects_seq),
-                    text: text.clone(),
-                })
-            }
-            _ => {}
+            continue;
+        }
+        let in_period = match chain.key.month {
+            Some(_) => month_in(chain.key.month, from, to),
+            None => chain.versions.iter().any(|v| {
+                v.plan_date
+                    .is_none_or(|d| month_in(Some(d.year_month()), from, to))
+            }),
+        };
+        if !in_period {
+            continue;
+        }
+        for v in &chain.versions {
+            replacements.extend(v.replaced.iter().map(|(reason, event)| Replacement {
+                family,
+                month: chain.key.month,
+                partner_name: chain.partner_name.clone(),
+                partner_office: chain.key.partner_office.clone(),
+                serial: v.serial.clone(),
+                reason: reason.clone(),
+                event: event.clone(),
+            }));
+        }
+        let section = partners
+            .entry(chain.key.partner_office.clone())
+            .or_insert_with(|| PartnerSection {
+                office_number: chain.key.partner_office.clone(),
+                name: chain.partner_name.clone(),
+                schedules: Vec::new(),
+                actuals: Vec::new(),
+                others: Vec::new(),
+            });
+        match family {
+            DocumentFamily::Schedule => section.schedules.push(chain.clone()),
+            DocumentFamily::Actual => section.actuals.push(chain.clone()),
+            _ => section.others.push(chain.clone()),
         }
     }
+    replacements.sort_by_key(|r| r.event.act_time());
 
+    let client_entries: HashSet<EntryRef> =
+        entries.iter().filter(of_client).map(Entry::id).collect();
+    let in_period = |e: &Entry| {
+        month_in(e.subject.service_month, from, to)
+            || e.subject.clients.iter().any(|c| {
+                &c.key() == client
+                    && c.plan_date.is_some_and(|d| {
+                        plans.iter().any(|p| p.plan_date == d)
+                            || month_in(Some(d.year_month()), from, to)
+                    })
+            })
+    };
+    let mut notes = Vec::new();
+    for e in entries {
+        let mine = client_entries.contains(&e.id());
+        let (text, corrects) = match &e.details {
+            Details::Memo { text } if mine && in_period(e) => (text.clone(), None),
+            Details::Completion { completed_on } if mine && in_period(e) => {
+                (format!("完結日 {}", completed_on.format_wareki_ja()), None)
+            }
+            Details::Correction { text, .. }
+                if mine || e.refers_to().is_some_and(|r| client_entries.contains(&r)) =>
+            {
+                (text.clone(), e.refers_to())
+            }
+            _ => continue,
+        };
+        notes.push(NoteRow {
+            entry: e.id(),
+            recorded_at: e.recorded_at,
+            actor: e.actor.clone(),
+            kind: e.kind(),
+            corrects,
+            text,
+        });
+    }
+
+    let months = all_plans
+        .months
+        .into_iter()
+        .filter(|(m, _)| *m >= from && *m <= to)
+        .collect();
     let latest_checkpoint = entries.iter().rev().find_map(|e| match &e.details {
         Details::Checkpoint {
             entry_count,
             head_hash,
             ..
         } => Some(CheckpointRow {
-            seq: e.seq,
-            device: labels.label(&e.device),
+            entry: e.id(),
             recorded_at: e.recorded_at,
             entry_count: *entry_count,
             head_hash: head_hash.clone(),
         }),
         _ => None,
     });
+    let device_names = ledger.device_labels().into_iter().collect();
     let checkpoint = OfficeCheckpoint::of(ledger, now);
     Some(InspectionSheet {
-        office_number: office_number.to_string(),
+        office_number: ledger.office_number().to_string(),
         office_name: office_name.to_string(),
         client: latest_client,
         from,
         to,
         generated_at: now,
-        chains,
-        consents,
-        deliveries,
+        plans,
+        plans_outside,
+        partners: partners.into_values().collect(),
+        months,
+        unplaced: all_plans.unplaced,
+        replacements,
         notes,
+        plan_actual: BTreeMap::new(),
         latest_checkpoint,
+        device_names,
         chain_status: ledger.status_ja(),
         device_count: ledger.device_count(),
         entry_count: checkpoint.entry_count(),

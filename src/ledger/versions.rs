@@ -100,7 +100,10 @@ pub struct Event {
     /// The device that recorded it (its name is shown beside it).
     pub device: DeviceId,
     pub seq: u64,
+    /// When it was recorded.
     pub at: Timestamp,
+    /// When the act happened, where staff gave a time apart from the recording.
+    pub occurred_at: Option<Timestamp>,
     pub actor: String,
 }
 
@@ -110,8 +113,14 @@ impl Event {
             device: e.device.clone(),
             seq: e.seq,
             at: e.recorded_at,
+            occurred_at: e.occurred_at,
             actor: e.actor.clone(),
         }
+    }
+
+    /// When the act happened: the time staff gave, else the recording time.
+    pub fn act_time(&self) -> Timestamp {
+        self.occurred_at.unwrap_or(self.at)
     }
 }
 
@@ -137,7 +146,33 @@ pub struct Version {
     pub check: Option<(CheckOutcome, Event)>,
     /// Seqs of entries about this version that were later corrected (訂正).
     pub corrected: Vec<u64>,
+    /// 取消: the 削除 version (its 連番) that cancelled this one, with when it was exchanged.
+    pub cancelled_by: Option<(String, Event)>,
+    /// 【最新】: the newest version that is neither a 削除 nor cancelled by one.
     pub is_newest: bool,
+}
+
+impl Version {
+    /// The 連番 as the time the file was made: 「2025年4月20日 09:30作成」, when it is one.
+    pub fn made_at_ja(&self) -> Option<String> {
+        serial_made_at_ja(&self.serial)
+    }
+}
+
+/// A 連番 (`YYYYMMDDHHMMSS`, the file's creation) in words: 「2025年4月20日 09:30作成」.
+pub fn serial_made_at_ja(serial: &str) -> Option<String> {
+    if !crate::check::identify::is_file_serial(serial) {
+        return None;
+    }
+    let date = CivilDate::parse_yyyymmdd(&serial[..8])?;
+    Some(format!(
+        "{}年{}月{}日 {}:{}作成",
+        date.year,
+        date.month,
+        date.day,
+        &serial[8..10],
+        &serial[10..12]
+    ))
 }
 
 /// The versions exchanged with one partner about one client, family and month.
@@ -222,6 +257,7 @@ fn build(entries: &[&Entry]) -> Vec<VersionChain> {
                 replaced: Vec::new(),
                 check: None,
                 corrected: Vec::new(),
+                cancelled_by: None,
                 is_newest: false,
             });
             if !v.files.contains(file) {
@@ -277,8 +313,13 @@ fn build(entries: &[&Entry]) -> Vec<VersionChain> {
         .into_iter()
         .map(|(key, (client_name, partner_name, versions))| {
             let mut versions: Vec<Version> = versions.into_values().collect();
-            if let Some(last) = versions.last_mut() {
-                last.is_newest = true;
+            apply_deletions(key.family, &mut versions);
+            if let Some(newest) = versions
+                .iter_mut()
+                .rev()
+                .find(|v| !v.is_deletion && v.cancelled_by.is_none())
+            {
+                newest.is_newest = true;
             }
             VersionChain {
                 key,
@@ -296,7 +337,7 @@ fn build(entries: &[&Entry]) -> Vec<VersionChain> {
         (VersionId, String),
     > = HashMap::new();
     for c in &out {
-        for v in c.versions.iter().filter(|v| v.direction == Direction::Sent) {
+        for v in c.versions.iter().filter(|v| v.is_sent_document()) {
             let group = (c.key.client.clone(), c.key.family, c.key.month);
             let k = comparison_key(v);
             let slot = newest_sent
@@ -311,7 +352,7 @@ fn build(entries: &[&Entry]) -> Vec<VersionChain> {
         let ours = c
             .versions
             .iter()
-            .filter(|v| v.direction == Direction::Sent)
+            .filter(|v| v.is_sent_document())
             .map(comparison_key)
             .max();
         let group = (c.key.client.clone(), c.key.family, c.key.month);
@@ -322,6 +363,95 @@ fn build(entries: &[&Entry]) -> Vec<VersionChain> {
         }
     }
     out
+}
+
+impl Version {
+    /// A document we sent (not a 削除): what 「相手先は旧版の可能性」 compares.
+    fn is_sent_document(&self) -> bool {
+        self.direction == Direction::Sent && !self.is_deletion
+    }
+}
+
+/// Marks the versions each 削除 version cancels, by the key the spec gives its family
+/// (spec §4 "Deletes"): DLT1KYO and DLTYOBO name the plan's 作成(変更)日, so they cancel the
+/// earlier versions of that plan date; DLTPLAN and DLTJSK name the month, which is the
+/// chain's own, so they cancel every earlier version of the chain (DLTJSK only those of its
+/// サービス種類, where both file names carry one). DLTKIHON names a 相談日, which the ledger
+/// does not record, so it cancels nothing here; the sheet says so
+/// ([`cancellation_unknown`]). A version made after the 削除 (a later 連番) is a new one.
+fn apply_deletions(family: DocumentFamily, versions: &mut [Version]) {
+    /// What a 削除 version names: its place, 連番, plan date, サービス種類 and when.
+    struct Deletion {
+        at: usize,
+        serial: String,
+        plan_date: Option<CivilDate>,
+        service_type: Option<String>,
+        event: Event,
+    }
+    let deletions: Vec<Deletion> = versions
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_deletion)
+        .map(|(at, v)| Deletion {
+            at,
+            serial: v.serial.clone(),
+            plan_date: v.plan_date,
+            service_type: service_type_of(v),
+            event: v.recorded.clone(),
+        })
+        .collect();
+    for Deletion {
+        at,
+        serial,
+        plan_date,
+        service_type,
+        event,
+    } in deletions
+    {
+        for (i, v) in versions.iter_mut().enumerate() {
+            if i == at || v.is_deletion || v.cancelled_by.is_some() || v.serial >= serial {
+                continue;
+            }
+            let named = match family {
+                DocumentFamily::Plan | DocumentFamily::PreventionPlan => {
+                    plan_date.is_some() && v.plan_date == plan_date
+                }
+                DocumentFamily::Schedule => true,
+                DocumentFamily::Actual => match (&service_type, service_type_of(v)) {
+                    (Some(a), Some(b)) => *a == b,
+                    _ => true,
+                },
+                DocumentFamily::PreventionBasic | DocumentFamily::Other => false,
+            };
+            if named {
+                v.cancelled_by = Some((serial.clone(), event.clone()));
+            }
+        }
+    }
+}
+
+/// The 送信元 サービス種類 in a version's file name (V4 names only).
+fn service_type_of(v: &Version) -> Option<String> {
+    let file = v.files.first()?;
+    let (name, _) = crate::check::identify::parse_file_name(&file.name);
+    name.sender.and_then(|p| p.service_type)
+}
+
+/// Why the ledger cannot tell what a 削除 version cancels, if it cannot.
+pub fn cancellation_unknown(family: DocumentFamily, deletion: &Version) -> Option<&'static str> {
+    if !deletion.is_deletion {
+        return None;
+    }
+    match family {
+        DocumentFamily::PreventionBasic => Some(
+            "利用者基本情報の削除は相談日で対象を決めますが、台帳には相談日が記録されていないため、どの版を取り消したかは表示していません",
+        ),
+        DocumentFamily::Plan | DocumentFamily::PreventionPlan if deletion.plan_date.is_none() => {
+            Some("削除ファイルに計画の作成(変更)日が読み取れなかったため、どの版を取り消したかは表示していません")
+        }
+        DocumentFamily::Other => Some("仕様にない名前のファイルのため、何を取り消したかは分かりません"),
+        _ => None,
+    }
 }
 
 /// The chains of one client.
