@@ -2,7 +2,10 @@
 //! trying the reconciliation by hand and for the end-to-end tests:
 //! `cargo run --example write_office_month -- OUT_DIR` → `OUT_DIR/clean/*.CSV` (no
 //! difference) and `OUT_DIR/missed-visit/*.CSV` (the 訪問介護 provider's 実績 lacks the visit
-//! of 2025-05-08 to 被保険者番号 0000012345, service 111111).
+//! of 2025-05-08 to 被保険者番号 0000012345, service 111111), and `OUT_DIR/history/<step>/`:
+//! one client history in the order it happens, for the inspection sheet's end-to-end test
+//! (1-plan: the plan to both providers; 2-may: May 利用票 to both; 3-replace: a new May
+//! 利用票 to 訪問介護 with one more visit; 4-delete: DLTPLAN of May to 通所介護; 5-actual: 訪問介護's 実績).
 
 use std::path::PathBuf;
 
@@ -20,6 +23,57 @@ fn main() -> std::io::Result<()> {
     });
     for (folder, files) in [("clean", month.files()), ("missed-visit", missed)] {
         let dir = out.join(folder);
+        std::fs::create_dir_all(&dir)?;
+        for f in files {
+            std::fs::write(dir.join(&f.name), &f.bytes)?;
+        }
+    }
+    let home_care = Provider::new("1310000002", "11");
+    let day_care = Provider::new("1310000003", "15");
+    let day_care_month = month.for_provider(&day_care);
+    let day_care_users: Vec<&str> = day_care_month
+        .users
+        .iter()
+        .map(|u| u.insured.as_str())
+        .collect();
+    // The May 利用票 changed on 5/10: one more visit of 訪問介護 (5/30); the 実績 follows it.
+    let mut revised = month.clone();
+    if let Some(s) = revised.users[0]
+        .services
+        .iter_mut()
+        .find(|s| s.provider == home_care.office)
+    {
+        s.days.push(30);
+    }
+    let steps: Vec<(&str, Vec<_>)> = vec![
+        (
+            "1-plan",
+            [
+                month.plan_set(&home_care, "20250410093000"),
+                month.plan_set(&day_care, "20250410093500"),
+            ]
+            .concat(),
+        ),
+        (
+            "2-may",
+            [
+                month.usage_set(&home_care, "20250425093000"),
+                month.usage_set(&day_care, "20250425093500"),
+            ]
+            .concat(),
+        ),
+        ("3-replace", revised.usage_set(&home_care, "20250510090000")),
+        (
+            "4-delete",
+            vec![month.delete_plan(&day_care, "20250512080000", &day_care_users)],
+        ),
+        (
+            "5-actual",
+            vec![revised.actual(&home_care, "20250601100000")],
+        ),
+    ];
+    for (step, files) in steps {
+        let dir = out.join("history").join(step);
         std::fs::create_dir_all(&dir)?;
         for f in files {
             std::fs::write(dir.join(&f.name), &f.bytes)?;

@@ -425,6 +425,46 @@ pub struct JapanDateTime {
 }
 
 impl JapanDateTime {
+    /// The instant this Japan wall-clock time is (Japan has no daylight saving time).
+    pub fn to_timestamp(self) -> Timestamp {
+        let minutes = self.date.days_since_epoch() * 24 * 60
+            + i64::from(self.hour) * 60
+            + i64::from(self.minute)
+            - 9 * 60;
+        Timestamp((minutes * 60 + i64::from(self.second)) * 1000)
+    }
+
+    /// Reads a form's `datetime-local` value, `YYYY-MM-DDTHH:MM` (seconds optional), as Japan
+    /// time. `None` for anything else.
+    pub fn parse_form_value(s: &str) -> Option<JapanDateTime> {
+        let (date, time) = s.split_once('T')?;
+        let date = CivilDate::parse_yyyymmdd(&date.replace('-', ""))?;
+        let mut parts = time.split(':');
+        let mut field = |max: u8| -> Option<u8> {
+            let p = parts.next()?;
+            let v: u8 = (p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| p.parse().ok())??;
+            (v <= max).then_some(v)
+        };
+        let hour = field(23)?;
+        let minute = field(59)?;
+        let second = field(59).unwrap_or(0);
+        Some(JapanDateTime {
+            date,
+            hour,
+            minute,
+            second,
+        })
+    }
+
+    /// The `datetime-local` value of this time, `YYYY-MM-DDTHH:MM`.
+    pub fn form_value(self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}",
+            self.date.year, self.date.month, self.date.day, self.hour, self.minute
+        )
+    }
+
     /// `2025年5月3日(土) 14:05`.
     pub fn format_ja(self) -> String {
         format!(
@@ -575,5 +615,31 @@ mod tests {
         assert_eq!(d(2024, 2, 29).add_years(4), d(2028, 2, 29));
         assert_eq!(d(2025, 3, 31).add_years(5), d(2030, 3, 31));
         assert_eq!(d(2025, 12, 31).add_days(1), d(2026, 1, 1));
+    }
+}
+
+#[cfg(test)]
+mod form_value_tests {
+    use super::*;
+
+    #[test]
+    fn a_form_time_is_japan_time_and_round_trips() {
+        let t = JapanDateTime::parse_form_value("2025-04-25T10:00").unwrap();
+        assert_eq!(t.to_timestamp().to_rfc3339(), "2025-04-25T01:00:00.000Z");
+        assert_eq!(t.to_timestamp().to_japan(), t);
+        assert_eq!(t.form_value(), "2025-04-25T10:00");
+        // Just after midnight in Japan is the previous day in UTC.
+        let t = JapanDateTime::parse_form_value("2025-05-01T00:30:15").unwrap();
+        assert_eq!(t.to_timestamp().to_rfc3339(), "2025-04-30T15:30:15.000Z");
+        for bad in [
+            "",
+            "2025-04-25",
+            "2025-04-25T24:00",
+            "2025-02-30T10:00",
+            "2025-04-25T1:00",
+            "x",
+        ] {
+            assert!(JapanDateTime::parse_form_value(bad).is_none(), "{bad}");
+        }
     }
 }

@@ -511,7 +511,7 @@ fn the_act_dates_are_printed_apart_from_the_recording_times() {
     assert_eq!(table.rows[0][0], "2025年4月25日 10:00作成");
     assert_eq!(
         table.rows[0][1],
-        "送信 令和7年4月25日(金) 10:00(台帳への記録 令和8年12月2日(水) 09:00)"
+        "送信 令和7年4月25日(金) 10:00\n(台帳への記録 令和8年12月2日(水))"
     );
     // The plan part names the plan, its consent and its delivery in 和暦.
     let plan = &text.parts[0].tables[0];
@@ -529,7 +529,7 @@ fn the_act_dates_are_printed_apart_from_the_recording_times() {
 
     // The CSV carries the same rows, and the file names only in the appendix.
     let csv = String::from_utf8(inspection_csv(&sheet)[3..].to_vec()).unwrap();
-    assert!(csv.contains("送信 令和7年4月25日(金) 10:00(台帳への記録 令和8年12月2日(水) 09:00)"));
+    assert!(csv.contains("送信 令和7年4月25日(金) 10:00 / (台帳への記録 令和8年12月2日(水))"));
     assert!(csv.contains("取消"));
     let appendix_at = csv.find("付表").unwrap();
     let first_name = csv.find("UPPLAN_202505").unwrap();

@@ -15,6 +15,18 @@ pub fn describe_ja(e: &Entry) -> String {
         (None, None) => String::new(),
     };
     let kind = e.kind().label_ja();
+    let line = describe_details(e, kind, &about);
+    match e.occurred_at {
+        Some(at) => format!(
+            "{line}({}: {})",
+            super::entry::act_time_label(e.kind()),
+            at.format_ja()
+        ),
+        None => line,
+    }
+}
+
+fn describe_details(e: &Entry, kind: &str, about: &str) -> String {
     match &e.details {
         Details::Received | Details::Sent | Details::DeletionReceived => format!("{kind}{about}"),
         Details::CheckResult { summary, .. } => format!("{kind}: {summary}"),

@@ -71,7 +71,11 @@ fn act_time(e: &Event) -> String {
     let act = e.act_time();
     let later = e.at.unix_ms() - act.unix_ms() > 10 * 60 * 1000;
     if e.occurred_at.is_some() && later {
-        format!("{}(台帳への記録 {})", time(act), time(e.at))
+        format!(
+            "{}\n(台帳への記録 {})",
+            time(act),
+            e.at.japan_date().format_wareki_ja()
+        )
     } else {
         time(act)
     }
@@ -178,16 +182,20 @@ fn plan_table(sheet: &InspectionSheet, plan: &Plan) -> SheetTable {
     };
     let version = match plan.newest() {
         Some(x) => {
+            // The care software exports one set per partner minutes apart: a version is a
+            // day's exports (as 「相手先は旧版の可能性」 compares them, see `versions`).
+            let day = |serial: &str| serial.chars().take(8).collect::<String>();
+            let newest_day = day(&x.version.serial);
             let older = plan
                 .exchanges
                 .iter()
-                .filter(|o| !o.version.is_deletion && o.version.serial < x.version.serial)
-                .map(|o| o.version.serial.as_str())
+                .filter(|o| !o.version.is_deletion && day(&o.version.serial) < newest_day)
+                .map(|o| day(&o.version.serial))
                 .collect::<std::collections::BTreeSet<_>>()
                 .len();
             let mut text = format!("{} 【最新】", version_label(&x.version));
             if older > 0 {
-                text.push_str(&format!("(旧版{older}件)"));
+                text.push_str(&format!("(それより前の版{older}件)"));
             }
             text
         }

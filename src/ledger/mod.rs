@@ -21,6 +21,7 @@ pub mod inspection_rows;
 pub mod migration;
 pub mod office;
 pub mod office_folder;
+pub mod plan_actual_result;
 pub mod query;
 pub mod recording;
 pub mod retention;

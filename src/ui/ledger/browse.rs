@@ -139,7 +139,7 @@ pub fn VersionTable(chain: VersionChain) -> impl IntoView {
             {flag.map(|f| view! { <p class="flag-old" role="note">"⚠ " {f}</p> })}
             <table class="file-table version-table">
                 <thead><tr>
-                    <th scope="col">"版(連番)"</th><th scope="col">"受信・送信"</th><th scope="col">"記録"</th>
+                    <th scope="col">"版(ファイルの作成日時)"</th><th scope="col">"受信・送信"</th><th scope="col">"送受信の日時・記録者"</th>
                     <th scope="col">"取込"</th><th scope="col">"保存場所"</th><th scope="col">"SHA-256"</th>
                 </tr></thead>
                 <tbody>
@@ -147,9 +147,14 @@ pub fn VersionTable(chain: VersionChain) -> impl IntoView {
                         let hashes: Vec<String> = v.files.iter().map(|f| format!("{} {}", f.name, f.sha256)).collect();
                         view! {
                             <tr class:newest=v.is_newest>
-                                <td>{v.serial.clone()} {v.is_newest.then(|| view! { <strong class="newest-mark">" 【最新】"</strong> })}</td>
-                                <td>{v.direction.label_ja()} {v.is_deletion.then_some("(削除)")}</td>
-                                <td>{format!("{} {}({})", v.recorded.at.format_ja(), v.recorded.actor, state.device_label(&v.recorded.device))}</td>
+                                <td>{v.made_at_ja().unwrap_or_else(|| v.serial.clone())}
+                                    {v.is_newest.then(|| view! { <strong class="newest-mark">" 【最新】"</strong> })}
+                                    {v.cancelled_by.is_some().then(|| view! { <strong class="cancelled-mark">" 取消"</strong> })}</td>
+                                <td>{v.direction.label_ja()} {v.is_deletion.then_some("(削除ファイル)")}</td>
+                                <td>{match v.recorded.occurred_at {
+                                    Some(at) => format!("{} {}({})(台帳への記録 {})", at.format_ja(), v.recorded.actor, state.device_label(&v.recorded.device), v.recorded.at.format_ja()),
+                                    None => format!("{} {}({})", v.recorded.at.format_ja(), v.recorded.actor, state.device_label(&v.recorded.device)),
+                                }}</td>
                                 <td>{v.imported.as_ref().map(|e| format!("{} {}", e.at.format_ja(), e.actor)).unwrap_or_else(|| "未記録".into())}</td>
                                 <td>{v.storage_place.as_ref().map(|(p, _)| p.clone()).unwrap_or_else(|| "未記録".into())}</td>
                                 <td class="sha256">{hashes.join(" / ")}</td>

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::settings::{field_messages, ActorPicker};
-use super::state::LedgerState;
-use crate::jpdate::{CivilDate, YearMonth};
+use super::state::{now, LedgerState};
+use crate::jpdate::{CivilDate, JapanDateTime, YearMonth};
+use crate::ledger::entry::{act_time_label, takes_act_time};
 use crate::ledger::query::clients;
 use crate::ledger::{
     describe_ja, ConsentMethod, DeliveredDocument, Details, DeviceId, Entry, EntryDraft, EntryRef,
@@ -63,6 +64,9 @@ pub fn EventForm() -> impl IntoView {
     let date = RwSignal::new(String::new());
     let prior = RwSignal::new(String::new());
     let corrects = RwSignal::new(String::new());
+    // When the act happened (取込日時 …): now unless staff change it.
+    let act_at = RwSignal::new(now().to_japan().form_value());
+    let act_changed = RwSignal::new(false);
     let issues = RwSignal::new(Vec::<ValidationIssue>::new());
     let status = RwSignal::new(String::new());
 
@@ -199,8 +203,19 @@ pub fn EventForm() -> impl IntoView {
                 }
             }
         };
-        let d = EntryDraft::new(state.actor.get_untracked(), subject, details);
-        let mut all = d.validate().err().unwrap_or_default();
+        let mut occurred_at = None;
+        if takes_act_time(k) && act_changed.get_untracked() {
+            match JapanDateTime::parse_form_value(&act_at.get_untracked()) {
+                Some(t) => occurred_at = Some(t.to_timestamp()),
+                None => extra.push(ValidationIssue {
+                    field: "occurred_at",
+                    message: format!("{}を、日付と時刻まで入力してください", act_time_label(k)),
+                }),
+            }
+        }
+        let d =
+            EntryDraft::new(state.actor.get_untracked(), subject, details).occurred_at(occurred_at);
+        let mut all = d.validate_at(now()).err().unwrap_or_default();
         if needs_client(k) && client.get_untracked().is_empty() {
             all.retain(|i| i.field != "subject.clients");
             all.push(ValidationIssue {
@@ -351,6 +366,14 @@ pub fn EventForm() -> impl IntoView {
                         <label for="event-date">{date_label}</label>
                         <input id="event-date" type="date" aria-describedby="err-event-date" prop:value=date on:input=move |ev| date.set(event_target_value(&ev))/>
                         {field_messages(issues, &["details.consented_on", "details.delivered_on", "details.completed_on"], "err-event-date")}
+                    </div>
+                </Show>
+                <Show when=move || takes_act_time(k())>
+                    <div class="field">
+                        <label for="event-act-at">{move || act_time_label(k())}</label>
+                        <input id="event-act-at" type="datetime-local" aria-describedby="err-event-act-at" prop:value=act_at
+                            on:input=move |ev| { act_at.set(event_target_value(&ev)); act_changed.set(true); }/>
+                        {field_messages(issues, &["occurred_at"], "err-event-act-at")}
                     </div>
                 </Show>
                 <Show when=move || k() == Kind::Correction>

@@ -1,159 +1,282 @@
-//! 「運営指導用の記録を印刷」: per user and period, an A4 sheet with the office name and date,
-//! the versions per partner (dates, who, file hashes, storage place), consent and delivery,
-//! notes, and the latest checkpoint; and the same as CSV for Excel (BOM, formula-safe).
+//! 「運営指導用の記録を印刷」: per client and month (or months), the A4 sheet the inspector
+//! reads (its words and rows come from [`crate::ledger::inspection_rows`]), the same as CSV
+//! for Excel, and 「この月の全利用者を印刷」: one sheet per client, each on a new page.
+//! While a sheet is shown in the ledger, printing (the button or Ctrl+P) gives only the sheets.
+
+use std::collections::BTreeMap;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use super::state::{now, LedgerState};
 use crate::jpdate::YearMonth;
 use crate::ledger::csv_export::inspection_csv;
+use crate::ledger::inspection::PlanActualResult;
+use crate::ledger::inspection_rows::{sheet_text, SheetTable};
+use crate::ledger::plan_actual_result::plan_actual_result;
 use crate::ledger::query::clients;
 use crate::ledger::{inspection_sheet, ClientKey};
 use crate::ui::download::save_bytes;
+use crate::ui::View;
 
-/// Prints only the inspection sheet: the body is marked so the print CSS hides the rest.
-fn print_sheet() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let body = window.document().and_then(|d| d.body());
-    if let Some(b) = &body {
-        let _ = b.set_attribute("data-print", "inspection");
+/// Marks the page so the print CSS shows only the inspection sheets (or shows all again).
+fn mark_for_print(on: bool) {
+    let body = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.body());
+    if let Some(b) = body {
+        let _ = if on {
+            b.set_attribute("data-print", "inspection")
+        } else {
+            b.remove_attribute("data-print")
+        };
     }
-    let _ = window.print();
-    if let Some(b) = &body {
-        let _ = b.remove_attribute("data-print");
+}
+
+fn print_page() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.print();
     }
+}
+
+fn table_view(t: &SheetTable, class: &'static str) -> AnyView {
+    if t.rows.is_empty() {
+        return view! {
+            <div class="sheet-empty">
+                <p class="sheet-caption">{t.caption.clone()}</p>
+                <p>{t.empty}</p>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <table class=class>
+            <caption>
+                <span class="sheet-caption">{t.caption.clone()}</span>
+                {t.notes.iter().map(|n| view! { <span class="sheet-note">{n.clone()}</span> }).collect_view()}
+            </caption>
+            <thead><tr>{t.columns.iter().map(|c| view! { <th scope="col">{*c}</th> }).collect_view()}</tr></thead>
+            <tbody>
+                {t.rows.iter().map(|r| view! {
+                    <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+    .into_any()
 }
 
 /// The printable sheet.
 #[component]
 pub fn InspectionSheet(sheet: crate::ledger::InspectionSheet) -> impl IntoView {
-    let s = sheet;
-    let state = LedgerState::use_context();
-    let by =
-        move |e: &crate::ledger::versions::Event| who(&e.actor, &state.device_label(&e.device));
-    let period = if s.from.year <= 1989 && s.to.year >= 9999 {
-        "すべての期間".to_string()
-    } else if s.from == s.to {
-        s.from.format_ja()
-    } else {
-        format!("{}〜{}", s.from.format_ja(), s.to.format_ja())
-    };
-    let checkpoint = s.latest_checkpoint.as_ref().map(|c| {
-        format!(
-            "最新のチェックポイント: 記録{}件の時点({} 記録番号{}、{})ハッシュ {}",
-            c.entry_count,
-            c.device,
-            c.seq,
-            c.recorded_at.format_ja(),
-            c.head_hash
-        )
-    });
+    let text = sheet_text(&sheet);
     view! {
         <article class="inspection-sheet" aria-label="運営指導用の記録">
             <header class="sheet-header">
-                <h4>"運営指導用 記録票(ケアプラン連携)"</h4>
-                <p>{format!("{}(事業所番号 {})", s.office_name, s.office_number)}</p>
-                <p>{format!("作成日時: {}", s.generated_at.format_ja())}</p>
-                <p class="sheet-client">
-                    {format!("利用者: {} 様 / 保険者番号 {} / 被保険者番号 {} / 対象期間: {period}",
-                        s.client.name, s.client.insurer_number, s.client.insured_number)}
-                </p>
+                <h4>{text.title}</h4>
+                <table class="sheet-head">
+                    <tbody>
+                        {text.header.iter().map(|(label, value)| view! {
+                            <tr><th scope="row">{*label}</th><td>{value.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
             </header>
-            <h5>"版の記録(相手先ごと)"</h5>
-            {if s.chains.is_empty() {
-                view! { <p>"この期間の版の記録はありません。"</p> }.into_any()
-            } else {
-                s.chains.iter().map(|chain| {
-                    let heading = format!("{} {} / 相手先: {}({})",
-                        chain.key.family.label_ja(),
-                        chain.key.month.map(|m| m.format_ja()).unwrap_or_default(),
-                        chain.partner_name, chain.key.partner_office);
-                    view! {
-                        <table class="sheet-table">
-                            <caption>{heading} {chain.flag_ja().map(|f| format!(" ⚠ {f}"))}</caption>
-                            <thead><tr>
-                                <th scope="col">"版(連番)"</th><th scope="col">"受信・送信 日時・記録者"</th>
-                                <th scope="col">"取込"</th><th scope="col">"保存場所"</th><th scope="col">"ファイル名 / SHA-256"</th>
-                            </tr></thead>
-                            <tbody>
-                                {chain.versions.iter().map(|v| view! {
-                                    <tr>
-                                        <td>{v.serial.clone()} {v.is_newest.then_some(" 【最新】")}</td>
-                                        <td>{format!("{} {} {}", v.direction.label_ja(), v.recorded.at.format_ja(), by(&v.recorded))}</td>
-                                        <td>{v.imported.as_ref().map(|e| format!("{} {}", e.at.format_ja(), by(e))).unwrap_or_else(|| "未記録".into())}</td>
-                                        <td>{v.storage_place.as_ref().map(|(p, e)| format!("{p}({})", by(e))).unwrap_or_else(|| "未記録".into())}</td>
-                                        <td class="sha256">{v.files.iter().map(|f| format!("{} / {}", f.name, f.sha256)).collect::<Vec<_>>().join(" ; ")}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    }
-                }).collect_view().into_any()
-            }}
-            <h5>"同意と交付"</h5>
-            <ul class="sheet-list">
-                {s.consents.iter().map(|c| view! {
-                    <li>{format!("利用者同意: {}({}){} 記録 {} {}",
-                        c.method.label_ja(), c.consented_on.format_ja(),
-                        c.prior_approval_on.map(|d| format!(" 事前承諾 {}", d.format_ja())).unwrap_or_default(),
-                        c.recorded_at.format_ja(), who(&c.actor, &c.device))}</li>
+            {text.parts.iter().map(|part| view! {
+                <section class="sheet-part">
+                    <h5>{part.heading.clone()}</h5>
+                    {part.lines.iter().map(|l| view! { <p>{l.clone()}</p> }).collect_view()}
+                    {part.tables.iter().map(|t| table_view(t, "sheet-table")).collect_view()}
+                </section>
+            }).collect_view()}
+            <div class="sheet-sign">
+                {text.signature.iter().map(|s| view! {
+                    <p><span class="sign-label">{*s}</span><span class="sign-line"></span></p>
                 }).collect_view()}
-                {s.deliveries.iter().map(|d| view! {
-                    <li>{format!("利用者へ交付: {}({}) 記録 {} {}", d.document.label_ja(), d.delivered_on.format_ja(), d.recorded_at.format_ja(), who(&d.actor, &d.device))}</li>
-                }).collect_view()}
-                {(s.consents.is_empty() && s.deliveries.is_empty()).then(|| view! { <li>"記録はありません。"</li> })}
-            </ul>
-            {(!s.notes.is_empty()).then(|| view! {
-                <h5>"メモ・差替・訂正"</h5>
-                <ul class="sheet-list">
-                    {s.notes.iter().map(|n| view! {
-                        <li>{format!("{}: {} (記録{} {} {})", n.kind.label_ja(), n.text, n.seq, n.recorded_at.format_ja(), who(&n.actor, &n.device))}</li>
-                    }).collect_view()}
-                </ul>
-            })}
+            </div>
+            <section class="sheet-appendix">
+                {table_view(&text.appendix, "sheet-table appendix-table")}
+            </section>
             <footer class="sheet-footer">
-                <p>{s.chain_status.clone()}</p>
-                <p>{format!("台帳全体: 端末{}台 記録{}件 / まとめハッシュ {}", s.device_count, s.entry_count, s.head_hash)}</p>
-                <p>{checkpoint.unwrap_or_else(|| "チェックポイントはまだ作られていません。".into())}</p>
+                {text.footer.iter().map(|l| view! { <p>{l.clone()}</p> }).collect_view()}
             </footer>
         </article>
     }
 }
 
-/// Choosing the user and period, then printing or saving as CSV.
+/// 予定↔実績 for the sheet's providers and months, from the files kept in the ledger.
+async fn plan_actual_of(
+    state: LedgerState,
+    sheet: &crate::ledger::InspectionSheet,
+) -> BTreeMap<(String, YearMonth), PlanActualResult> {
+    let mut out = BTreeMap::new();
+    let pairs = sheet.plan_actual_pairs();
+    if pairs.is_empty() {
+        return out;
+    }
+    let Ok(store) = state.open().await else {
+        return out;
+    };
+    let client = sheet.client.key();
+    for (provider, month, plan, actual) in pairs {
+        let result = match (
+            store.file(&plan.sha256).await,
+            store.file(&actual.sha256).await,
+        ) {
+            (Ok(Some(p)), Ok(Some(a))) => plan_actual_result(
+                (&plan.name, &p),
+                (&actual.name, &a),
+                &client,
+                &provider,
+                month,
+            ),
+            (Err(e), _) | (_, Err(e)) => {
+                PlanActualResult::NotCompared(format!("ファイルを読めませんでした: {e}"))
+            }
+            _ => continue,
+        };
+        out.insert((provider, month), result);
+    }
+    store.close();
+    out
+}
+
+/// What is being shown: one client's sheet, or every client of a month.
+#[derive(Clone, Debug, PartialEq)]
+enum Shown {
+    Nothing,
+    One(ClientKey),
+    EveryClient,
+}
+
+/// Choosing the client and the month(s), then printing or saving as CSV.
 #[component]
 pub fn InspectionPanel() -> impl IntoView {
     let state = LedgerState::use_context();
+    let view_now = use_context::<RwSignal<View>>();
     let client = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
+    let every = RwSignal::new(false);
+    let plan_actual = RwSignal::new(BTreeMap::<ClientKey, BTreeMap<_, _>>::new());
+    let message = RwSignal::new(String::new());
 
-    let sheet = move || {
-        let chosen = client.get();
-        let (a, b) = chosen.split_once('-')?;
-        let key = ClientKey {
-            insurer_number: a.into(),
-            insured_number: b.into(),
-        };
-        let month = |s: String| YearMonth::parse_yyyymm(&s.replace('-', ""));
-        let from = month(from.get()).unwrap_or(YearMonth::new(1989, 1)?);
-        let to = month(to.get()).unwrap_or(YearMonth::new(9999, 12)?);
-        let settings = state.settings.get().unwrap_or_default();
-        state
-            .office
-            .with(|o| inspection_sheet(o, &key, from, to, &settings.office_name, now()))
-    };
-    let save_csv = move |_| {
-        if let Some(s) = sheet() {
-            let name = format!(
-                "運営指導用記録_{}_{}.csv",
-                s.client.insured_number,
-                s.generated_at.japan_date().to_yyyymmdd()
-            );
-            save_bytes(&name, "text/csv;charset=utf-8", &inspection_csv(&s));
+    let month = |s: String| YearMonth::parse_yyyymm(&s.replace('-', ""));
+    let period = move || {
+        let first = month(from.get());
+        let last = month(to.get()).or(first);
+        match (first, last) {
+            (Some(a), Some(b)) if b < a => (b, a),
+            (Some(a), Some(b)) => (a, b),
+            _ => (
+                YearMonth::new(1989, 1).expect("a month"),
+                YearMonth::new(9999, 12).expect("a month"),
+            ),
         }
+    };
+    let shown = move || {
+        if every.get() {
+            return Shown::EveryClient;
+        }
+        let chosen = client.get();
+        match chosen.split_once('-') {
+            Some((a, b)) => Shown::One(ClientKey {
+                insurer_number: a.into(),
+                insured_number: b.into(),
+            }),
+            None => Shown::Nothing,
+        }
+    };
+    // The sheets, without 予定↔実績 (that needs the kept files, read below).
+    let bare_sheets = Memo::new(move |_| {
+        let (first, last) = period();
+        let settings = state.settings.get().unwrap_or_default();
+        let generated = now();
+        let keys: Vec<ClientKey> = match shown() {
+            Shown::Nothing => Vec::new(),
+            Shown::One(k) => vec![k],
+            Shown::EveryClient => state
+                .entries
+                .with(|e| clients(e))
+                .into_iter()
+                .map(|c| c.key)
+                .collect(),
+        };
+        let single = keys.len() == 1;
+        state.office.with(|o| {
+            keys.iter()
+                .filter_map(|k| {
+                    inspection_sheet(o, k, first, last, &settings.office_name, generated)
+                })
+                // 「全利用者」: only clients with something in the period.
+                .filter(|s| {
+                    single || !s.plans.is_empty() || !s.partners.is_empty() || !s.months.is_empty()
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    Effect::new(move |_| {
+        let sheets = bare_sheets.get();
+        spawn_local(async move {
+            let mut all = BTreeMap::new();
+            for s in &sheets {
+                all.insert(s.client.key(), plan_actual_of(state, s).await);
+            }
+            plan_actual.set(all);
+        });
+    });
+    let sheets = move || {
+        let mut sheets = bare_sheets.get();
+        plan_actual.with(|pa| {
+            for s in &mut sheets {
+                if let Some(r) = pa.get(&s.client.key()) {
+                    s.plan_actual = r.clone();
+                }
+            }
+        });
+        sheets
+    };
+    // Ctrl+P prints only the sheets while they are shown in the ledger.
+    Effect::new(move |_| {
+        let in_ledger = view_now.is_none_or(|v| v.get() == View::Ledger);
+        mark_for_print(in_ledger && bare_sheets.with(|s| !s.is_empty()));
+    });
+    on_cleanup(|| mark_for_print(false));
+
+    let save_csv = move |_| {
+        let sheets = sheets();
+        let Some(first) = sheets.first() else { return };
+        let name = if sheets.len() == 1 {
+            format!(
+                "運営指導用記録_{}_{}.csv",
+                first.client.insured_number,
+                first.generated_at.japan_date().to_yyyymmdd()
+            )
+        } else {
+            format!(
+                "運営指導用記録_全利用者_{}_{}.csv",
+                first.from.to_yyyymm(),
+                first.generated_at.japan_date().to_yyyymmdd()
+            )
+        };
+        let mut bytes = Vec::new();
+        for (i, s) in sheets.iter().enumerate() {
+            let csv = inspection_csv(s);
+            // One BOM at the start; the next sheet follows after an empty line.
+            bytes.extend_from_slice(if i == 0 { &csv } else { &csv[3..] });
+            bytes.extend_from_slice(b"\r\n");
+        }
+        save_bytes(&name, "text/csv;charset=utf-8", &bytes);
+    };
+    let print_every = move |_| {
+        if month(from.get_untracked()).is_none() {
+            message.set("「対象の月」を選んでから押してください。".into());
+            return;
+        }
+        message.set(String::new());
+        every.set(true);
+        // Let the sheets render before the print dialog opens.
+        set_timeout(print_page, std::time::Duration::from_millis(50));
     };
 
     view! {
@@ -162,7 +285,10 @@ pub fn InspectionPanel() -> impl IntoView {
             <div class="filters no-print">
                 <div class="field">
                     <label for="insp-client">"利用者"</label>
-                    <select id="insp-client" prop:value=client on:change=move |ev| client.set(event_target_value(&ev))>
+                    <select id="insp-client" prop:value=client on:change=move |ev| {
+                        every.set(false);
+                        client.set(event_target_value(&ev));
+                    }>
                         <option value="">"(選んでください)"</option>
                         {move || state.entries.with(|e| clients(e)).into_iter().map(|c| {
                             let label = format!("{}({})", c.name, c.key.insured_number);
@@ -171,25 +297,40 @@ pub fn InspectionPanel() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="insp-from">"期間のはじめ(年月)"</label>
+                    <label for="insp-from">"対象の月"</label>
                     <input id="insp-from" type="month" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
-                    <label for="insp-to">"期間のおわり(年月)"</label>
+                    <label for="insp-to">"終わりの月(数か月分のとき)"</label>
                     <input id="insp-to" type="month" prop:value=to on:input=move |ev| to.set(event_target_value(&ev))/>
                 </div>
             </div>
-            <p class="panel-note no-print">"期間を空けると、すべての期間が対象になります。"</p>
+            <p class="panel-note no-print">"月を空けると、すべての期間が対象になります。その月に有効だった計画は、作った月が前でも載ります。"</p>
             <div class="actions no-print">
-                <button type="button" on:click=move |_| print_sheet() disabled=move || client.with(String::is_empty)>"運営指導用の記録を印刷"</button>
-                <button type="button" class="secondary" on:click=save_csv disabled=move || client.with(String::is_empty)>"CSVで保存"</button>
+                <button type="button" on:click=move |_| { every.set(false); print_page(); } disabled=move || client.with(String::is_empty)>"運営指導用の記録を印刷"</button>
+                <button type="button" class="secondary" on:click=save_csv disabled=move || bare_sheets.with(Vec::is_empty)>"CSVで保存"</button>
+                <button type="button" class="secondary" on:click=print_every>"この月の全利用者を印刷"</button>
+                {move || every.get().then(|| view! {
+                    <button type="button" class="secondary" on:click=move |_| every.set(false)>"全利用者の表示をやめる"</button>
+                })}
             </div>
-            {move || sheet().map(|s| view! { <InspectionSheet sheet=s/> })}
+            <p class="error-text no-print" role="alert">{move || message.get()}</p>
+            {move || {
+                let sheets = sheets();
+                let many = sheets.len() > 1;
+                view! {
+                    {every.get().then(|| view! {
+                        <p class="panel-note no-print">{if sheets.is_empty() {
+                            "この月の記録がある利用者はいません。".to_string()
+                        } else {
+                            format!("{}人分の記録票です。", sheets.len())
+                        }}</p>
+                    })}
+                    {sheets.into_iter().map(|s| view! {
+                        <div class="sheet-page" class:many=many><InspectionSheet sheet=s/></div>
+                    }).collect_view()}
+                }.into_any()
+            }}
         </section>
     }
-}
-
-/// 「佐藤 花子(事務室PC)」: who recorded it, on which PC.
-fn who(actor: &str, device: &str) -> String {
-    format!("{actor}({device})")
 }

@@ -12,8 +12,11 @@ use super::settings::ActorPicker;
 use super::state::LedgerState;
 use crate::check::Severity;
 use crate::display::byte_size;
+use crate::jpdate::JapanDateTime;
+use crate::ledger::entry::takes_act_time;
 use crate::ledger::query::{clients, partners};
 use crate::ledger::recording::{direction_for, partner_office, UNNAMED_CLIENT};
+use crate::ledger::versions::serial_made_at_ja;
 use crate::ledger::{record_drafts, CheckedFileSummary, ClientKey, Direction, Kind};
 use crate::page_origin::PageOrigin;
 use crate::store::{estimate_storage, request_persistence};
@@ -76,6 +79,9 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let storage_note = RwSignal::new(Option::<String>::None);
+    // 送信・受信した日時 of the batch: now unless staff change it.
+    let when = RwSignal::new(super::state::now().to_japan().form_value());
+    let when_changed = RwSignal::new(false);
     let asked_persistence = StoredValue::new(false);
 
     let our_office = move || {
@@ -122,13 +128,19 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
         });
         c
     };
-    let already_recorded = move |sha: &str| {
+    // The same bytes under the same name: recorded. The same bytes under a new name (a new
+    // 連番: the care software re-exported an unchanged plan) are a new exchange.
+    let already_recorded = move |sha: &str, name: &str| {
         state.entries.with(|e| {
             e.iter().any(|x| {
                 matches!(
                     x.kind(),
                     Kind::Received | Kind::Sent | Kind::DeletionReceived
-                ) && x.subject.file.as_ref().is_some_and(|f| f.sha256 == sha)
+                ) && x
+                    .subject
+                    .file
+                    .as_ref()
+                    .is_some_and(|f| f.sha256 == sha && f.name == name)
             })
         })
     };
@@ -145,7 +157,7 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
         let files = checked();
         let mut plan = Vec::new();
         for (id, bytes, file) in files {
-            if already_recorded(&file.sha256) {
+            if already_recorded(&file.sha256, &file.name) {
                 continue;
             }
             let choice = choice_of(id, &file);
@@ -196,10 +208,26 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             }
         }
         let known = move |k: &ClientKey| names.get(k).cloned();
+        let occurred_at = if when_changed.get_untracked() {
+            match JapanDateTime::parse_form_value(&when.get_untracked()) {
+                Some(t) => Some(t.to_timestamp()),
+                None => {
+                    status.set("送信・受信した日時を、日付と時刻まで入力してください。".into());
+                    return;
+                }
+            }
+        } else {
+            None
+        };
         let mut drafts = Vec::new();
         for (_, file, direction, partner_name) in &plan {
             for d in record_drafts(&actor, file, *direction, partner_name, &known) {
-                if let Err(issues) = d.validate() {
+                let d = if takes_act_time(d.kind()) {
+                    d.occurred_at(occurred_at)
+                } else {
+                    d
+                };
+                if let Err(issues) = d.validate_at(super::state::now()) {
                     status.set(format!(
                         "「{}」: {}",
                         file.name,
@@ -259,7 +287,7 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
 
     let row = move |(id, file): (u64, CheckedFileSummary)| {
         let choice = choice_of(id, &file);
-        let recorded = already_recorded(&file.sha256);
+        let recorded = already_recorded(&file.sha256, &file.name);
         let facts = file.facts.clone();
         let file_for_dir = file.clone();
         let set_direction = move |ev: leptos::ev::Event| {
@@ -275,6 +303,12 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                     .set(proposed_name(&file_for_dir, direction));
             }
         };
+        let made_at = file
+            .facts
+            .serial
+            .as_deref()
+            .and_then(serial_made_at_ja)
+            .unwrap_or_else(|| "分かりません".into());
         let dir_id = format!("rec-dir-{id}");
         let name_id = format!("rec-partner-{id}");
         let partner_no = move || {
@@ -292,6 +326,7 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
         view! {
             <tr>
                 <th scope="row" class="file-name">{file.name.clone()}</th>
+                <td>{made_at}</td>
                 <td>
                     {if recorded {
                         view! { <span class="recorded-mark">"✔ 記録済み"</span> }.into_any()
@@ -344,8 +379,14 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                     "チェック結果とファイルそのものも一緒に保存します。"
                 </p>
                 <ActorPicker id="record-actor"/>
+                <div class="field">
+                    <label for="record-when">"送信・受信した日時(ここに並ぶファイル全部)"</label>
+                    <input id="record-when" type="datetime-local" prop:value=move || when.get()
+                        on:input=move |ev| { when.set(event_target_value(&ev)); when_changed.set(true); }/>
+                    <p class="panel-note">"実際に送った・受け取った日時です。今でなければ直してください。台帳には、記録した日時も別に残ります。"</p>
+                </div>
                 <table class="file-table record-table">
-                    <thead><tr><th scope="col">"ファイル"</th><th scope="col">"受信・送信"</th><th scope="col">"相手先の事業所番号"</th><th scope="col">"相手先の事業所名"</th></tr></thead>
+                    <thead><tr><th scope="col">"ファイル"</th><th scope="col">"ファイルの作成日時(連番)"</th><th scope="col">"受信・送信"</th><th scope="col">"相手先の事業所番号"</th><th scope="col">"相手先の事業所名"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
                 <button type="button" class="big-button" on:click=record disabled=move || busy.get()>"台帳に記録"</button>
