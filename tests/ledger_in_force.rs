@@ -405,6 +405,10 @@ fn the_latest_version_per_provider_and_cancellations() {
     assert!(!v1.is_newest, "a cancelled version is not 【最新】");
     assert!(deletion.is_deletion && !deletion.is_newest);
     assert!(may.versions.iter().all(|v| !v.is_newest));
+    assert_eq!(
+        may.newer_version_sent_elsewhere, None,
+        "a partner whose version was cancelled holds no old version"
+    );
     // June is outside the May sheet.
     assert!(sheet
         .partners

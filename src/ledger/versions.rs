@@ -366,9 +366,11 @@ fn build(entries: &[&Entry]) -> Vec<VersionChain> {
 }
 
 impl Version {
-    /// A document we sent (not a 削除): what 「相手先は旧版の可能性」 compares.
+    /// A document we sent that still stands (not a 削除, not cancelled by one): what
+    /// 「相手先は旧版の可能性」 compares. A partner whose versions were all cancelled holds no
+    /// old version; it holds none.
     fn is_sent_document(&self) -> bool {
-        self.direction == Direction::Sent && !self.is_deletion
+        self.direction == Direction::Sent && !self.is_deletion && self.cancelled_by.is_none()
     }
 }
 
