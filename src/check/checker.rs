@@ -111,6 +111,8 @@ pub fn check_file_seeing(
 }
 
 /// A column rule's violation as a finding on field `no`.
+#[cold]
+#[inline(never)]
 fn report_value(v: Violation, field: &FieldSpec, rec: &Record, no: usize, emit: &mut Emitter) {
     let code = v.code;
     let hint = |_: Option<&FieldSpec>| hint_for(field, code);
@@ -118,6 +120,20 @@ fn report_value(v: Violation, field: &FieldSpec, rec: &Record, no: usize, emit: 
         emit.field_beyond_doubt(code, rec, no, || v.detail, hint);
     } else {
         emit.field(code, rec, no, || v.detail, hint);
+    }
+}
+
+/// 項目No.1–3 of a record whose column count is wrong. Out of line and cold, so that the
+/// usual records' loop is the one place [`check_value`] is called from and the compiler
+/// inlines it there (two call sites kept it a call per value in the page's wasm).
+#[cold]
+#[inline(never)]
+fn check_shared_fields(layout: &Layout, rec: &Record, emit: &mut Emitter) {
+    let shared = layout.fields.iter().take(SHARED_FIELDS);
+    for (i, (field, value)) in shared.zip(rec.values()).enumerate() {
+        if let Some(v) = check_value(field, value) {
+            report_value(v, field, rec, i + 1, emit);
+        }
     }
 }
 
@@ -312,12 +328,7 @@ fn run(
                 if rec.len() != layout.fields.len() {
                     // No.1–3 (CSVバージョン, 保険者番号, 被保険者番号) sit at the same place in
                     // every layout (spec::roles tests it), so they are still checked.
-                    let shared = layout.fields.iter().take(SHARED_FIELDS);
-                    for (i, (field, value)) in shared.zip(rec.values()).enumerate() {
-                        if let Some(v) = check_value(field, value) {
-                            report_value(v, field, &rec, i + 1, &mut emit);
-                        }
-                    }
+                    check_shared_fields(layout, &rec, &mut emit);
                     column_counts.see(&rec, rec.len());
                 } else {
                     for (i, (field, value)) in layout.fields.iter().zip(rec.values()).enumerate() {
@@ -327,8 +338,7 @@ fn run(
                     }
                     if !quoting_broken {
                         for &no in &free_text {
-                            let written = rec.get(no).is_some_and(|v| !v.is_empty());
-                            if written && rec.field_quoted(no) == Some(false) {
+                            if rec.written_unquoted(no) {
                                 unquoted.see(&rec, no);
                             }
                         }

@@ -56,6 +56,7 @@ impl Record {
 
     /// The decoded value of the field with 項目No. `no` (1-based), quotes removed and `""`
     /// read as `"`.
+    #[inline]
     pub fn get(&self, no: usize) -> Option<&str> {
         self.as_ref().get(no)
     }
@@ -73,6 +74,14 @@ impl Record {
     /// Whether field `no` was enclosed in quotes.
     pub fn field_quoted(&self, no: usize) -> Option<bool> {
         self.as_ref().field_quoted(no)
+    }
+
+    /// Whether field `no` holds a value written without quotes (a field past the end does
+    /// not). One look at the field's position, for a check that runs on every record.
+    pub fn written_unquoted(&self, no: usize) -> bool {
+        no.checked_sub(1)
+            .and_then(|i| self.fields.get(i))
+            .is_some_and(|f| f.end > f.start && !f.quoted)
     }
 
     pub(crate) fn clear(&mut self, index: u64, line: u64, byte_offset: u64) {
@@ -160,6 +169,7 @@ impl<'a> RecordRef<'a> {
 
     /// The decoded value of the field with 項目No. `no` (1-based), quotes removed and `""`
     /// read as `"`.
+    #[inline]
     pub fn get(&self, no: usize) -> Option<&'a str> {
         let f = self.fields.get(no.checked_sub(1)?)?;
         self.text.get(f.start as usize..f.end as usize)

@@ -30,6 +30,7 @@ fn violation(code: Code, detail: String) -> Option<Violation> {
 /// Checks one value against its spec row. Empty values only fail when required, or when the
 /// spec is unsure whether they are (第6表 No.8 単位数 is "no" in the table, but its row says
 /// to treat an empty value as a warning); the emitter lowers that finding to a warning.
+#[inline(always)]
 pub fn check_value(field: &FieldSpec, value: &str) -> Option<Violation> {
     if value.is_empty() {
         let required = field.required == Requirement::Required;
