@@ -127,7 +127,7 @@ test('the May sheet answers the inspector: plan in force, consent, delivery, ver
     const shown = await sheet.innerText();
     assert.match(shown, /送信 令和7年4月25日\(金\) 10:00\s*\(台帳への記録 令和8年/);
     assert.match(text, /\(台帳への記録令和8年/);
-    assert.match(text, /2025年5月10日09:00作成/);
+    assert.match(shown, /2025年5月10日 09:00作成/);
     // 4. The cancelled version says 取消 and is not 【最新】; the replaced one is 旧版.
     const dayCare = text.slice(text.indexOf('あおぞらデイサービス(1310000003)サービス利用票'));
     assert.match(dayCare, /取消/);
@@ -148,7 +148,9 @@ test('the May sheet answers the inspector: plan in force, consent, delivery, ver
     const pages = pdfPages(pdf);
     assert.ok(pages >= 1 && pages <= 3, `one client-month fits on 1–3 A4 pages, got ${pages}`);
     for (let p = 1; p <= pages; p += 1) {
-      assert.match(pdfText(pdf, p), new RegExp(`${p}\\s*/\\s*${pages}`), `page ${p} is numbered`);
+      const pageText = pdfText(pdf, p);
+      assert.match(pageText, new RegExp(`${p}\\s*/\\s*${pages}`), `page ${p} is numbered`);
+      assert.match(pageText, /印刷日\s*令和\d+年/, `page ${p} carries the print date`);
     }
     assert.doesNotMatch(text, /記録を見る・探す|バックアップを書き出す|あとからの記録を追加/);
     assert.match(text, /違い:0件/);

@@ -19,16 +19,24 @@ use crate::ledger::{inspection_sheet, ClientKey};
 use crate::ui::download::save_bytes;
 use crate::ui::View;
 
-/// Marks the page so the print CSS shows only the inspection sheets (or shows all again).
-fn mark_for_print(on: bool) {
-    let body = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body());
-    if let Some(b) = body {
-        let _ = if on {
+/// Marks the page so the print CSS shows only the inspection sheets (or shows all again),
+/// and gives the page foot its print date (`--print-date`, read by the `@page` rule).
+fn mark_for_print(print_date: Option<String>) {
+    let document = web_sys::window().and_then(|w| w.document());
+    let Some(document) = document else { return };
+    if let Some(b) = document.body() {
+        let _ = if print_date.is_some() {
             b.set_attribute("data-print", "inspection")
         } else {
             b.remove_attribute("data-print")
+        };
+    }
+    // The root element carries no other inline style.
+    if let Some(root) = document.document_element() {
+        let _ = match print_date {
+            // A CSS string: the date has no quote or backslash.
+            Some(date) => root.set_attribute("style", &format!("--print-date: \"印刷日 {date}\"")),
+            None => root.remove_attribute("style"),
         };
     }
 }
@@ -239,9 +247,10 @@ pub fn InspectionPanel() -> impl IntoView {
     // Ctrl+P prints only the sheets while they are shown in the ledger.
     Effect::new(move |_| {
         let in_ledger = view_now.is_none_or(|v| v.get() == View::Ledger);
-        mark_for_print(in_ledger && bare_sheets.with(|s| !s.is_empty()));
+        let date = bare_sheets.with(|s| s.first().map(|s| s.generated_at.format_wareki_ja()));
+        mark_for_print(date.filter(|_| in_ledger));
     });
-    on_cleanup(|| mark_for_print(false));
+    on_cleanup(|| mark_for_print(None));
 
     let save_csv = move |_| {
         let sheets = sheets();
