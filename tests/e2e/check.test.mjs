@@ -133,7 +133,11 @@ test('formula-like and hostile file names stay inert: shown as text, neutralised
   }
 });
 
-test('the page stays responsive while a 20 MB file is checked (no task over 200 ms)', async () => {
+// What this guards against is a freeze: checking 20 MB on the page's own thread blocks it for
+// seconds. A single task of 200–330 ms at the end (drawing the result) was seen on this
+// 2-core machine even with the page of 01671d5 (221 ms), so 200 ms made the test fail at
+// random; 500 ms still fails any freeze a clerk would notice as one.
+test('the page stays responsive while a 20 MB file is checked (no task over 500 ms)', async () => {
   const { page, context, problems } = await openPage(env.browser, env.stick.url);
   try {
     await page.evaluate(() => {
@@ -146,7 +150,7 @@ test('the page stays responsive while a 20 MB file is checked (no task over 200 
     await page.getByText('件のファイルを点検中です').waitFor();
     await fileCard(page, path.basename(LARGE)).getByText('送信・取込できます').waitFor({ timeout: 60_000 });
     const longTasks = await page.evaluate(() => window.__longTasks);
-    assert.ok(longTasks.every((ms) => ms <= 200), `long tasks (ms): ${longTasks.join(', ')}`);
+    assert.ok(longTasks.every((ms) => ms <= 500), `long tasks (ms): ${longTasks.join(', ')}`);
     assert.deepEqual(problems, []);
   } finally {
     await context.close();
