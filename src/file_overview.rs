@@ -96,12 +96,10 @@ pub struct Partner {
 }
 
 impl Partner {
-    /// 「さくら訪問介護（訪問介護）」, or 「事業所番号 1310000002（訪問介護）」 when the name is not known.
+    /// 「さくら訪問介護（訪問介護）」, or 「1310000002（訪問介護）」 (the 事業所番号) when the
+    /// ledger does not know the name yet.
     pub fn label_ja(&self) -> String {
-        let who = match &self.name {
-            Some(name) => name.clone(),
-            None => format!("事業所番号 {}", self.office),
-        };
+        let who = self.name.clone().unwrap_or_else(|| self.office.clone());
         match &self.service_type {
             Some(t) => format!("{who}（{}）", service_kind::label_ja(t)),
             None => who,
@@ -316,7 +314,7 @@ mod tests {
         assert_eq!(rows[0].kind_ja, "第6表（サービス利用票）予定");
         assert_eq!(
             rows[0].partner.as_ref().unwrap().label_ja(),
-            "事業所番号 1310000009（種類15）"
+            "1310000009（種類15）"
         );
         // The missed visit is the 予定 file's warning (the finding points into it).
         assert_eq!(rows[1].verdict, Verdict::Attention);
