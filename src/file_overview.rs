@@ -152,17 +152,19 @@ pub fn partner_of<'a>(facts: &'a FileFacts, our_office: Option<&str>) -> Option<
     }
 }
 
-/// The rows, worst first and otherwise in input order. `partner_name` gives the ledger's name
-/// for a 事業所番号.
+/// The rows, worst first and otherwise in input order. `cross_file` is `None` while the files
+/// are still being compared with each other: a file without findings of its own is then
+/// still 点検中, never 問題なし too early. `partner_name` gives the ledger's name for a
+/// 事業所番号.
 pub fn file_rows(
     files: &[(&str, FileState)],
-    cross_file: &[CrossFileFinding],
+    cross_file: Option<&[CrossFileFinding]>,
     our_office: Option<&str>,
     partner_name: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<FileRow> {
     // (errors, warnings) of the findings across files, by the file that causes them.
     let mut caused: HashMap<&str, (u64, u64)> = HashMap::new();
-    for c in cross_file {
+    for c in cross_file.unwrap_or_default() {
         let Some(first) = c.files.first() else {
             continue;
         };
@@ -196,7 +198,10 @@ pub fn file_rows(
                     row.errors = report.counts.errors + e;
                     row.warnings = report.counts.warnings + w;
                     row.cross_file = e + w;
-                    row.verdict = Verdict::of(row.errors, row.warnings);
+                    row.verdict = match Verdict::of(row.errors, row.warnings) {
+                        Verdict::Ready if cross_file.is_none() => Verdict::Checking,
+                        v => v,
+                    };
                     row.kind_ja = facts
                         .kind_name_ja
                         .clone()
@@ -306,7 +311,7 @@ mod tests {
             })
             .collect();
         let names = |office: &str| (office == "1310000002").then(|| "さくら訪問介護".to_owned());
-        let rows = file_rows(&input, &r.cross_file, Some("1310000001"), &names);
+        let rows = file_rows(&input, Some(&r.cross_file), Some("1310000001"), &names);
 
         assert_eq!(rows.len(), files.len());
         assert_eq!(rows[0].verdict, Verdict::Errors);
@@ -334,6 +339,11 @@ mod tests {
             jsk.partner.as_ref().unwrap().office,
             jsk.path[13..23].to_owned()
         );
+
+        // Before the files are compared, a clean file is not yet 問題なし.
+        let early = file_rows(&input, None, Some("1310000001"), &names);
+        assert_eq!(early[0].verdict, Verdict::Errors);
+        assert!(early[1..].iter().all(|r| r.verdict == Verdict::Checking));
 
         let counts = FileCounts::of(&rows);
         assert_eq!(
@@ -366,7 +376,7 @@ mod tests {
                 ("a.CSV", FileState::Checking),
                 ("b.CSV", FileState::Unreadable),
             ],
-            &[],
+            Some(&[]),
             None,
             &|_| None,
         );

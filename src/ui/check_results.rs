@@ -121,7 +121,9 @@ pub fn CheckResults() -> impl IntoView {
                         (u.path(), state)
                     })
                     .collect();
-                file_rows(&states, &r.cross_file, our_office.as_deref(), &|office| {
+                let compared = reconciliation.with(Option::is_some);
+                let cross_file = compared.then_some(r.cross_file.as_slice());
+                file_rows(&states, cross_file, our_office.as_deref(), &|office| {
                     names.get(office).cloned()
                 })
                 .into_iter()
@@ -225,10 +227,13 @@ pub fn CheckResults() -> impl IntoView {
                 <h3 class="files-title">"ファイルごとの指摘"</h3>
                 {move || {
                     let cross = report.with(|r| r.cross_file.clone());
+                    let compared = reconciliation.with(Option::is_some);
                     uploads
                         .with(|all| unit_groups(all))
                         .into_iter()
-                        .map(|group| view! { <UnitGroup group=group cross_file=cross.clone()/> })
+                        .map(|group| {
+                            view! { <UnitGroup group=group cross_file=cross.clone() compared=compared/> }
+                        })
                         .collect_view()
                 }}
             </Show>
@@ -407,7 +412,7 @@ fn CrossFileFindings(findings: Vec<CrossFileFinding>) -> impl IntoView {
 }
 
 #[component]
-fn UnitGroup(group: Group, cross_file: Vec<CrossFileFinding>) -> impl IntoView {
+fn UnitGroup(group: Group, cross_file: Vec<CrossFileFinding>, compared: bool) -> impl IntoView {
     view! {
         <section class="unit-group" aria-label=group.heading.clone()>
             <h4>{group.heading.clone()}</h4>
@@ -420,7 +425,7 @@ fn UnitGroup(group: Group, cross_file: Vec<CrossFileFinding>) -> impl IntoView {
                         .filter(|c| c.files.first().map(String::as_str) == Some(u.path()))
                         .cloned()
                         .collect();
-                    view! { <FileCard upload=u caused=caused/> }
+                    view! { <FileCard upload=u caused=caused compared=compared/> }
                 })
                 .collect_view()}
         </section>
@@ -429,8 +434,9 @@ fn UnitGroup(group: Group, cross_file: Vec<CrossFileFinding>) -> impl IntoView {
 
 /// One file: its state in words, what it is, its findings (open when it has errors or
 /// warnings, or when its row was clicked) and the findings across files it causes.
+/// `compared` says whether the files were already compared with each other.
 #[component]
-fn FileCard(upload: Upload, caused: Vec<CrossFileFinding>) -> impl IntoView {
+fn FileCard(upload: Upload, caused: Vec<CrossFileFinding>, compared: bool) -> impl IntoView {
     let context = expect_context::<CheckContext>();
     let title = upload.path().to_owned();
     let label = title.clone();
@@ -456,14 +462,17 @@ fn FileCard(upload: Upload, caused: Vec<CrossFileFinding>) -> impl IntoView {
                 + severities.clone().filter(|s| *s == Severity::Error).count() as u64;
             let warnings =
                 report.counts.warnings + severities.filter(|s| *s == Severity::Warning).count() as u64;
-            let verdict = Verdict::of(errors, warnings);
+            let verdict = match Verdict::of(errors, warnings) {
+                Verdict::Ready if !compared => Verdict::Checking,
+                v => v,
+            };
             let kind = facts
                 .kind_name_ja
                 .clone()
                 .unwrap_or_else(|| "種類が分からないファイル".to_owned());
             // The file's own CSVバージョン, marked when the spec does not know it.
             let version = report.version_label();
-            let open_at_start = verdict != Verdict::Ready;
+            let open_at_start = matches!(verdict, Verdict::Errors | Verdict::Attention);
             let counts = format!(
                 "エラー {}件、警告 {}件、情報 {}件",
                 report.counts.errors, report.counts.warnings, report.counts.infos

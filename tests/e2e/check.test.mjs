@@ -47,7 +47,9 @@ for (const way of ['http', 'file']) {
   test(`from ${way === 'http' ? 'localhost' : 'file://'}: a valid file can be sent, a bad one says what to fix`, async () => {
     const { page, context, problems } = await openPage(env.browser, way === 'http' ? env.server.url : env.stick.url);
     try {
-      await page.getByLabel('ファイルを選ぶ').setInputFiles(path.join(dir, 'valid', VALID));
+      // A 第6表 is sent with its 第7表 and 利用者補足情報 (one unit); alone its unit is incomplete.
+      const unit = ['UPPLAN', 'UPSIKYU', 'UPHOSOKU'].map((kind) => path.join(dir, 'month', 'clean', VALID.replace('UPPLAN', kind)));
+      await page.getByLabel('ファイルを選ぶ').setInputFiles(unit);
       await fileCard(page, VALID).getByText('送信・取込できます').waitFor();
       await page.getByRole('button', { name: '画面から消す' }).click();
 
