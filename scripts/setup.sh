@@ -38,7 +38,7 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
 fi
 
 if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then
-  step "npm ci: wasm-opt (binaryen), playwright-core, papaparse (build and test tools only)"
+  step "npm ci: wasm-opt (binaryen), playwright-core, axe-core, papaparse (build and test tools only)"
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules/.installed
 fi

@@ -42,6 +42,11 @@ pub enum Weekday {
 }
 
 impl Weekday {
+    /// 土曜・日曜: marked on a 利用票's calendar.
+    pub fn is_weekend(self) -> bool {
+        matches!(self, Weekday::Sat | Weekday::Sun)
+    }
+
     /// The one-character Japanese name: 日 月 火 水 木 金 土.
     pub fn kanji(self) -> &'static str {
         match self {
@@ -263,6 +268,16 @@ impl YearMonth {
         (1..=12)
             .contains(&month)
             .then_some(YearMonth { year, month })
+    }
+
+    /// The month's days in order, 1日 to the last (a 利用票's columns).
+    pub fn days(self) -> impl Iterator<Item = CivilDate> {
+        let last = self.last_day().day;
+        (1..=last).map(move |day| CivilDate {
+            year: self.year,
+            month: self.month,
+            day,
+        })
     }
 
     /// Parses the spec's 6-digit `YYYYMM` (対象年月).
@@ -517,6 +532,17 @@ mod tests {
         }
         assert_eq!(d(1970, 1, 1).days_since_epoch(), 0);
         assert_eq!(d(2000, 3, 1).days_since_epoch(), 11_017);
+    }
+
+    #[test]
+    fn a_month_lists_its_days_with_weekends() {
+        let may = YearMonth::new(2025, 5).unwrap();
+        let days: Vec<CivilDate> = may.days().collect();
+        assert_eq!(days.len(), 31);
+        assert_eq!(days[0].weekday(), Weekday::Thu);
+        assert!(days[2].weekday().is_weekend() && days[3].weekday().is_weekend());
+        assert!(!days[4].weekday().is_weekend());
+        assert_eq!(YearMonth::new(2024, 2).unwrap().days().count(), 29);
     }
 
     #[test]

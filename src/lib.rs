@@ -11,9 +11,11 @@
 #![deny(unsafe_code)]
 
 pub mod check;
+pub mod client_names;
 pub mod display;
 pub mod excel_csv;
 pub mod facts;
+pub mod file_overview;
 pub mod fingerprint;
 pub mod fixtures;
 pub mod jpdate;

@@ -37,6 +37,17 @@ impl PageOrigin {
         }
     }
 
+    /// Where the ledger's records are kept, in plain words: the only storage status the
+    /// page's header shows. Whether the browser also promised to keep them when space runs
+    /// short is said where it is asked, when files are recorded.
+    pub fn storage_sentence(self, indexed_db: bool) -> &'static str {
+        if indexed_db {
+            self.data_note()
+        } else {
+            "このブラウザでは記録を保存できません(点検はできます)。EdgeかChromeで開いてください。"
+        }
+    }
+
     /// One plain sentence on where the ledger's data lives in this case.
     pub fn data_note(self) -> &'static str {
         match self {
@@ -62,6 +73,13 @@ fn is_loopback(hostname: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_storage_sentence_says_where_records_go_or_that_they_cannot_be_kept() {
+        let origin = PageOrigin::LocalFile;
+        assert_eq!(origin.storage_sentence(true), origin.data_note());
+        assert!(origin.storage_sentence(false).contains("保存できません"));
+    }
 
     #[test]
     fn classifies_the_three_ways_of_opening_the_page() {

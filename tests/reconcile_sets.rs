@@ -9,7 +9,7 @@ use careplan_ledger::fixtures::sets::{
     add_day, edit_day, remove_day, OfficeMonth, Provider, PLAN_SEQUENCE,
 };
 use careplan_ledger::fixtures::{Fixture, Rows};
-use careplan_ledger::reconcile::{reconcile, DayState, Reconciliation};
+use careplan_ledger::reconcile::{reconcile, DayState, MonthOutcome, Reconciliation};
 
 fn check(fixtures: &[Fixture]) -> Vec<CheckedFile> {
     fixtures
@@ -548,6 +548,60 @@ fn plans_whose_actuals_were_not_received_are_not_differences() {
             && l.days
                 .iter()
                 .all(|d| d.state == DayState::PlannedNotCompared)));
+}
+
+#[test]
+fn each_month_says_whether_it_differs_was_the_same_or_could_not_be_compared() {
+    let r = run(&with_home_care_actual(|r| {
+        remove_day(r, A, "20250508", "111111")
+    }));
+    let outcomes: Vec<_> = r
+        .plan_vs_actual
+        .iter()
+        .map(|m| (m.user.insured.as_str(), m.outcome()))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("0000012345", MonthOutcome::Differs),
+            ("H123456789", MonthOutcome::Same)
+        ]
+    );
+    let mut files = OfficeMonth::sample().files();
+    files.retain(|f| !f.name.starts_with("UPJSK_"));
+    let r = run(&files);
+    assert!(r
+        .plan_vs_actual
+        .iter()
+        .all(|m| m.outcome() == MonthOutcome::NotCompared));
+}
+
+#[test]
+fn the_thirty_user_month_with_a_plan_set_is_twenty_clean_files() {
+    let office = OfficeMonth::thirty_users();
+    let home_care = home_care();
+    let mut files = office.files();
+    files.extend(
+        office
+            .for_provider(&home_care)
+            .plan_set(&home_care, "20250410150000"),
+    );
+    assert_eq!(files.len(), 20);
+    for f in &check(&files) {
+        assert!(
+            f.report.findings.is_empty(),
+            "{}: {:?}",
+            f.report.name,
+            f.report.findings
+        );
+    }
+    let r = run(&files);
+    assert!(r.cross_file.is_empty(), "{}", show(&r));
+    assert_eq!(r.plan_vs_actual.len(), 30);
+    assert!(r
+        .plan_vs_actual
+        .iter()
+        .all(|m| m.outcome() == MonthOutcome::Same));
 }
 
 #[test]

@@ -59,7 +59,8 @@ use crate::check::{CheckedFile, CrossFileFinding};
 pub use findings::ReconcileCode;
 pub use kept::{records_needed, KeptFile, RecordKeeper};
 pub use plan_actual::{
-    DayCell, DayState, Difference, DifferenceKind, ServiceLine, Tally, UserMonth, Visit,
+    DayCell, DayState, Difference, DifferenceKind, MonthOutcome, ServiceLine, Tally, UserMonth,
+    Visit,
 };
 pub use units::{TransmissionUnit, UnitSet, UnitUser, VersionState};
 pub use view::{month_ja, time_ja, UserKey};

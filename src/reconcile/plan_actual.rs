@@ -43,6 +43,30 @@ pub struct UserMonth {
     pub actual_files: Vec<String>,
 }
 
+/// How a user's month came out, so the page can show the clients with differences first and
+/// fold the others into one line (「違いなし: 18人」).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum MonthOutcome {
+    /// At least one day differs.
+    Differs,
+    /// Some service could not be compared (the other side's file is not among the files).
+    NotCompared,
+    /// Every service compared, no difference.
+    Same,
+}
+
+impl UserMonth {
+    pub fn outcome(&self) -> MonthOutcome {
+        if !self.differences.is_empty() {
+            MonthOutcome::Differs
+        } else if self.services.iter().all(|l| l.compared) {
+            MonthOutcome::Same
+        } else {
+            MonthOutcome::NotCompared
+        }
+    }
+}
+
 /// One service (provider + サービスコード) of a user's month.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ServiceLine {

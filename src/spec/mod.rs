@@ -10,6 +10,7 @@
 //!   describes in §2: 保険者番号, 被保険者番号, 事業所番号, phone numbers);
 //! - [`version`]: CSVバージョン values → [`SpecVersion`] and the layout generation they use;
 //! - [`roles`]: the few fields that whole-file rules need, found by their 日本語名称;
+//! - [`service_kind`]: サービス種類コード in words, where the spec names them;
 //! - [`doubt`]: which aspect of a row marked uncertain is in doubt (required mark, 項目長,
 //!   a note), so only findings about that aspect are lowered to warnings.
 //!
@@ -24,6 +25,7 @@ mod data;
 pub mod doubt;
 pub mod format;
 pub mod roles;
+pub mod service_kind;
 pub mod version;
 
 pub use data::{FieldSpec, FileKind, Layout, Requirement, Spec};

@@ -1,21 +1,28 @@
-//! The check report on the page: files grouped by transmission unit, each with a status in
-//! words, its findings in a table a clerk can filter, and the exports (JSON, CSV, print).
+//! The check report on the page. What matters first comes first: one row per file with its
+//! state in words (the first screen after checking shows every file), then the findings
+//! across files, 予定↔実績, recording, and each file's own findings, one click away from its
+//! row. Technical details (codes, byte positions, SHA-256) sit behind 「詳しい情報」.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::download::save_bytes;
-use super::ledger::RecordCheckedFiles;
+use super::ledger::{LedgerState, RecordCheckedFiles};
 use super::plan_actual::PlanActualCalendars;
 use super::table::{severity_class, CaptionedTable};
 use super::workspace::{Upload, UploadState, Workspace};
 use crate::check::{CrossFileFinding, Finding, RunReport, Severity};
+use crate::client_names::ClientNames;
 use crate::display::{byte_size, group_thousands};
 use crate::excel_csv::to_csv;
 use crate::facts::{FileFacts, ShownRecord};
+use crate::file_overview::{file_rows, FileCounts, FileRow, FileState, Verdict};
 use crate::jpdate::Timestamp;
+use crate::ledger::query::partners;
 use crate::report_export::{code_title, finding_rows};
+use crate::spec::service_kind;
 
 /// The report as `careplan-check --json` would print it for the same files.
 pub fn run_report(uploads: &[Upload], cross_file: Vec<CrossFileFinding>) -> RunReport {
@@ -30,58 +37,125 @@ pub fn run_report(uploads: &[Upload], cross_file: Vec<CrossFileFinding>) -> RunR
     RunReport::new(files, cross_file)
 }
 
-/// The verdict for one file, in words (colour only repeats it).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Verdict {
-    Ready,
-    Attention,
-    Errors,
+fn verdict_class(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Ready => "verdict ready",
+        Verdict::Attention => "verdict attention",
+        Verdict::Errors | Verdict::Unreadable => "verdict errors",
+        Verdict::Checking => "verdict pending",
+    }
 }
 
-impl Verdict {
-    fn of(errors: u64, warnings: u64) -> Verdict {
-        if errors > 0 {
-            Verdict::Errors
-        } else if warnings > 0 {
-            Verdict::Attention
-        } else {
-            Verdict::Ready
-        }
+/// A row's shade (the word in its first cell says the same).
+fn row_class(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Errors | Verdict::Unreadable => "file-row errors",
+        Verdict::Attention => "file-row attention",
+        Verdict::Checking | Verdict::Ready => "file-row",
     }
-    fn label(self) -> &'static str {
-        match self {
-            Verdict::Ready => "送信・取込できます",
-            Verdict::Attention => "注意があります",
-            Verdict::Errors => "エラーがあります",
-        }
-    }
-    fn icon(self) -> &'static str {
-        match self {
-            Verdict::Ready => "✔",
-            Verdict::Attention => "▲",
-            Verdict::Errors => "✖",
-        }
-    }
-    fn class(self) -> &'static str {
-        match self {
-            Verdict::Ready => "verdict ready",
-            Verdict::Attention => "verdict attention",
-            Verdict::Errors => "verdict errors",
-        }
-    }
+}
+
+/// The element id of a file's section, for the jump from its row.
+fn file_section_id(upload_id: u64) -> String {
+    format!("file-{upload_id}")
+}
+
+/// What the check page shares with its parts: which file's findings were asked for and the
+/// clients' names.
+#[derive(Clone, Copy)]
+struct CheckContext {
+    /// The upload whose findings a row's button opened.
+    opened: RwSignal<Option<u64>>,
+    clients: Memo<ClientNames>,
 }
 
 /// Everything below the drop zone.
 #[component]
 pub fn CheckResults() -> impl IntoView {
     let workspace = Workspace::use_context();
+    // The ledger gives partners' names and our 事業所番号; the report works without it.
+    let ledger = use_context::<LedgerState>();
     let uploads = workspace.uploads;
     let reconciliation = workspace.reconciliation;
     let report = Memo::new(move |_| {
         let cross_file = reconciliation.with(|r| r.as_ref().map(|r| r.cross_file.clone()));
         uploads.with(|all| run_report(all, cross_file.unwrap_or_default()))
     });
+    let partner_names = Memo::new(move |_| {
+        ledger.map_or_else(HashMap::new, |l| {
+            l.entries
+                .with(|e| partners(e).into_iter().collect::<HashMap<_, _>>())
+        })
+    });
+    let clients = Memo::new(move |_| {
+        uploads.with(|all| {
+            ClientNames::from_facts(all.iter().filter_map(|u| Some(&u.outcome()?.facts)))
+        })
+    });
+    let context = CheckContext {
+        opened: RwSignal::new(None),
+        clients,
+    };
+    provide_context(context);
+
+    // The rows with the id of their upload, worst first.
+    let rows = Memo::new(move |_| {
+        let our_office = ledger.and_then(|l| {
+            l.settings
+                .with(|s| s.as_ref().map(|s| s.office_number.clone()))
+        });
+        let names = partner_names.get();
+        report.with(|r| {
+            uploads.with(|all| {
+                let states: Vec<(&str, FileState)> = all
+                    .iter()
+                    .map(|u| {
+                        let state = match &u.state {
+                            UploadState::Reading | UploadState::Checking => FileState::Checking,
+                            UploadState::Unreadable => FileState::Unreadable,
+                            UploadState::Checked(o) => FileState::Checked {
+                                report: &o.report,
+                                facts: &o.facts,
+                            },
+                        };
+                        (u.path(), state)
+                    })
+                    .collect();
+                let compared = reconciliation.with(Option::is_some);
+                let cross_file = compared.then_some(r.cross_file.as_slice());
+                file_rows(&states, cross_file, our_office.as_deref(), &|office| {
+                    names.get(office).cloned()
+                })
+                .into_iter()
+                .map(|row| (all[row.index].id, row))
+                .collect::<Vec<_>>()
+            })
+        })
+    });
     let busy = move || workspace.busy_count();
+    let reconciling =
+        move || busy() == 0 && !uploads.with(Vec::is_empty) && reconciliation.with(Option::is_none);
+
+    // When a check ends: say so (once, for screen readers) and move focus to the result.
+    let heading = NodeRef::<leptos::html::H2>::new();
+    let announcement = RwSignal::new(String::new());
+    let was_busy = StoredValue::new(false);
+    Effect::new(move || {
+        let now_busy = busy() > 0 || reconciling();
+        if now_busy {
+            announcement.set(String::new());
+        } else if was_busy.get_value() && !uploads.with_untracked(Vec::is_empty) {
+            let counts = rows.with_untracked(|r| {
+                FileCounts::of(&r.iter().map(|(_, row)| row.clone()).collect::<Vec<_>>())
+            });
+            announcement.set(format!("点検が終わりました。{}", counts.sentence_ja()));
+            if let Some(h) = heading.get_untracked() {
+                h.scroll_into_view();
+                let _ = h.focus();
+            }
+        }
+        was_busy.set_value(now_busy);
+    });
 
     let save_json = move |_| {
         let json = report.with_untracked(RunReport::to_json);
@@ -99,7 +173,7 @@ pub fn CheckResults() -> impl IntoView {
 
     view! {
         <section class="check-results" aria-labelledby="check-results-title">
-            <h2 id="check-results-title">"点検結果"</h2>
+            <h2 id="check-results-title" tabindex="-1" node_ref=heading>"点検結果"</h2>
             <p class="print-only">
                 {move || {
                     uploads.track();
@@ -109,12 +183,13 @@ pub fn CheckResults() -> impl IntoView {
             </p>
             <p class="progress" role="status" aria-live="polite">
                 {move || match busy() {
-                    0 if !uploads.with(Vec::is_empty) && reconciliation.with(Option::is_none) => {
-                        "ファイル同士を突き合わせています…".to_owned()
-                    }
+                    0 if reconciling() => "ファイル同士を突き合わせています…".to_owned(),
                     0 => String::new(),
                     n => format!("{n}件のファイルを点検中です…"),
                 }}
+            </p>
+            <p class="visually-hidden" role="status" data-testid="check-finished">
+                {move || announcement.get()}
             </p>
             <Show
                 when=move || !uploads.with(Vec::is_empty)
@@ -122,15 +197,13 @@ pub fn CheckResults() -> impl IntoView {
             >
                 <p class="run-summary">
                     {move || {
-                        let s = report.with(|r| r.summary);
-                        format!(
-                            "{}件のファイル: エラー {}件、警告 {}件",
-                            s.files,
-                            group_thousands(s.errors),
-                            group_thousands(s.warnings)
-                        )
+                        rows.with(|r| {
+                            FileCounts::of(&r.iter().map(|(_, row)| row.clone()).collect::<Vec<_>>())
+                                .sentence_ja()
+                        })
                     }}
                 </p>
+                <FileStatusTable rows=rows/>
                 <div class="actions no-print">
                     <button type="button" on:click=save_json>"JSONで保存"</button>
                     <button type="button" on:click=save_csv>"CSVで保存"</button>
@@ -139,18 +212,96 @@ pub fn CheckResults() -> impl IntoView {
                         "画面から消す"
                     </button>
                 </div>
-                <RecordCheckedFiles/>
-                {move || report.with(|r| r.cross_file.clone()).into_iter().next().is_some().then(|| {
-                    view! { <CrossFileFindings findings=report.with(|r| r.cross_file.clone())/> }
-                })}
+                {move || {
+                    let cross = report.with(|r| r.cross_file.clone());
+                    (!cross.is_empty()).then(|| view! { <CrossFileFindings findings=cross/> })
+                }}
                 {move || {
                     reconciliation
                         .with(|r| r.as_ref().map(|r| r.plan_vs_actual.clone()))
-                        .map(|months| view! { <PlanActualCalendars months=months/> })
+                        .map(|months| {
+                            view! { <PlanActualCalendars months=months partner_names=partner_names.get()/> }
+                        })
                 }}
-                {move || uploads.with(|all| unit_groups(all)).into_iter().map(|group| view! { <UnitGroup group=group/> }).collect_view()}
+                <RecordCheckedFiles/>
+                <h3 class="files-title">"ファイルごとの指摘"</h3>
+                {move || {
+                    let cross = report.with(|r| r.cross_file.clone());
+                    let compared = reconciliation.with(Option::is_some);
+                    uploads
+                        .with(|all| unit_groups(all))
+                        .into_iter()
+                        .map(|group| {
+                            view! { <UnitGroup group=group cross_file=cross.clone() compared=compared/> }
+                        })
+                        .collect_view()
+                }}
             </Show>
         </section>
+    }
+}
+
+/// The first table: 状態, ファイル (a button to its findings), 種類, 対象月, 相手, エラー, 警告.
+#[component]
+fn FileStatusTable(rows: Memo<Vec<(u64, FileRow)>>) -> impl IntoView {
+    let context = expect_context::<CheckContext>();
+    let jump = move |id: u64| {
+        context.opened.set(Some(id));
+        // After the section's findings are open: bring it up and give it the focus.
+        request_animation_frame(move || {
+            let Some(heading) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id(&format!("{}-title", file_section_id(id))))
+            else {
+                return;
+            };
+            heading.scroll_into_view();
+            if let Ok(h) = heading.dyn_into::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    };
+    let body = move || {
+        rows.get()
+            .into_iter()
+            .map(|(id, row)| {
+                let verdict = row.verdict;
+                let partner = row.partner.as_ref().map(|p| p.label_ja());
+                let count = |n: u64, checked: bool| checked.then(|| group_thousands(n));
+                let checked = !matches!(verdict, Verdict::Checking | Verdict::Unreadable);
+                view! {
+                    <tr class=row_class(verdict)>
+                        <td class="status-cell">
+                            <span class=verdict_class(verdict)>
+                                <span aria-hidden="true">{verdict.icon()} " "</span>
+                                {verdict.word_ja()}
+                            </span>
+                        </td>
+                        <td class="file-cell">
+                            <button type="button" class="link-button" on:click=move |_| jump(id)>
+                                {row.path.clone()}
+                            </button>
+                        </td>
+                        <td>{row.kind_ja.clone()}</td>
+                        <td class="nowrap">{row.month_ja.clone()}</td>
+                        <td>{partner}</td>
+                        <td class="number">{count(row.errors, checked)}</td>
+                        <td class="number">{count(row.warnings, checked)}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="table-scroll" role="region" aria-label="ファイルごとの結果の表" tabindex="0">
+            <CaptionedTable
+                class="file-status-table"
+                caption="ファイルごとの結果(エラーのあるファイルが先。ファイル名を押すと指摘へ移ります)"
+                headings=&["状態", "ファイル", "種類", "対象月", "相手の事業所", "エラー", "警告"]
+            >
+                {body}
+            </CaptionedTable>
+        </div>
     }
 }
 
@@ -191,7 +342,7 @@ fn unit_key(facts: &FileFacts) -> Option<(String, String)> {
     let party = |p: &Option<crate::check::Party>| {
         p.as_ref()
             .map_or("?".to_owned(), |p| match &p.service_type {
-                Some(t) => format!("{}(種類{})", p.office, t),
+                Some(t) => format!("{}（{}）", p.office, service_kind::label_ja(t)),
                 None => p.office.clone(),
             })
     };
@@ -199,13 +350,13 @@ fn unit_key(facts: &FileFacts) -> Option<(String, String)> {
     Some((
         format!("{serial}|{from}|{to}"),
         format!(
-            "送信単位 {}  送信元 {from} → 送信先 {to}",
+            "一緒に送るファイル {}  送信元 {from} → 送信先 {to}",
             serial_label(serial)
         ),
     ))
 }
 
-/// `20250425093000` → `連番 2025年4月25日 09:30:00`.
+/// `20250425093000` → `2025年4月25日 09:30:00 の連番`.
 fn serial_label(serial: &str) -> String {
     let n = |r: std::ops::Range<usize>| serial.get(r).unwrap_or("");
     let trim = |s: &str| s.trim_start_matches('0').to_owned();
@@ -220,24 +371,26 @@ fn serial_label(serial: &str) -> String {
     )
 }
 
-/// Findings about several files together: incomplete units, order, 予定↔実績, totals.
+/// Findings about several files together: incomplete units, order, 予定↔実績, totals. Each
+/// names the file that causes it (the first of its files) apart from the others.
 #[component]
 fn CrossFileFindings(findings: Vec<CrossFileFinding>) -> impl IntoView {
+    let context = expect_context::<CheckContext>();
     let rows = findings
         .into_iter()
         .map(|c| {
             let f = c.finding;
-            let files = c
-                .files
-                .into_iter()
-                .map(|name| view! { <li>{name}</li> })
-                .collect_view();
+            let message = context.clients.with_untracked(|n| n.name_in(&f.message));
+            let mut files = c.files.into_iter();
+            let cause = files.next();
+            let others = files.map(|name| view! { <li>{name}</li> }).collect_view();
             view! {
                 <tr>
                     <td class=severity_class(f.severity)>{f.severity.label_ja()}</td>
-                    <td>{f.message.clone()}</td>
+                    <td>{message}</td>
                     <td>{f.hint.clone()}</td>
-                    <td><ul class="file-list">{files}</ul></td>
+                    <td class="file-list">{cause}</td>
+                    <td><ul class="file-list">{others}</ul></td>
                 </tr>
             }
         })
@@ -245,31 +398,52 @@ fn CrossFileFindings(findings: Vec<CrossFileFinding>) -> impl IntoView {
     view! {
         <section class="cross-file" aria-labelledby="cross-file-title">
             <h3 id="cross-file-title">"ファイルをまたいだ指摘"</h3>
-            <CaptionedTable
-                class="finding-table"
-                caption="送信単位・順序・予定と実績・合計の指摘"
-                headings=&["重要度", "内容", "直し方", "関係するファイル"]
-            >
-                {rows}
-            </CaptionedTable>
+            <div class="table-scroll" role="region" aria-label="ファイルをまたいだ指摘の表" tabindex="0">
+                <CaptionedTable
+                    class="finding-table"
+                    caption="一緒に送るファイルの組み合わせ・順序・予定と実績・合計の指摘"
+                    headings=&["重要度", "内容", "直し方", "見直すファイル", "ほかに関係するファイル"]
+                >
+                    {rows}
+                </CaptionedTable>
+            </div>
         </section>
     }
 }
 
 #[component]
-fn UnitGroup(group: Group) -> impl IntoView {
+fn UnitGroup(group: Group, cross_file: Vec<CrossFileFinding>, compared: bool) -> impl IntoView {
     view! {
         <section class="unit-group" aria-label=group.heading.clone()>
-            <h3>{group.heading.clone()}</h3>
-            {group.uploads.into_iter().map(|u| view! { <FileCard upload=u/> }).collect_view()}
+            <h4>{group.heading.clone()}</h4>
+            {group
+                .uploads
+                .into_iter()
+                .map(|u| {
+                    let caused: Vec<CrossFileFinding> = cross_file
+                        .iter()
+                        .filter(|c| c.files.first().map(String::as_str) == Some(u.path()))
+                        .cloned()
+                        .collect();
+                    view! { <FileCard upload=u caused=caused compared=compared/> }
+                })
+                .collect_view()}
         </section>
     }
 }
 
+/// One file: its state in words, what it is, its findings (open when it has errors or
+/// warnings, or when its row was clicked) and the findings across files it causes.
+/// `compared` says whether the files were already compared with each other.
 #[component]
-fn FileCard(upload: Upload) -> impl IntoView {
+fn FileCard(upload: Upload, caused: Vec<CrossFileFinding>, compared: bool) -> impl IntoView {
+    let context = expect_context::<CheckContext>();
     let title = upload.path().to_owned();
     let label = title.clone();
+    let id = upload.id;
+    let section_id = file_section_id(id);
+    let title_id = format!("{section_id}-title");
+    let asked = move || context.opened.get() == Some(id);
     let body = match upload.state.clone() {
         UploadState::Reading => view! { <p class="pending">"読み込み中…"</p> }.into_any(),
         UploadState::Checking => view! { <p class="pending">"点検中…"</p> }.into_any(),
@@ -283,32 +457,63 @@ fn FileCard(upload: Upload) -> impl IntoView {
         UploadState::Checked(outcome) => {
             let report = outcome.report;
             let facts = outcome.facts;
-            let verdict = Verdict::of(report.counts.errors, report.counts.warnings);
+            let severities = caused.iter().map(|c| c.finding.severity);
+            let errors = report.counts.errors
+                + severities.clone().filter(|s| *s == Severity::Error).count() as u64;
+            let warnings =
+                report.counts.warnings + severities.filter(|s| *s == Severity::Warning).count() as u64;
+            let verdict = match Verdict::of(errors, warnings) {
+                Verdict::Ready if !compared => Verdict::Checking,
+                v => v,
+            };
             let kind = facts
                 .kind_name_ja
                 .clone()
                 .unwrap_or_else(|| "種類が分からないファイル".to_owned());
             // The file's own CSVバージョン, marked when the spec does not know it.
             let version = report.version_label();
-            let open = verdict != Verdict::Ready;
+            let open_at_start = matches!(verdict, Verdict::Errors | Verdict::Attention);
             let counts = format!(
                 "エラー {}件、警告 {}件、情報 {}件",
                 report.counts.errors, report.counts.warnings, report.counts.infos
             );
+            let caused_rows = caused
+                .into_iter()
+                .map(|c| {
+                    let f = c.finding;
+                    let message = context.clients.with_untracked(|n| n.name_in(&f.message));
+                    view! {
+                        <li>
+                            <span class=severity_class(f.severity)>{f.severity.label_ja()}</span>
+                            " " {message} " " {f.hint.clone()}
+                        </li>
+                    }
+                })
+                .collect::<Vec<_>>();
             view! {
-                <p class=verdict.class()>
+                <p class=verdict_class(verdict)>
                     <span aria-hidden="true">{verdict.icon()} " "</span>
-                    {verdict.label()}
+                    {verdict.sentence_ja()}
                 </p>
                 <dl class="file-facts">
                     <dt>"種類"</dt><dd>{kind}</dd>
                     <dt>"仕様のバージョン"</dt><dd>{version}</dd>
                     <dt>"レコード数"</dt><dd>{group_thousands(report.records)}</dd>
                     <dt>"大きさ"</dt><dd>{byte_size(upload.size)}</dd>
-                    <dt>"指紋(SHA-256)"</dt><dd><code class="sha256">{report.sha256.clone()}</code></dd>
                 </dl>
+                <details class="technical-details">
+                    <summary>"詳しい情報"</summary>
+                    <p class="technical">
+                        "ファイルの指紋(SHA-256、中身が1文字でも違えば変わる値): "
+                        <code class="sha256">{report.sha256.clone()}</code>
+                    </p>
+                </details>
+                {(!caused_rows.is_empty()).then(|| view! {
+                    <p class="caused-title">"ほかのファイルとの突き合わせで、このファイルについて:"</p>
+                    <ul class="caused-findings">{caused_rows}</ul>
+                })}
                 {(!report.findings.is_empty()).then(|| view! {
-                    <details class="findings" open=open>
+                    <details class="findings" prop:open=move || open_at_start || asked()>
                         <summary>"指摘を見る(" {counts} ")"</summary>
                         <FindingsTable findings=report.findings records=facts.shown_records/>
                     </details>
@@ -318,8 +523,8 @@ fn FileCard(upload: Upload) -> impl IntoView {
         }
     };
     view! {
-        <article class="file-card" aria-label=label>
-            <h4 class="file-name">{title}</h4>
+        <article class="file-card" id=section_id aria-label=label>
+            <h5 class="file-name" id=title_id tabindex="-1">{title}</h5>
             {body}
         </article>
     }
@@ -357,7 +562,6 @@ fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl Into
                     <td>{severity.label_ja()}</td>
                     <td>{title}</td>
                     <td class="number">{count}</td>
-                    <td><code>{code}</code></td>
                 </tr>
             }
         })
@@ -381,7 +585,7 @@ fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl Into
         <CaptionedTable
             class="finding-summary"
             caption="指摘の種類ごとの件数"
-            headings=&["重要度", "内容", "件数", "コード"]
+            headings=&["重要度", "内容", "件数"]
         >
             {summary}
         </CaptionedTable>
@@ -395,7 +599,7 @@ fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl Into
         <CaptionedTable
             class="finding-table"
             caption="指摘の一覧"
-            headings=&["重要度", "行", "項目No.", "項目名", "内容", "直し方", "詳しく"]
+            headings=&["重要度", "行", "項目名", "内容", "直し方", "詳しい情報"]
         >
                 {move || {
                     let wanted = filter.get();
@@ -420,32 +624,41 @@ fn FindingsTable(findings: Vec<Finding>, records: Vec<ShownRecord>) -> impl Into
 
 #[component]
 fn FindingRow(finding: Finding, record: Option<ShownRecord>) -> impl IntoView {
+    let context = expect_context::<CheckContext>();
     let place = match (finding.record, finding.line) {
         (Some(r), Some(l)) if r != l => format!("{r}件目({l}行目)"),
         (Some(r), _) => format!("{r}行目"),
         (None, Some(l)) => format!("{l}行目"),
         (None, None) => "ファイル全体".to_owned(),
     };
+    // For whoever fixes the file in its software or asks the vendor: the spec's 項目No., the
+    // stable code and the byte position.
     let technical = format!(
-        "コード {}{}",
+        "{}コード {}{}",
+        finding
+            .field_no
+            .map(|n| format!("項目No.{n}、"))
+            .unwrap_or_default(),
         finding.code,
         finding
             .byte_offset
             .map(|b| format!("、先頭から{b}バイト目"))
             .unwrap_or_default()
     );
+    let message = context
+        .clients
+        .with_untracked(|n| n.name_in(&finding.message));
     let highlighted = finding.field_no;
     view! {
         <tr>
             <td class=severity_class(finding.severity)>{finding.severity.label_ja()}</td>
             <td>{place}</td>
-            <td class="number">{finding.field_no.map(|n| n.to_string())}</td>
             <td>{finding.field.as_deref().map(str::to_owned)}</td>
-            <td>{finding.message.clone()}</td>
+            <td>{message}</td>
             <td>{finding.hint.clone()}</td>
             <td>
                 <details>
-                    <summary>"表示"</summary>
+                    <summary>"詳しい情報"</summary>
                     <p class="technical">{technical}</p>
                     {record.map(|r| view! { <RecordCells record=r highlighted=highlighted/> })}
                 </details>

@@ -40,6 +40,8 @@ pub fn DropZone() -> impl IntoView {
         <section
             class="drop-zone"
             class:dragging=move || dragging.get()
+            // Once files are on the page the results matter more: the zone shrinks to a bar.
+            class:compact=move || !workspace.uploads.with(Vec::is_empty)
             aria-label="ファイルの受け取り"
             on:dragover=move |ev: leptos::ev::DragEvent| {
                 ev.prevent_default();

@@ -66,12 +66,15 @@ pub fn App() -> impl IntoView {
     };
 
     view! {
+        <a class="skip-link" href="#main">"本文へ移動"</a>
         <header class="app-header">
-            <h1>"ケアプラン連携 証跡台帳"</h1>
+            <div class="header-line">
+                <h1>"ケアプラン連携 証跡台帳"</h1>
+                <nav class="tabs" aria-label="画面の切り替え">{tab(View::Check)} {tab(View::Ledger)}</nav>
+            </div>
             <RuntimeStatus/>
-            <nav class="tabs" aria-label="画面の切り替え">{tab(View::Check)} {tab(View::Ledger)}</nav>
         </header>
-        <main class="app-main">
+        <main class="app-main" id="main" tabindex="-1">
             <div hidden=move || view.get() != View::Check>
                 <DropZone/>
                 <CheckResults/>

@@ -1,15 +1,22 @@
-//! 予定↔実績 on the page: one month calendar per user (services × days), each cell a mark
-//! and a word (○ 予定どおり, △ 違う, × 実績なし, ＋ 予定外 …), never colour alone; the list
-//! of differences below; and the differences as CSV for Excel.
+//! 予定↔実績 on the page, read like a 利用票: one month calendar per client (services × days,
+//! a 曜日 row with 土・日 marked, the month's totals at the end), each cell a mark and a word
+//! (○ 予定どおり, △ 違う, × 実績なし, ＋ 予定外 …), never colour alone. Clients with differences
+//! come first and open; the others are folded into one line each (「違いなし: 18人」).
+//! The differences can be saved as CSV for Excel.
+
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 
 use super::download::save_bytes;
 use super::table::CaptionedTable;
 use crate::excel_csv::to_csv;
-use crate::jpdate::CivilDate;
-use crate::reconcile::{month_ja, time_ja, DayCell, DayState, ServiceLine, UserMonth, Visit};
+use crate::jpdate::{CivilDate, YearMonth};
+use crate::reconcile::{
+    month_ja, time_ja, DayCell, DayState, MonthOutcome, ServiceLine, Tally, UserMonth, Visit,
+};
 use crate::report_export::difference_rows;
+use crate::spec::service_kind;
 
 const STATES: [DayState; 6] = [
     DayState::Same,
@@ -20,9 +27,13 @@ const STATES: [DayState; 6] = [
     DayState::ActualNotCompared,
 ];
 
-/// Every user's month, with the legend and the CSV button.
+/// Every client's month, with the legend and the CSV button. `partner_names` are the
+/// ledger's names of 事業所番号 (a row shows the number where none is known).
 #[component]
-pub fn PlanActualCalendars(months: Vec<UserMonth>) -> impl IntoView {
+pub fn PlanActualCalendars(
+    months: Vec<UserMonth>,
+    partner_names: HashMap<String, String>,
+) -> impl IntoView {
     if months.is_empty() {
         return ().into_any();
     }
@@ -44,17 +55,55 @@ pub fn PlanActualCalendars(months: Vec<UserMonth>) -> impl IntoView {
             }
         })
         .collect_view();
+    let names = StoredValue::new(partner_names);
+    let count = |outcome: MonthOutcome| months.iter().filter(|m| m.outcome() == outcome).count();
+    let differing = count(MonthOutcome::Differs);
+    let calendars = move |list: Vec<UserMonth>| {
+        list.into_iter()
+            .map(|m| view! { <UserMonthCalendar month=m names=names.get_value()/> })
+            .collect_view()
+    };
+    let of = |outcome: MonthOutcome| -> Vec<UserMonth> {
+        months
+            .iter()
+            .filter(|m| m.outcome() == outcome)
+            .cloned()
+            .collect()
+    };
+    let (differs, not_compared, same) = (
+        of(MonthOutcome::Differs),
+        of(MonthOutcome::NotCompared),
+        of(MonthOutcome::Same),
+    );
+    let folded = move |label: &'static str, list: Vec<UserMonth>| {
+        (!list.is_empty()).then(|| {
+            let summary = format!("{label}: {}人", list.len());
+            view! {
+                <details class="folded-months">
+                    <summary>{summary}</summary>
+                    {calendars(list)}
+                </details>
+            }
+        })
+    };
     view! {
         <section class="plan-actual" aria-labelledby="plan-actual-title">
             <h3 id="plan-actual-title">"予定と実績の突合"</h3>
             <p>
-                {format!("{}人・月分を突き合わせました。違い: {}件", months.len(), differences)}
+                {format!(
+                    "{}人・月分を突き合わせました。違いのある利用者: {}人(違い: {}件)",
+                    months.len(),
+                    differing,
+                    differences
+                )}
             </p>
             <div class="actions no-print">
                 <button type="button" on:click=save>"突合結果をCSVで保存"</button>
             </div>
             <ul class="legend" aria-label="記号の意味">{legend}</ul>
-            {months.into_iter().map(|m| view! { <UserMonthCalendar month=m/> }).collect_view()}
+            {calendars(differs)}
+            {folded("実績がまだない(突き合わせできない)", not_compared)}
+            {folded("違いなし", same)}
         </section>
     }
     .into_any()
@@ -71,61 +120,117 @@ fn state_class(state: DayState) -> &'static str {
     }
 }
 
+/// The provider as a row names it: the ledger's name, else the 事業所番号.
+fn provider_label(names: &HashMap<String, String>, office: &str) -> String {
+    names
+        .get(office)
+        .cloned()
+        .unwrap_or_else(|| office.to_owned())
+}
+
+/// The service as a row names it: its kind in words where the spec names it, and the code.
+fn service_label(service_type: &str, code: &str) -> String {
+    format!("{} {code}", service_kind::label_ja(service_type))
+}
+
 #[component]
-fn UserMonthCalendar(month: UserMonth) -> impl IntoView {
+fn UserMonthCalendar(month: UserMonth, names: HashMap<String, String>) -> impl IntoView {
     let who = match &month.name {
         Some(name) => format!("{name} 様(被保険者番号 {})", month.user.insured),
         None => format!("被保険者番号 {}", month.user.insured),
     };
     let title = format!("{who} {}分", month_ja(&month.month));
-    let days = month.days_in_month.max(1);
-    let head = (1..=days)
-        .map(|d| view! { <th scope="col" class="day-no">{d}</th> })
+    // The month's days with their 曜日; a month that is not real gets numbered columns only.
+    let days: Vec<(u8, Option<crate::jpdate::Weekday>)> =
+        match YearMonth::parse_yyyymm(&month.month) {
+            Some(ym) => ym.days().map(|d| (d.day, Some(d.weekday()))).collect(),
+            None => (1..=month.days_in_month.max(1))
+                .map(|d| (d, None))
+                .collect(),
+        };
+    let weekend = |w: Option<crate::jpdate::Weekday>| w.is_some_and(|w| w.is_weekend());
+    let day_heads = days
+        .iter()
+        .map(|&(d, w)| {
+            view! { <th scope="col" class="day-no" class:weekend=weekend(w)>{d}</th> }
+        })
+        .collect_view();
+    let weekday_heads = days
+        .iter()
+        .map(|&(_, w)| {
+            let class = match w {
+                Some(crate::jpdate::Weekday::Sat) => "weekday weekend sat",
+                Some(crate::jpdate::Weekday::Sun) => "weekday weekend sun",
+                _ => "weekday",
+            };
+            view! { <th scope="col" class=class>{w.map(|w| w.kanji())}</th> }
+        })
         .collect_view();
     let lines = month
         .services
         .iter()
-        .map(|line| service_row(line, days))
+        .map(|line| service_row(line, &days, &names))
         .collect_view();
     let differences = month.differences.clone();
+    let scroll_label = format!("{title}のカレンダー");
     view! {
         <article class="user-month" aria-label=title.clone()>
             <h4>{title.clone()}</h4>
-            <div class="calendar-scroll">
+            <div class="calendar-scroll" role="region" aria-label=scroll_label tabindex="0">
                 <table class="calendar">
                     <caption>{format!("{title}: サービスごとの日別の予定と実績")}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"事業所・サービスコード"</th>
-                            {head}
-                            <th scope="col">"予定 回数/単位"</th>
-                            <th scope="col">"実績 回数/単位"</th>
+                            <th scope="col" rowspan="2">"事業所・サービス"</th>
+                            {day_heads}
+                            <th scope="col" rowspan="2">"予定"</th>
+                            <th scope="col" rowspan="2">"実績"</th>
                         </tr>
+                        <tr class="weekday-row">{weekday_heads}</tr>
                     </thead>
                     <tbody>{lines}</tbody>
                 </table>
             </div>
-            {(!differences.is_empty()).then(|| view! { <DifferenceList differences=differences/> })}
+            {(!differences.is_empty()).then(|| view! { <DifferenceList differences=differences names=names/> })}
         </article>
     }
 }
 
-fn service_row(line: &ServiceLine, days: u8) -> impl IntoView {
-    let cells = (1..=days)
-        .map(|d| match line.days.iter().find(|c| c.day == d) {
-            Some(cell) => day_cell(cell),
-            None => view! { <td class="day"></td> }.into_any(),
+fn service_row(
+    line: &ServiceLine,
+    days: &[(u8, Option<crate::jpdate::Weekday>)],
+    names: &HashMap<String, String>,
+) -> impl IntoView {
+    let cells = days
+        .iter()
+        .map(|&(d, w)| {
+            let weekend = w.is_some_and(|w| w.is_weekend());
+            match line.days.iter().find(|c| c.day == d) {
+                Some(cell) => day_cell(cell, weekend),
+                None => view! { <td class="day" class:weekend=weekend></td> }.into_any(),
+            }
         })
         .collect_view();
-    let tally = |t: &crate::reconcile::Tally| format!("{}回 / {}", t.count, t.units);
     view! {
         <tr>
-            <th scope="row">{format!("{} {}", line.provider, line.service_code)}</th>
+            <th scope="row">
+                <span class="provider">{provider_label(names, &line.provider)}</span>
+                <span class="service">{service_label(&line.service_type, &line.service_code)}</span>
+            </th>
             {cells}
-            <td class="number">{tally(&line.planned)}</td>
-            <td class="number">{tally(&line.actual)}</td>
+            <td class="number tally">{tally(&line.planned)}</td>
+            <td class="number tally">{tally(&line.actual)}</td>
         </tr>
     }
+}
+
+/// 「5回 1,250単位」, short enough for the calendar's last columns.
+fn tally(t: &Tally) -> String {
+    format!(
+        "{}回 {}単位",
+        t.count,
+        crate::display::group_thousands(t.units.max(0) as u64)
+    )
 }
 
 fn visits_text(visits: &[Visit]) -> String {
@@ -136,7 +241,7 @@ fn visits_text(visits: &[Visit]) -> String {
         .join("、")
 }
 
-fn day_cell(cell: &DayCell) -> AnyView {
+fn day_cell(cell: &DayCell, weekend: bool) -> AnyView {
     let mut detail = format!("{}日: {}", cell.day, cell.state.label_ja());
     if !cell.planned.is_empty() {
         detail.push_str(&format!(" 予定 {}", visits_text(&cell.planned)));
@@ -145,7 +250,7 @@ fn day_cell(cell: &DayCell) -> AnyView {
         detail.push_str(&format!(" 実績 {}", visits_text(&cell.actual)));
     }
     view! {
-        <td class=state_class(cell.state) title=detail.clone() aria-label=detail>
+        <td class=state_class(cell.state) class:weekend=weekend title=detail.clone() aria-label=detail>
             {cell.state.mark()}
         </td>
     }
@@ -153,17 +258,31 @@ fn day_cell(cell: &DayCell) -> AnyView {
 }
 
 #[component]
-fn DifferenceList(differences: Vec<crate::reconcile::Difference>) -> impl IntoView {
+fn DifferenceList(
+    differences: Vec<crate::reconcile::Difference>,
+    names: HashMap<String, String>,
+) -> impl IntoView {
     let rows = differences
         .into_iter()
         .map(|d| {
+            let kind = d
+                .service_code
+                .get(..2)
+                .unwrap_or(&d.service_code)
+                .to_owned();
             view! {
                 <tr>
                     <td>
                         {CivilDate::parse_yyyymmdd(&d.date)
                             .map_or_else(|| d.date.clone(), CivilDate::format_ja)}
                     </td>
-                    <td>{format!("{} {}", d.provider, d.service_code)}</td>
+                    <td>
+                        {format!(
+                            "{} {}",
+                            provider_label(&names, &d.provider),
+                            service_label(&kind, &d.service_code)
+                        )}
+                    </td>
                     <td>{d.kind.label_ja()}</td>
                     <td>{d.planned.clone()}</td>
                     <td>{d.actual.clone()}</td>

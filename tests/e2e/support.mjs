@@ -75,10 +75,11 @@ export async function singleFileOnStick() {
 
 /**
  * Opens a page and records everything it asks the network for, every script error and every
- * Content-Security-Policy violation, so a test can assert there were none.
+ * Content-Security-Policy violation, so a test can assert there were none. `bypassCSP` lets
+ * the test (never the page) inject axe-core; `viewport` is e.g. the office screen, 1366×768.
  */
-export async function openPage(browser, url) {
-  const context = await browser.newContext({ locale: 'ja-JP' });
+export async function openPage(browser, url, { bypassCSP = false, viewport } = {}) {
+  const context = await browser.newContext({ locale: 'ja-JP', bypassCSP, ...(viewport ? { viewport } : {}) });
   const page = await context.newPage();
   const requests = [];
   const problems = [];
@@ -99,11 +100,13 @@ export function memoryFile(name, text) {
 
 /**
  * A browser profile kept in a folder, so a reload (or a second launch) sees the same
- * IndexedDB, like an office PC. `extraArgs` go to Chromium. Returns { context, page, problems, close }.
+ * IndexedDB, like an office PC. `extraArgs` go to Chromium; `bypassCSP` and `viewport` as for
+ * `openPage`. Returns { context, page, problems, close }.
  */
-export async function openProfile(dir, url, { extraArgs = [] } = {}) {
+export async function openProfile(dir, url, { extraArgs = [], bypassCSP = false, viewport } = {}) {
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs], locale: 'ja-JP', acceptDownloads: true,
+    bypassCSP, ...(viewport ? { viewport } : {}),
   });
   const page = context.pages()[0] ?? await context.newPage();
   const problems = [];
@@ -173,5 +176,39 @@ export async function writeOpfsFolder(page, name, files) {
       await w.write(bytes);
       await w.close();
     }, { name, p, b64 });
+  }
+}
+
+/** The office screen the page is designed for. */
+export const OFFICE_SCREEN = { width: 1366, height: 768 };
+
+/** The WCAG 2.2 AA rule sets of axe-core. */
+const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+let axeSource;
+/**
+ * Runs axe-core (WCAG 2.2 AA) on the page as it is now and fails with every violation listed
+ * (rule, impact, the first elements) under `label`, the screen state being checked. The page
+ * must come from a context opened with `bypassCSP: true`: axe is injected by the test, and the
+ * page's own CSP, which admits only its one inline script, stays as strict as it ships.
+ */
+export async function expectNoAxeViolations(page, label) {
+  axeSource ??= await readFile(path.join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    await page.addScriptTag({ content: axeSource });
+  }
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    throw new Error(`${label}: axe-core could not be injected; open the page with { bypassCSP: true }`);
+  }
+  const result = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+    WCAG_22_AA,
+  );
+  const lines = result.violations.map((v) => {
+    const nodes = v.nodes.slice(0, 3).map((n) => `    ${n.target.join(' ')}: ${n.html.slice(0, 120)}`).join('\n');
+    return `  ${v.id} (${v.impact}, ${v.nodes.length}×): ${v.help}\n${nodes}`;
+  });
+  if (lines.length > 0) {
+    throw new Error(`${label}: ${result.violations.length} axe-core violation(s) at WCAG 2.2 AA\n${lines.join('\n')}`);
   }
 }
