@@ -18,11 +18,18 @@ fn mount<V: IntoView + 'static>(view: impl FnOnce() -> V + 'static) -> (HtmlElem
     (host, handle)
 }
 
-/// Mounts the check results with a workspace holding `uploads`.
+/// Mounts the check results with a workspace holding `uploads`, already compared with each
+/// other (as the worker does after the last file; a lone file has nothing across files).
 fn mount_results(uploads: Vec<Upload>) -> (HtmlElement, impl Drop) {
     mount(move || {
         let workspace = Workspace::new();
         workspace.uploads.set(uploads);
+        workspace
+            .reconciliation
+            .set(Some(careplan_ledger::ui::check_worker::ReconcileOutcome {
+                cross_file: Vec::new(),
+                plan_vs_actual: Vec::new(),
+            }));
         provide_context(workspace);
         view! { <CheckResults/> }
     })
