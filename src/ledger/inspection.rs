@@ -80,7 +80,8 @@ pub struct InspectionSheet {
     pub generated_at: Timestamp,
     /// The plans in force on some day of the period, oldest first.
     pub plans: Vec<Plan>,
-    /// The latest plan before the period, when none was in force in it (to say so).
+    /// How many of the client's plans were not in force in the period (to say, when none
+    /// was, that other periods have plans).
     pub plans_outside: usize,
     pub partners: Vec<PartnerSection>,
     /// Consents and 第6表控 that name a month of the period.
@@ -178,6 +179,22 @@ impl InspectionSheet {
     }
 }
 
+/// The 差替 reasons recorded for one version of a chain.
+fn replacements_of<'a>(
+    chain: &'a VersionChain,
+    v: &'a super::versions::Version,
+) -> impl Iterator<Item = Replacement> + 'a {
+    v.replaced.iter().map(move |(reason, event)| Replacement {
+        family: chain.key.family,
+        month: chain.key.month,
+        partner_name: chain.partner_name.clone(),
+        partner_office: chain.key.partner_office.clone(),
+        serial: v.serial.clone(),
+        reason: reason.clone(),
+        event: event.clone(),
+    })
+}
+
 fn month_in(m: Option<YearMonth>, from: YearMonth, to: YearMonth) -> bool {
     m.is_some_and(|m| m >= from && m <= to)
 }
@@ -216,15 +233,7 @@ pub fn inspection_sheet(
             // is on the sheet.
             for v in &chain.versions {
                 if plans.iter().any(|p| Some(p.plan_date) == v.plan_date) {
-                    replacements.extend(v.replaced.iter().map(|(reason, event)| Replacement {
-                        family,
-                        month: None,
-                        partner_name: chain.partner_name.clone(),
-                        partner_office: chain.key.partner_office.clone(),
-                        serial: v.serial.clone(),
-                        reason: reason.clone(),
-                        event: event.clone(),
-                    }));
+                    replacements.extend(replacements_of(chain, v));
                 }
             }
             continue;
@@ -240,15 +249,7 @@ pub fn inspection_sheet(
             continue;
         }
         for v in &chain.versions {
-            replacements.extend(v.replaced.iter().map(|(reason, event)| Replacement {
-                family,
-                month: chain.key.month,
-                partner_name: chain.partner_name.clone(),
-                partner_office: chain.key.partner_office.clone(),
-                serial: v.serial.clone(),
-                reason: reason.clone(),
-                event: event.clone(),
-            }));
+            replacements.extend(replacements_of(chain, v));
         }
         let section = partners
             .entry(chain.key.partner_office.clone())

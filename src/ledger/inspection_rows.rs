@@ -309,32 +309,50 @@ fn imported(sheet: &InspectionSheet, v: &Version) -> String {
         .unwrap_or_else(|| "未記録".into())
 }
 
+/// A table of a chain's versions: 版, when and how it was exchanged, who, then `extra`.
+fn versions_table(
+    sheet: &InspectionSheet,
+    caption: String,
+    chain: &VersionChain,
+    extra_columns: &[&'static str],
+    extra: impl Fn(&Version) -> Vec<String>,
+) -> SheetTable {
+    let mut columns = vec!["版", "送受信の日時", "記録者"];
+    columns.extend_from_slice(extra_columns);
+    SheetTable {
+        caption,
+        notes: chain_notes(chain),
+        columns,
+        rows: chain
+            .versions
+            .iter()
+            .map(|v| {
+                let mut row = vec![
+                    version_label(v),
+                    format!("{} {}", direction_ja(v), act_time(&v.recorded)),
+                    who(sheet, &v.recorded),
+                ];
+                row.extend(extra(v));
+                row
+            })
+            .collect(),
+        empty: "記録はありません",
+    }
+}
+
 fn schedule_table(
     sheet: &InspectionSheet,
     name: &str,
     office: &str,
     chain: &VersionChain,
 ) -> SheetTable {
-    SheetTable {
-        caption: format!("{name}({office}) サービス利用票 {}", month_of(chain)),
-        notes: chain_notes(chain),
-        columns: vec!["版", "送受信の日時", "記録者", "保存場所", "取込", "状態"],
-        rows: chain
-            .versions
-            .iter()
-            .map(|v| {
-                vec![
-                    version_label(v),
-                    format!("{} {}", direction_ja(v), act_time(&v.recorded)),
-                    who(sheet, &v.recorded),
-                    place(v),
-                    imported(sheet, v),
-                    state_ja(v),
-                ]
-            })
-            .collect(),
-        empty: "記録はありません",
-    }
+    versions_table(
+        sheet,
+        format!("{name}({office}) サービス利用票 {}", month_of(chain)),
+        chain,
+        &["保存場所", "取込", "状態"],
+        |v| vec![place(v), imported(sheet, v), state_ja(v)],
+    )
 }
 
 fn actual_table(
@@ -355,37 +373,20 @@ fn actual_table(
         Some(PlanActualResult::NotCompared(why)) => format!("照合していません({why})"),
         None => "照合していません(予定と実績のファイルが台帳に保存されていません)".into(),
     };
-    SheetTable {
-        caption: format!("{name}({office}) 実績 {}", month_of(chain)),
-        notes: chain_notes(chain),
-        columns: vec![
-            "版",
-            "送受信の日時",
-            "記録者",
-            "取込",
-            "状態",
-            "予定との照合",
-        ],
-        rows: chain
-            .versions
-            .iter()
-            .map(|v| {
-                vec![
-                    version_label(v),
-                    format!("{} {}", direction_ja(v), act_time(&v.recorded)),
-                    who(sheet, &v.recorded),
-                    imported(sheet, v),
-                    state_ja(v),
-                    if v.is_newest {
-                        compared.clone()
-                    } else {
-                        String::new()
-                    },
-                ]
-            })
-            .collect(),
-        empty: "記録はありません",
-    }
+    versions_table(
+        sheet,
+        format!("{name}({office}) 実績 {}", month_of(chain)),
+        chain,
+        &["取込", "状態", "予定との照合"],
+        |v| {
+            let result = if v.is_newest {
+                compared.clone()
+            } else {
+                String::new()
+            };
+            vec![imported(sheet, v), state_ja(v), result]
+        },
+    )
 }
 
 fn other_table(
@@ -394,25 +395,13 @@ fn other_table(
     office: &str,
     chain: &VersionChain,
 ) -> SheetTable {
-    SheetTable {
-        caption: format!("{name}({office}) {}", chain.key.family.label_ja()),
-        notes: chain_notes(chain),
-        columns: vec!["版", "送受信の日時", "記録者", "保存場所", "状態"],
-        rows: chain
-            .versions
-            .iter()
-            .map(|v| {
-                vec![
-                    version_label(v),
-                    format!("{} {}", direction_ja(v), act_time(&v.recorded)),
-                    who(sheet, &v.recorded),
-                    place(v),
-                    state_ja(v),
-                ]
-            })
-            .collect(),
-        empty: "記録はありません",
-    }
+    versions_table(
+        sheet,
+        format!("{name}({office}) {}", chain.key.family.label_ja()),
+        chain,
+        &["保存場所", "状態"],
+        |v| vec![place(v), state_ja(v)],
+    )
 }
 
 /// The sheet in words.

@@ -216,6 +216,16 @@ pub fn EventForm() -> impl IntoView {
         let d =
             EntryDraft::new(state.actor.get_untracked(), subject, details).occurred_at(occurred_at);
         let mut all = d.validate_at(now()).err().unwrap_or_default();
+        if on.is_none() {
+            // The missing date is said once (「…を入力してください」), not also as the
+            // placeholder date being too early.
+            all.retain(|i| {
+                !matches!(
+                    i.field,
+                    "details.consented_on" | "details.delivered_on" | "details.completed_on"
+                )
+            });
+        }
         if needs_client(k) && client.get_untracked().is_empty() {
             all.retain(|i| i.field != "subject.clients");
             all.push(ValidationIssue {
