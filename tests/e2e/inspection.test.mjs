@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { singleFileOnStick, openProfile, freshProfileDir, ROOT } from './support.mjs';
+import { singleFileOnStick, openProfile, freshProfileDir, ROOT, expectNoAxeViolations } from './support.mjs';
 import { region, openLedger, setUpOffice } from './ledger_steps.mjs';
 
 let stick;
@@ -73,7 +73,7 @@ function pdfPages(file) {
 test('the May sheet answers the inspector: plan in force, consent, delivery, versions, 取消, real send dates', async () => {
   const profile = await freshProfileDir();
   cleanups.push(profile);
-  const { page, problems, close } = await openProfile(profile, stick.url);
+  const { page, problems, close } = await openProfile(profile, stick.url, { bypassCSP: true });
   try {
     await page.setViewportSize({ width: 1366, height: 768 });
     await setUpOffice(page);
@@ -110,6 +110,7 @@ test('the May sheet answers the inspector: plan in force, consent, delivery, ver
     const sheet = inspection.getByRole('article', { name: '運営指導用の記録' });
     await sheet.waitFor();
     await sheet.getByText('違い: 0件').waitFor(); // 予定↔実績 from the kept files
+    await expectNoAxeViolations(page, 'the ledger with the May sheet');
 
     const pdf = path.join(profile, 'may.pdf');
     await page.pdf({ path: pdf, format: 'A4' });

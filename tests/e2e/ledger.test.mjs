@@ -131,7 +131,7 @@ for (const way of ['http', 'file']) {
       // The original file is downloadable again, under its original name, byte for byte.
       const [original] = await Promise.all([
         page.waitForEvent('download'),
-        region(page, '記録を見る・探す').getByRole('button', { name: `UPPLAN_202505_${UNIT} を保存` }).click(),
+        region(page, '記録を見る・探す').getByRole('button', { name: `元のファイルを保存(UPPLAN_202505_${UNIT})` }).click(),
       ]);
       assert.equal(original.suggestedFilename(), `UPPLAN_202505_${UNIT}`);
       const again = path.join(secondProfile, 'again.csv');

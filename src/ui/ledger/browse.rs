@@ -53,7 +53,8 @@ fn months(entries: &[Entry]) -> Vec<YearMonth> {
 pub fn FileDownload(file: FileRef) -> impl IntoView {
     let state = LedgerState::use_context();
     let message = RwSignal::new(String::new());
-    let label = format!("{} を保存", file.name);
+    // The accessible name starts with the visible words, then says which file.
+    let label = format!("元のファイルを保存({})", file.name);
     let download = move |_| {
         let file = file.clone();
         spawn_local(async move {
