@@ -10,8 +10,6 @@ use crate::check::identify::{parse_file_name, FileName};
 use crate::check::{CheckedFile, FileIdentity, FileReport, Party, RecordRef};
 use crate::spec::roles;
 
-/// 利用者 氏名 in 利用者補足情報 (No.6) and 利用者基本情報 (No.15).
-const CLIENT_NAME: &str = "利用者氏名";
 /// How many records with findings are kept for display (the rest are only counted).
 pub const MAX_SHOWN_RECORDS: usize = 200;
 /// How many distinct clients are listed per file.
@@ -47,6 +45,9 @@ pub struct ClientFacts {
     pub insured_number: String,
     /// 利用者氏名, where the file carries it (利用者補足情報, 利用者基本情報).
     pub name: Option<String>,
+    /// 利用者氏名フリガナ, in one spelling (`kana::normalize_reading`), where the file has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kana: Option<String>,
     /// 居宅サービス計画作成（変更）日 (YYYYMMDD), where the file carries a real one.
     pub plan_date: Option<String>,
 }
@@ -77,6 +78,7 @@ struct ClientColumns {
     insurer: Option<usize>,
     insured: Option<usize>,
     name: Option<usize>,
+    kana: Option<usize>,
     plan_date: Option<usize>,
 }
 
@@ -89,7 +91,8 @@ impl ClientList {
             ClientColumns {
                 insurer: column(roles::INSURER_NUMBER),
                 insured: column(roles::INSURED_NUMBER),
-                name: column(CLIENT_NAME),
+                name: column(roles::CLIENT_NAME),
+                kana: roles::CLIENT_NAME_READINGS.iter().find_map(|r| column(r)),
                 plan_date: column(roles::PLAN_DATE),
             }
         });
@@ -129,6 +132,9 @@ impl ClientList {
         };
         if client.name.is_none() {
             client.name = value(columns.name);
+        }
+        if client.kana.is_none() {
+            client.kana = value(columns.kana).and_then(|k| crate::kana::normalize_reading(&k));
         }
         if client.plan_date.is_none() {
             client.plan_date = value(columns.plan_date);
@@ -233,6 +239,7 @@ mod tests {
                 insurer_number: "131001".into(),
                 insured_number: "0000012345".into(),
                 name: Some("山田 花子".into()),
+                kana: Some("ヤマダ ハナコ".into()),
                 plan_date: Some("20250401".into()),
             }]
         );

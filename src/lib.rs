@@ -19,6 +19,7 @@ pub mod file_overview;
 pub mod fingerprint;
 pub mod fixtures;
 pub mod jpdate;
+pub mod kana;
 pub mod ledger;
 pub mod page_origin;
 pub mod reconcile;

@@ -30,6 +30,7 @@ fn client(plan_date: Option<CivilDate>) -> Client {
         insurer_number: "131001".into(),
         insured_number: "0001234567".into(),
         name: "濵田 正男".into(),
+        kana: Some("ハマダ マサオ".into()),
         plan_date,
     }
 }

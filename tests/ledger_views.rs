@@ -13,6 +13,7 @@ fn client() -> Client {
         insurer_number: "131001".into(),
         insured_number: "0001234567".into(),
         name: "山田 花子".into(),
+        kana: Some("ヤマダ ハナコ".into()),
         plan_date: None,
     }
 }
@@ -352,4 +353,60 @@ fn inspection_sheet_and_csv_carry_what_the_inspector_asks() {
         now
     )
     .is_none());
+}
+
+/// A client named in one file only (another reading, another name).
+fn sent_to_client(b: &mut Book, name: &str, kana: Option<&str>, insured: &str) {
+    let mut d = sent("20250601100000", 1, 7);
+    d.subject.clients = vec![Client {
+        insurer_number: "131001".into(),
+        insured_number: insured.into(),
+        name: name.into(),
+        kana: kana.map(str::to_string),
+        plan_date: None,
+    }];
+    b.add(d);
+}
+
+#[test]
+fn clients_are_listed_in_gojuon_order_and_found_by_kana() {
+    let mut b = month_book();
+    sent_to_client(&mut b, "渡辺 清", Some("ワタナベ キヨシ"), "0000000001");
+    sent_to_client(&mut b, "馬場 和子", Some("ババ カズコ"), "0000000002");
+    sent_to_client(&mut b, "阿部 茂", Some("アベ シゲル"), "0000000003");
+    sent_to_client(&mut b, "名前だけ 太郎", None, "0000000004");
+    let names: Vec<String> = query::clients(b.0.entries())
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    // あ, は (ば before はま: voiced kana sort with their plain kana), や, わ, then no reading.
+    assert_eq!(
+        names,
+        vec![
+            "阿部 茂",
+            "馬場 和子",
+            "山田 花子",
+            "渡辺 清",
+            "名前だけ 太郎"
+        ]
+    );
+
+    // The stored reading travels in the entry's JSON and back.
+    let entry = b.0.entries().last().unwrap();
+    let with_kana = &b.0.entries()[b.0.entries().len() - 2];
+    assert!(with_kana.to_json().contains("\"kana\":\"アベ シゲル\""));
+    assert!(!entry.to_json().contains("kana"), "left out when unknown");
+
+    let idx = SearchIndex::build(b.0.entries());
+    for typed in ["あべ", "アベ", "ｱﾍﾞ", "しげる"] {
+        let found = idx.filter(
+            b.0.entries(),
+            &EntryFilter {
+                text: typed.into(),
+                ..EntryFilter::default()
+            },
+        );
+        assert_eq!(found.len(), 1, "{typed}");
+        assert_eq!(b.0.entries()[found[0]].subject.clients[0].name, "阿部 茂");
+    }
 }

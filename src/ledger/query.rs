@@ -67,6 +67,10 @@ fn row_of(e: &Entry) -> Row {
     for c in &e.subject.clients {
         r.names.push_str(&normalize(&c.name));
         r.names.push('\u{1}');
+        if let Some(k) = &c.kana {
+            r.names.push_str(&crate::kana::search_form(k));
+            r.names.push('\u{1}');
+        }
         r.insured.push_str(&normalize(&c.insured_number));
         r.insured.push('\u{1}');
     }
@@ -112,7 +116,10 @@ impl SearchIndex {
     /// index was built from.
     pub fn filter(&self, entries: &[Entry], f: &EntryFilter) -> Vec<usize> {
         let text = normalize(&f.text);
+        // Readings are kept in ひらがな: 「ハマダ」 and 「ﾊﾏﾀﾞ」 find 「はまだ」 too.
+        let text_kana = crate::kana::search_form(&f.text);
         let name = normalize(&f.client_name);
+        let name_kana = crate::kana::search_form(&f.client_name);
         let insured = normalize(&f.insured_number);
         let partner = normalize(&f.partner);
         let file = normalize(&f.file_name);
@@ -123,8 +130,8 @@ impl SearchIndex {
             .zip(&self.rows)
             .enumerate()
             .filter(|(_, (e, r))| {
-                (text.is_empty() || r.all.contains(&text))
-                    && (name.is_empty() || r.names.contains(&name))
+                (text.is_empty() || r.all.contains(&text) || r.all.contains(&text_kana))
+                    && (name.is_empty() || r.names.contains(&name) || r.names.contains(&name_kana))
                     && (insured.is_empty() || r.insured.contains(&insured))
                     && (partner.is_empty() || r.partner.contains(&partner))
                     && (file.is_empty() || r.file.contains(&file))
@@ -163,11 +170,14 @@ pub struct ClientSummary {
     pub key: ClientKey,
     /// The most recently recorded name.
     pub name: String,
+    /// The most recently recorded reading (フリガナ), if any entry had one.
+    pub kana: Option<String>,
     pub entry_count: usize,
     pub last_recorded_at: Timestamp,
 }
 
-/// Every client in the ledger, sorted by normalized name.
+/// Every client in the ledger, in 五十音 order of their readings (clients without one after,
+/// by name).
 pub fn clients(entries: &[Entry]) -> Vec<ClientSummary> {
     let mut map: BTreeMap<ClientKey, ClientSummary> = BTreeMap::new();
     for e in entries {
@@ -175,16 +185,23 @@ pub fn clients(entries: &[Entry]) -> Vec<ClientSummary> {
             let s = map.entry(c.key()).or_insert_with(|| ClientSummary {
                 key: c.key(),
                 name: c.name.clone(),
+                kana: None,
                 entry_count: 0,
                 last_recorded_at: e.recorded_at,
             });
             s.name.clone_from(&c.name);
+            if c.kana.is_some() {
+                s.kana.clone_from(&c.kana);
+            }
             s.entry_count += 1;
             s.last_recorded_at = e.recorded_at;
         }
     }
     let mut out: Vec<ClientSummary> = map.into_values().collect();
-    out.sort_by_cached_key(|s| (normalize(&s.name), s.key.clone()));
+    out.sort_by(|a, b| {
+        crate::kana::compare_clients((a.kana.as_deref(), &a.name), (b.kana.as_deref(), &b.name))
+            .then_with(|| a.key.cmp(&b.key))
+    });
     out
 }
 

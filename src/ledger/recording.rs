@@ -74,6 +74,7 @@ pub fn clients_of(
                 insurer_number: key.insurer_number,
                 insured_number: key.insured_number,
                 name: name.trim().to_string(),
+                kana: c.kana.clone(),
                 plan_date: c.plan_date.as_deref().and_then(CivilDate::parse_yyyymmdd),
             }
         })
@@ -181,12 +182,14 @@ mod tests {
                         insurer_number: "031234".into(),
                         insured_number: "0000012345".into(),
                         name: None,
+                        kana: None,
                         plan_date: None,
                     },
                     ClientFacts {
                         insurer_number: "031234".into(),
                         insured_number: "0000067890".into(),
                         name: Some("山田 花子".into()),
+                        kana: Some("ヤマダ ハナコ".into()),
                         plan_date: Some("20250410".into()),
                     },
                 ],

@@ -48,6 +48,8 @@ pub fn sample_client(i: u64) -> Client {
             FAMILY[(i % 10) as usize],
             GIVEN[((i / 10) % 8) as usize]
         ),
+        // No reading: the pinned worked examples are built from these clients.
+        kana: None,
         plan_date: None,
     }
 }

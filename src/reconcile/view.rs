@@ -29,7 +29,7 @@ pub(crate) const COUNT: &str = "サービス回数";
 /// 明細判別コード: tells apart 福祉用具 rows with the same code and units.
 pub(crate) const DETAIL_NO: &str = "明細判別コード";
 /// 利用者氏名 (利用者補足情報 No.6).
-pub(crate) const USER_NAME: &str = "利用者氏名";
+pub(crate) const USER_NAME: &str = crate::spec::roles::CLIENT_NAME;
 
 /// A person in the files: 保険者番号 + 被保険者番号.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -8,6 +8,11 @@ use super::data::{FieldSpec, Layout};
 
 /// CSVバージョン (No.1 of every layout).
 pub const CSV_VERSION: &str = "CSVバージョン";
+/// 利用者氏名 (利用者補足情報 No.6, 利用者基本情報 No.15).
+pub const CLIENT_NAME: &str = "利用者氏名";
+/// The reading of the name, spelled two ways by the spec: 利用者補足情報 No.5 and
+/// 利用者基本情報 No.14.
+pub const CLIENT_NAME_READINGS: [&str; 2] = ["利用者氏名フリガナ", "利用者氏名ﾌﾘｶﾞﾅ"];
 /// 保険者番号.
 pub const INSURER_NUMBER: &str = "保険者番号";
 /// 被保険者番号.
@@ -76,6 +81,14 @@ mod tests {
             assert!(index_of(v4, TAIS_CODE).is_some());
             assert!(index_of(v4, WELFARE_EQUIPMENT_CODE).is_some());
             assert!(index_of(k.layout(LayoutGeneration::V3).unwrap(), TAIS_CODE).is_none());
+        }
+        for id in ["UPHOSOKU", "UPKIHON"] {
+            let l = spec.kind(id).unwrap().layout(LayoutGeneration::V4).unwrap();
+            assert!(index_of(l, CLIENT_NAME).is_some(), "{id}");
+            let readings = CLIENT_NAME_READINGS
+                .iter()
+                .filter(|r| index_of(l, r).is_some());
+            assert_eq!(readings.count(), 1, "{id}");
         }
         for id in ["DLTPLAN", "DLTJSK"] {
             let l = spec.kind(id).unwrap().layout(LayoutGeneration::V4).unwrap();

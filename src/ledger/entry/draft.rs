@@ -383,6 +383,7 @@ mod tests {
             insurer_number: "131001".into(),
             insured_number: "0000012345".into(),
             name: "山田 花子".into(),
+            kana: None,
             plan_date: None,
         }
     }

@@ -43,6 +43,9 @@ impl Subject {
                     o.insert("insurer_number".into(), c.insurer_number.clone().into());
                     o.insert("insured_number".into(), c.insured_number.clone().into());
                     o.insert("name".into(), c.name.clone().into());
+                    if let Some(k) = &c.kana {
+                        o.insert("kana".into(), k.clone().into());
+                    }
                     if let Some(d) = c.plan_date {
                         o.insert("plan_date".into(), date_str(d));
                     }
@@ -94,6 +97,7 @@ impl Subject {
                     insurer_number: c.str("insurer_number")?.to_string(),
                     insured_number: c.str("insured_number")?.to_string(),
                     name: c.str("name")?.to_string(),
+                    kana: c.opt_str("kana")?.map(str::to_string),
                     plan_date: c
                         .opt_str("plan_date")?
                         .map(|s| parse_date(s, &format!("{p}.plan_date")))

@@ -155,6 +155,9 @@ pub struct Client {
     pub insured_number: String,
     /// 氏名 as written in the file or typed by staff.
     pub name: String,
+    /// The reading (利用者氏名フリガナ) in full-width カナ, where a file gave it: what the
+    /// client list's 五十音 order and search by かな use. Entries before it existed have none.
+    pub kana: Option<String>,
     /// 居宅サービス計画作成(変更)日 of this client's plan in this file, when the entry is
     /// about a plan (the plan family's key together with the two numbers).
     pub plan_date: Option<CivilDate>,

@@ -117,6 +117,7 @@ pub fn EventForm() -> impl IntoView {
                     insurer_number: c.key.insurer_number,
                     insured_number: c.key.insured_number,
                     name: c.name,
+                    kana: c.kana,
                     plan_date: parse_date(&plan_date.get_untracked()),
                 }];
                 subject.service_month = parse_month(&month.get_untracked());
