@@ -22,6 +22,7 @@ pub mod jpdate;
 pub mod kana;
 pub mod ledger;
 pub mod page_origin;
+pub mod places;
 pub mod reconcile;
 pub mod report_export;
 pub mod spec;

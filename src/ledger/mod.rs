@@ -6,6 +6,7 @@
 //! passes the current time in and persists what these functions return. Invariant: nothing
 //! here edits or deletes an entry; a correction is a new entry that points at the old one.
 
+pub mod acts;
 pub mod backup;
 pub mod branch;
 pub mod canonical;
@@ -15,6 +16,7 @@ pub mod csv_export;
 pub mod describe;
 pub mod device;
 pub mod entry;
+pub mod file_groups;
 pub mod in_force;
 pub mod inspection;
 pub mod inspection_rows;

@@ -12,6 +12,7 @@ mod download;
 mod drop_zone;
 mod dropped_folders;
 pub mod ledger;
+pub mod places;
 mod plan_actual;
 mod runtime_status;
 mod table;
@@ -21,47 +22,26 @@ use leptos::prelude::*;
 
 pub use check_results::CheckResults;
 pub use drop_zone::DropZone;
+pub use places::{LedgerPlace, Place};
 pub use runtime_status::RuntimeStatus;
 pub use workspace::{Upload, UploadState, Workspace};
-
-/// The views the top navigation switches between.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    /// ファイルを点検: drop files, see the report.
-    Check,
-    /// 証跡台帳: the recorded events, versions, printing, backups, settings.
-    Ledger,
-}
-
-impl View {
-    fn label(self) -> &'static str {
-        match self {
-            View::Check => "ファイルを点検",
-            View::Ledger => "証跡台帳",
-        }
-    }
-}
 
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
     let workspace = Workspace::new();
     provide_context(workspace);
-    let view = RwSignal::new(View::Check);
-    provide_context(view);
+    places::provide_places();
+    let place = places::use_place();
     ledger::LedgerState::provide();
 
-    let tab = move |target: View| {
+    let tab = move |target: Place, label: &'static str| {
+        let current = move || place.get().is_ledger() == target.is_ledger();
         view! {
-            <button
-                type="button"
-                class="tab"
-                class:current=move || view.get() == target
-                aria-current=move || (view.get() == target).then_some("page")
-                on:click=move |_| view.set(target)
-            >
-                {target.label()}
-            </button>
+            <a class="tab" href=target.href() class:current=current
+                aria-current=move || current().then_some("page")>
+                {label}
+            </a>
         }
     };
 
@@ -70,18 +50,34 @@ pub fn App() -> impl IntoView {
         <header class="app-header">
             <div class="header-line">
                 <h1>"ケアプラン連携 証跡台帳"</h1>
-                <nav class="tabs" aria-label="画面の切り替え">{tab(View::Check)} {tab(View::Ledger)}</nav>
+                <nav class="tabs" aria-label="画面の切り替え">
+                    {tab(Place::Check, "ファイルを点検")}
+                    {tab(Place::Ledger(LedgerPlace::Clients), "証跡台帳")}
+                </nav>
+                <ledger::TodayStaff/>
             </div>
             <RuntimeStatus/>
         </header>
         <main class="app-main" id="main" tabindex="-1">
-            <div hidden=move || view.get() != View::Check>
+            <div id=places::place_id(Place::Check) hidden=move || place.get() != Place::Check>
+                <InspectionDayShortcut/>
                 <DropZone/>
                 <CheckResults/>
             </div>
-            <div hidden=move || view.get() != View::Ledger>
+            <div hidden=move || !place.get().is_ledger()>
                 <ledger::LedgerView/>
             </div>
         </main>
+    }
+}
+
+/// 「運営指導」 on the start screen: straight to finding the client (then the client's page has
+/// the print).
+#[component]
+fn InspectionDayShortcut() -> impl IntoView {
+    view! {
+        <p class="inspection-shortcut">
+            <a class="big-link" href=Place::Ledger(LedgerPlace::Clients).href()>"運営指導(利用者を探して印刷)"</a>
+        </p>
     }
 }

@@ -14,7 +14,6 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::browse::EntryTable;
 use super::folder::{choose_folder, folder_name, folder_supported, write_and_read_back};
-use super::settings::ActorPicker;
 use super::state::{now, LedgerState};
 use crate::ledger::settings::LAST_BACKUP_KEY;
 use crate::ledger::{
@@ -43,7 +42,7 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
         .ok_or("先に設定を保存してください")?;
     let actor = state.actor.get_untracked();
     if actor.is_empty() {
-        return Err("記録者を選んでください。".into());
+        return Err(super::today_staff::ask_for_staff());
     }
     let store = state.open().await.map_err(|e| e.to_string())?;
     let read =
@@ -170,7 +169,7 @@ async fn apply(state: LedgerState, backup: Backup, plan: RestorePlan) -> Result<
     });
     let actor = state.actor.get_untracked();
     if record.is_some() && actor.is_empty() {
-        return Err("記録者を選んでください。".into());
+        return Err(super::today_staff::ask_for_staff());
     }
     if state.settings.get_untracked().is_none() {
         let store = state.open().await.map_err(|e| e.to_string())?;
@@ -310,7 +309,6 @@ pub fn BackupPanel() -> impl IntoView {
                 "元のファイルと設定、ほかのパソコンから取り込んだ記録も含まれます。ほかのパソコンのバックアップを復元すると、その記録がこの台帳に加わります。"
             </p>
             <Show when=move || state.settings.with(Option::is_some)>
-                <ActorPicker id="backup-actor"/>
                 <button type="button" on:click=on_export disabled=move || busy.get()>"バックアップを書き出す"</button>
                 <p class="save-status" role="status" data-testid="export-status">{move || export_status.get()}</p>
                 {folder_supported().then(|| view! {

@@ -1,21 +1,21 @@
-//! Looking things up: search by name, number or file name; narrow to one user, month or
-//! partner; a user's timeline and versions (newest marked, 「相手先は旧版の可能性」 flagged);
-//! original files downloadable again under their original names.
+//! 「記録一覧」: search by name, reading, number or file name; narrow to one user, month or
+//! partner; one row per act (a file and its check result together), a page at a time; a
+//! client's versions (newest marked, 「相手先は旧版の可能性」 flagged); original files
+//! downloadable again under their original names.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::state::LedgerState;
 use crate::jpdate::YearMonth;
+use crate::ledger::acts::acts;
 use crate::ledger::query::{clients, partners};
 use crate::ledger::versions::VersionChain;
-use crate::ledger::{
-    describe_ja, version_chains_for_client, ClientKey, Entry, EntryFilter, FileRef, SearchIndex,
-};
+use crate::ledger::{describe_ja, ClientKey, Entry, EntryFilter, FileRef, SearchIndex};
 use crate::ui::download::save_bytes;
 
-/// Rows shown at once: a year of a busy office is tens of thousands of entries.
-const MAX_ROWS: usize = 300;
+/// Rows on one page of a list: a year of a busy office is tens of thousands of entries.
+const PAGE: usize = 50;
 
 fn client_value(k: &ClientKey) -> String {
     format!("{}-{}", k.insurer_number, k.insured_number)
@@ -80,41 +80,133 @@ pub fn FileDownload(file: FileRef) -> impl IntoView {
     }
 }
 
-/// The entries as a table: number, time, who, what, and the original file.
+/// One row of a list of acts: the entry, and the check result recorded with its file.
+#[derive(Clone)]
+pub struct ActRow {
+    pub entry: Entry,
+    pub check: Option<Entry>,
+}
+
+/// The rows of `entries` (time order) at `positions`, newest first, page `page`.
+fn page_of(entries: &[Entry], positions: &[usize], page: usize) -> (Vec<ActRow>, usize) {
+    let all = acts(entries, positions);
+    let total = all.len();
+    let rows = all
+        .iter()
+        .rev()
+        .skip(page * PAGE)
+        .take(PAGE)
+        .map(|a| ActRow {
+            entry: entries[a.entry].clone(),
+            check: a.check.map(|c| entries[c].clone()),
+        })
+        .collect();
+    (rows, total)
+}
+
+/// 「1〜50件目(全1,234件)」 and the buttons to the newer and older pages.
 #[component]
-pub fn EntryTable(
-    #[prop(into)] entries: Signal<Vec<Entry>>,
+fn Pager(#[prop(into)] total: Signal<usize>, page: RwSignal<usize>) -> impl IntoView {
+    view! {
+        <div class="pager" hidden={move || total.get() <= PAGE}>
+            <button type="button" class="secondary small" disabled=move || page.get() == 0
+                on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>{format!("新しい{PAGE}件")}</button>
+            <span class="pager-position">{move || {
+                let first = page.get() * PAGE + 1;
+                let last = (first + PAGE - 1).min(total.get());
+                format!("{first}〜{last}件目(全{}件)", total.get())
+            }}</span>
+            <button type="button" class="secondary small" disabled={move || (page.get() + 1) * PAGE >= total.get()}
+                on:click=move |_| page.update(|p| *p += 1)>{format!("古い{PAGE}件")}</button>
+        </div>
+    }
+}
+
+/// The clients of a row: up to three by name, more folded as 「20人」 that opens.
+fn clients_cell(e: &Entry) -> AnyView {
+    let names: Vec<String> = e
+        .subject
+        .clients
+        .iter()
+        .map(|c| format!("{} 様", c.name))
+        .collect();
+    if names.len() <= 3 {
+        return view! { <span>{names.join("、")}</span> }.into_any();
+    }
+    view! {
+        <details class="folded-clients">
+            <summary>{format!("{}人", names.len())}</summary>
+            <ul>{names.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+        </details>
+    }
+    .into_any()
+}
+
+/// A list of acts, one row each: when, what (with the check result of a file), who, which
+/// device, and the original file.
+#[component]
+fn ActTable(
+    #[prop(into)] rows: Signal<Vec<ActRow>>,
     #[prop(into)] caption: Signal<String>,
 ) -> impl IntoView {
     let state = LedgerState::use_context();
     view! {
+        <div class="table-scroll" role="region" tabindex="0" aria-label=move || caption.get()>
         <table class="file-table entry-table">
             <caption>{move || caption.get()}</caption>
             <thead><tr>
-                <th scope="col">"端末・記録番号"</th><th scope="col">"日時"</th><th scope="col">"記録者"</th>
-                <th scope="col">"利用者"</th><th scope="col">"内容"</th><th scope="col">"ファイル"</th>
+                <th scope="col">"日時"</th><th scope="col">"内容"</th><th scope="col">"利用者"</th>
+                <th scope="col">"記録者・端末"</th><th scope="col">"ファイル"</th>
             </tr></thead>
             <tbody>
-                {move || entries.with(|all| all.iter().rev().take(MAX_ROWS).cloned().collect::<Vec<_>>()).into_iter().map(|e| {
-                    let who: Vec<String> = e.subject.clients.iter().map(|c| c.name.clone()).collect();
+                {move || rows.get().into_iter().map(|row| {
+                    let e = row.entry;
                     let file = e.subject.file.clone().filter(|_| matches!(e.kind(),
                         crate::ledger::Kind::Received | crate::ledger::Kind::Sent | crate::ledger::Kind::DeletionReceived));
+                    let when = e.occurred_at.unwrap_or(e.recorded_at).format_ja();
+                    let check = row.check.as_ref().map(describe_ja);
                     view! {
                         <tr>
-                            <td class="device-seq">{format!("{} {}", state.device_label(&e.device), e.seq)}</td>
-                            <td>{e.recorded_at.format_ja()}</td>
-                            <td>{e.actor.clone()}</td>
-                            <td>{who.join("、")}</td>
-                            <td class="entry-text">{describe_ja(&e)}</td>
+                            <td class="when">{when}</td>
+                            <td class="entry-text">{describe_ja(&e)}
+                                {check.map(|c| view! { <span class="check-line">{c}</span> })}</td>
+                            <td class="clients-cell">{clients_cell(&e)}</td>
+                            <td class="who">{e.actor.clone()}
+                                <span class="device-seq">{format!("{} 記録{}", state.device_label(&e.device), e.seq)}</span></td>
                             <td>{file.map(|f| view! { <FileDownload file=f/> })}</td>
                         </tr>
                     }
                 }).collect_view()}
             </tbody>
         </table>
-        {move || (entries.with(Vec::len) > MAX_ROWS).then(|| view! {
-            <p class="panel-note">{format!("新しい{MAX_ROWS}件を表示しています。検索や利用者・月・相手先で絞り込んでください。")}</p>
-        })}
+        </div>
+    }
+}
+
+/// Entries (in time order) as a paged list of acts, newest first.
+#[component]
+pub fn EntryTable(
+    #[prop(into)] entries: Signal<Vec<Entry>>,
+    #[prop(into)] caption: Signal<String>,
+) -> impl IntoView {
+    let page = RwSignal::new(0usize);
+    let paged = Memo::new(move |_| {
+        entries.with(|all| {
+            let positions: Vec<usize> = (0..all.len()).collect();
+            let (rows, total) = page_of(all, &positions, page.get());
+            (rows.len(), total, StoredValue::new(rows))
+        })
+    });
+    // A new list starts at its newest page.
+    Effect::new(move |_| {
+        entries.track();
+        page.set(0);
+    });
+    let rows = Signal::derive(move || paged.with(|(_, _, r)| r.get_value()));
+    let total = Signal::derive(move || paged.with(|(_, t, _)| *t));
+    view! {
+        <ActTable rows=rows caption=caption/>
+        <Pager total=total page=page/>
     }
 }
 
@@ -168,7 +260,8 @@ pub fn VersionTable(chain: VersionChain) -> impl IntoView {
     }
 }
 
-/// Search and the per user / month / partner views.
+/// 「記録一覧」: every act, searchable and narrowed by client, month or partner, a page at a
+/// time (a ledger of years has 100,000 entries; only one page becomes rows).
 #[component]
 pub fn LedgerBrowser() -> impl IntoView {
     let state = LedgerState::use_context();
@@ -176,13 +269,14 @@ pub fn LedgerBrowser() -> impl IntoView {
     let client = RwSignal::new(String::new());
     let month = RwSignal::new(String::new());
     let partner = RwSignal::new(String::new());
+    let page = RwSignal::new(0usize);
     let index = Memo::new_with_compare(
         move |_| state.entries.with(|e| SearchIndex::build(e)),
         |_, _| true,
     );
 
-    // Positions of the matches, computed once per change; only the newest rows are copied
-    // out for the table (a ledger of years has 100,000 entries).
+    // Positions of the matches, computed once per change; only one page of rows is copied
+    // out for the table.
     let matches = Memo::new(move |_| {
         let filter = EntryFilter {
             text: text.get(),
@@ -195,28 +289,27 @@ pub fn LedgerBrowser() -> impl IntoView {
             .entries
             .with(|entries| index.with(|ix| ix.filter(entries, &filter)))
     });
-    let filtered = Signal::derive(move || {
+    Effect::new(move |_| {
+        matches.track();
+        page.set(0);
+    });
+    let paged = Memo::new(move |_| {
         matches.with(|m| {
             state.entries.with(|entries| {
-                let newest = m.len().saturating_sub(MAX_ROWS + 1);
-                m[newest..]
-                    .iter()
-                    .map(|&i| entries[i].clone())
-                    .collect::<Vec<_>>()
+                let (rows, total) = page_of(entries, m, page.get());
+                (total, StoredValue::new(rows))
             })
         })
     });
-    let chains = move || {
-        let key = parse_client_value(&client.get())?;
-        Some(state.entries.with(|e| version_chains_for_client(e, &key)))
-    };
+    let rows = Signal::derive(move || paged.with(|(_, r)| r.get_value()));
+    let total = Signal::derive(move || paged.with(|(t, _)| *t));
 
     view! {
         <section class="ledger-panel" aria-labelledby="browse-heading">
-            <h3 id="browse-heading">"記録を見る・探す"</h3>
+            <h3 id="browse-heading">"記録一覧"</h3>
             <div class="filters">
                 <div class="field">
-                    <label for="search-text">"検索(氏名・被保険者番号・ファイル名など)"</label>
+                    <label for="search-text">"検索(氏名・ふりがな・被保険者番号・ファイル名など)"</label>
                     <input id="search-text" type="search" prop:value=text on:input=move |ev| text.set(event_target_value(&ev))/>
                 </div>
                 <div class="field">
@@ -249,17 +342,8 @@ pub fn LedgerBrowser() -> impl IntoView {
                     </select>
                 </div>
             </div>
-            {move || chains().map(|chains| view! {
-                <div class="versions" aria-label="版の一覧">
-                    <h4>"版の一覧(相手先ごと)"</h4>
-                    {if chains.is_empty() {
-                        view! { <p class="empty">"この利用者の版の記録はまだありません。"</p> }.into_any()
-                    } else {
-                        chains.into_iter().map(|c| view! { <VersionTable chain=c/> }).collect_view().into_any()
-                    }}
-                </div>
-            })}
-            <EntryTable entries=filtered caption=Signal::derive(move || format!("記録 {}件(新しい順)", matches.with(Vec::len)))/>
+            <ActTable rows=rows caption=Signal::derive(move || format!("記録 {}件(新しい順)", total.get()))/>
+            <Pager total=total page=page/>
         </section>
     }
 }

@@ -27,10 +27,7 @@ pub fn CheckpointPanel() -> impl IntoView {
         }
         let actor = state.actor.get_untracked();
         if actor.is_empty() {
-            status.set(
-                "記録者を選んでください(「あとからの記録を追加」または台帳に記録の欄で選べます)。"
-                    .into(),
-            );
+            status.set(super::today_staff::ask_for_staff());
             return;
         }
         if !state.status.get_untracked().ok {

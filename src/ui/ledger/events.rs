@@ -5,10 +5,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::settings::{field_messages, ActorPicker};
+use super::settings::field_messages;
 use super::state::{now, LedgerState};
+use super::today_staff::ask_for_staff;
 use crate::jpdate::{CivilDate, JapanDateTime, YearMonth};
 use crate::ledger::entry::{act_time_label, takes_act_time};
+use crate::ledger::file_groups::file_groups;
 use crate::ledger::query::clients;
 use crate::ledger::{
     describe_ja, ConsentMethod, DeliveredDocument, Details, DeviceId, Entry, EntryDraft, EntryRef,
@@ -30,6 +32,14 @@ const FORM_KINDS: [(Kind, &str); 8] = [
 fn needs_file(kind: Kind) -> bool {
     matches!(kind, Kind::Imported | Kind::StoragePlace | Kind::Replaced)
 }
+
+/// 取込 and 保存場所 can be recorded for many files at once; a 差替 is about one file.
+fn takes_groups(kind: Kind) -> bool {
+    matches!(kind, Kind::Imported | Kind::StoragePlace)
+}
+
+/// How many groups of files the list offers (newest first).
+const GROUPS: usize = 20;
 
 fn needs_client(kind: Kind) -> bool {
     matches!(
@@ -69,6 +79,13 @@ pub fn EventForm() -> impl IntoView {
     let act_changed = RwSignal::new(false);
     let issues = RwSignal::new(Vec::<ValidationIssue>::new());
     let status = RwSignal::new(String::new());
+    // The client chosen in 利用者 is the one the form is about.
+    let chosen = crate::ui::places::use_chosen_client();
+    Effect::new(move |_| {
+        if let Some(k) = chosen.get() {
+            client.set(format!("{}-{}", k.insurer_number, k.insured_number));
+        }
+    });
 
     // The newest files and entries to choose from: a list of years of records would be
     // thousands of options nobody can scroll (and slow to build).
@@ -88,21 +105,39 @@ pub fn EventForm() -> impl IntoView {
         })
     };
 
-    let draft = move || -> Result<EntryDraft, Vec<ValidationIssue>> {
+    let drafts = move || -> Result<Vec<EntryDraft>, Vec<ValidationIssue>> {
         let k = kind.get_untracked();
         let mut subject = Subject::default();
         let mut extra = Vec::new();
+        // The files the event is about: one, or a group (取込 and 保存場所 only).
+        let mut more_subjects = Vec::new();
         if needs_file(k) {
-            let chosen = parse_entry_value(&file_seq.get_untracked());
-            match state
-                .entries
-                .with_untracked(|e| e.iter().find(|x| chosen.as_ref() == Some(&x.id())).cloned())
-            {
-                Some(e) => subject = e.subject.clone(),
-                None => extra.push(ValidationIssue {
+            let value = file_seq.get_untracked();
+            let targets: Vec<EntryRef> = if takes_groups(k) && parse_entry_value(&value).is_none() {
+                state.entries.with_untracked(|e| {
+                    file_groups(e, GROUPS)
+                        .into_iter()
+                        .find(|g| g.value == value)
+                        .map(|g| g.files)
+                        .unwrap_or_default()
+                })
+            } else {
+                parse_entry_value(&value).into_iter().collect()
+            };
+            let mut subjects = state.entries.with_untracked(|e| {
+                targets
+                    .iter()
+                    .filter_map(|t| e.iter().find(|x| x.id() == *t).map(|x| x.subject.clone()))
+                    .collect::<Vec<_>>()
+            });
+            if subjects.is_empty() {
+                extra.push(ValidationIssue {
                     field: "subject.file",
                     message: "対象のファイルを選んでください".into(),
-                }),
+                });
+            } else {
+                subject = subjects.remove(0);
+                more_subjects = subjects;
             }
         }
         if needs_client(k) || (k == Kind::Memo && !client.get_untracked().is_empty()) {
@@ -235,25 +270,39 @@ pub fn EventForm() -> impl IntoView {
             });
         }
         all.extend(extra);
-        if all.is_empty() {
-            Ok(d)
-        } else {
-            Err(all)
+        if !all.is_empty() {
+            return Err(all);
         }
+        let mut drafts = vec![d.clone()];
+        for subject in more_subjects {
+            let mut other = d.clone();
+            other.subject = subject;
+            drafts.push(other);
+        }
+        Ok(drafts)
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match draft() {
+        if state.actor.with_untracked(String::is_empty) {
+            status.set(ask_for_staff());
+            return;
+        }
+        match drafts() {
             Err(found) => {
                 issues.set(found);
                 status.set("入力を確かめてください。".into());
             }
-            Ok(d) => {
+            Ok(drafts) => {
                 issues.set(Vec::new());
                 status.set("保存しています…".into());
+                let files = drafts.len();
                 spawn_local(async move {
-                    match state.record(&[], vec![d]).await {
+                    match state.record(&[], drafts).await {
+                        Ok(_) if files > 1 => {
+                            status.set(format!("保存しました(ファイル{files}件)"));
+                            text.set(String::new());
+                        }
                         Ok(_) => {
                             status.set("保存しました".into());
                             text.set(String::new());
@@ -283,8 +332,6 @@ pub fn EventForm() -> impl IntoView {
         <section class="ledger-panel event-form" aria-labelledby="event-heading">
             <h3 id="event-heading">"あとからの記録を追加"</h3>
             <form on:submit=submit novalidate>
-                <ActorPicker id="event-actor"/>
-                {field_messages(issues, &["actor"], "err-event-actor")}
                 <div class="field">
                     <label for="event-kind">"記録の種類"</label>
                     <select id="event-kind" on:change=move |ev| {
@@ -301,10 +348,20 @@ pub fn EventForm() -> impl IntoView {
                         <label for="event-file">"対象のファイル"</label>
                         <select id="event-file" aria-describedby="err-event-file" prop:value=file_seq on:change=move |ev| file_seq.set(event_target_value(&ev))>
                             <option value="">"(選んでください)"</option>
-                            {move || file_entries().into_iter().map(|e| {
-                                let label = entry_label(state, &e);
-                                view! { <option value=entry_value(&e)>{label}</option> }
-                            }).collect_view()}
+                            {move || takes_groups(k()).then(|| {
+                                let groups = state.entries.with(|e| file_groups(e, GROUPS));
+                                (!groups.is_empty()).then(|| view! {
+                                    <optgroup label="まとめて(一緒に記録したファイル・同じ連番のファイル)">
+                                        {groups.into_iter().map(|g| view! { <option value=g.value>{g.label}</option> }).collect_view()}
+                                    </optgroup>
+                                })
+                            })}
+                            <optgroup label="ファイルごと">
+                                {move || file_entries().into_iter().map(|e| {
+                                    let label = entry_label(state, &e);
+                                    view! { <option value=entry_value(&e)>{label}</option> }
+                                }).collect_view()}
+                            </optgroup>
                         </select>
                         {field_messages(issues, &["subject.file"], "err-event-file")}
                     </div>

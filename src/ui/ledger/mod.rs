@@ -1,13 +1,16 @@
 //! The evidence ledger's views (証跡台帳): recording checked files, the later events, views per
 //! user / month / partner, printing for an inspection, checkpoints, backups and settings.
 //!
-//! The shared state ([`LedgerState`]) is provided once by the App, so the 「台帳に記録」 panel on
-//! the checking page and the ledger view see the same entries. Components only call the
+//! The ledger is a set of places (利用者, 記録一覧, 記録を追加, 運営指導の印刷, バックアップ・
+//! 台帳フォルダ, 設定; see `crate::places`), one shown at a time beside its menu. The shared
+//! state ([`LedgerState`]) is provided once by the App, so the 「台帳に記録」 panel on the
+//! checking page and the ledger's places see the same entries. Components only call the
 //! ledger core and the store; they hold no domain logic.
 
 mod backup;
 mod browse;
 mod checkpoint;
+mod clients;
 mod events;
 mod folder;
 mod office_folder;
@@ -15,20 +18,24 @@ mod print;
 mod record;
 mod settings;
 mod state;
+mod today_staff;
 
 use leptos::prelude::*;
 
 pub use backup::BackupPanel;
 pub use browse::{EntryTable, LedgerBrowser, VersionTable};
 pub use checkpoint::CheckpointPanel;
+pub use clients::{ClientFinder, ClientPage};
 pub use events::EventForm;
 pub use office_folder::{FolderStatus, OfficeFolderPanel};
 pub use print::{InspectionPanel, InspectionSheet};
 pub use record::{summary_of, RecordCheckedFiles};
-pub use settings::{ActorPicker, SettingsForm};
+pub use settings::SettingsForm;
 pub use state::{LedgerState, Loading};
+pub use today_staff::TodayStaff;
 
 use crate::ledger::{backup_reminder, past_retention};
+use crate::ui::places::{place_id, use_place, LedgerPlace, Place, LEDGER_MENU};
 use state::now;
 
 /// 「最後のバックアップ: N日前」, always visible in the ledger, with a reminder when due.
@@ -104,10 +111,45 @@ fn RetentionList() -> impl IntoView {
     }
 }
 
-/// The 「証跡台帳」 view.
+/// One place of the ledger: shown while it is the current one. Places stay mounted, so what
+/// was typed in a form is still there after a look elsewhere.
+fn place_view(at: Memo<LedgerPlace>, place: LedgerPlace, content: AnyView) -> impl IntoView {
+    view! {
+        <div class="ledger-place" id=place_id(Place::Ledger(place)) hidden=move || at.get() != place>
+            {content}
+        </div>
+    }
+}
+
+/// The menu of the ledger's places: links, so the back button and the keyboard just work.
+#[component]
+fn LedgerMenu(at: Memo<LedgerPlace>) -> impl IntoView {
+    view! {
+        <nav class="ledger-menu no-print" aria-label="台帳の中の場所">
+            <ul>
+                {LEDGER_MENU.iter().map(|&p| {
+                    let current = move || p.is_menu_of(at.get());
+                    view! {
+                        <li>
+                            <a href=Place::Ledger(p).href() class:current=current
+                                aria-current=move || current().then_some("page")>{p.label()}</a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
+}
+
+/// The 「証跡台帳」 view: its status lines, the menu, and the place chosen in it.
 #[component]
 pub fn LedgerView() -> impl IntoView {
     let state = LedgerState::use_context();
+    let place = use_place();
+    let at = Memo::new(move |_| match place.get() {
+        Place::Ledger(p) => p,
+        Place::Check => LedgerPlace::Clients,
+    });
     let ready = move || {
         state
             .settings
@@ -134,14 +176,18 @@ pub fn LedgerView() -> impl IntoView {
                     <BackupPanel/>
                 }
             >
-                <OfficeFolderPanel/>
-                <LedgerBrowser/>
-                <EventForm/>
-                <InspectionPanel/>
-                <CheckpointPanel/>
-                <BackupPanel/>
-                <RetentionList/>
-                <SettingsForm/>
+                <div class="ledger-layout">
+                    <LedgerMenu at=at/>
+                    <div class="ledger-places">
+                        {place_view(at, LedgerPlace::Clients, view! { <ClientFinder/> }.into_any())}
+                        {place_view(at, LedgerPlace::Client, view! { <ClientPage/> }.into_any())}
+                        {place_view(at, LedgerPlace::Records, view! { <LedgerBrowser/> <RetentionList/> }.into_any())}
+                        {place_view(at, LedgerPlace::Add, view! { <EventForm/> }.into_any())}
+                        {place_view(at, LedgerPlace::Print, view! { <InspectionPanel/> }.into_any())}
+                        {place_view(at, LedgerPlace::Backup, view! { <OfficeFolderPanel/> <BackupPanel/> <CheckpointPanel/> }.into_any())}
+                        {place_view(at, LedgerPlace::Settings, view! { <SettingsForm/> }.into_any())}
+                    </div>
+                </div>
             </Show>
         </section>
     }

@@ -17,7 +17,8 @@ use crate::ledger::plan_actual_result::plan_actual_result;
 use crate::ledger::query::clients;
 use crate::ledger::{inspection_sheet, ClientKey};
 use crate::ui::download::save_bytes;
-use crate::ui::View;
+use crate::ui::places::{use_chosen_client, use_place};
+use crate::ui::{LedgerPlace, Place};
 
 /// Marks the page so the print CSS shows only the inspection sheets (or shows all again),
 /// and gives the page foot its print date (`--print-date`, read by the `@page` rule).
@@ -161,8 +162,15 @@ enum Shown {
 #[component]
 pub fn InspectionPanel() -> impl IntoView {
     let state = LedgerState::use_context();
-    let view_now = use_context::<RwSignal<View>>();
+    let place = use_place();
+    let chosen = use_chosen_client();
     let client = RwSignal::new(String::new());
+    // The client chosen in 利用者 is the one to print.
+    Effect::new(move |_| {
+        if let Some(k) = chosen.get() {
+            client.set(format!("{}-{}", k.insurer_number, k.insured_number));
+        }
+    });
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let every = RwSignal::new(false);
@@ -246,7 +254,7 @@ pub fn InspectionPanel() -> impl IntoView {
     };
     // Ctrl+P prints only the sheets while they are shown in the ledger.
     Effect::new(move |_| {
-        let in_ledger = view_now.is_none_or(|v| v.get() == View::Ledger);
+        let in_ledger = place.get() == Place::Ledger(LedgerPlace::Print);
         let date = bare_sheets.with(|s| s.first().map(|s| s.generated_at.format_wareki_ja()));
         mark_for_print(date.filter(|_| in_ledger));
     });
@@ -296,7 +304,12 @@ pub fn InspectionPanel() -> impl IntoView {
                     <label for="insp-client">"利用者"</label>
                     <select id="insp-client" prop:value=client on:change=move |ev| {
                         every.set(false);
-                        client.set(event_target_value(&ev));
+                        let value = event_target_value(&ev);
+                        chosen.set(value.split_once('-').map(|(a, b)| ClientKey {
+                            insurer_number: a.into(),
+                            insured_number: b.into(),
+                        }));
+                        client.set(value);
                     }>
                         <option value="">"(選んでください)"</option>
                         {move || state.entries.with(|e| clients(e)).into_iter().map(|c| {

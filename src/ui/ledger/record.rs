@@ -1,17 +1,19 @@
-//! 「台帳に記録」 above the check results: the checked files with their direction (受信 / 送信,
-//! proposed from our office number, changeable), the partner's name, and one button that
-//! records each file, its チェック結果 and its bytes. 「保存しました」 only after the store
-//! confirmed every write.
+//! 「台帳に記録」 above the check results: one row per checked file with a tick (files with
+//! errors start unticked, with the reason), its state, its direction (受信 / 送信, proposed
+//! from our office number, changeable), then each partner office's name asked once, and one
+//! button that records every ticked file, its チェック結果 and its bytes in one transaction.
+//! 「保存しました」 only after the store confirmed every write.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::settings::ActorPicker;
 use super::state::LedgerState;
+use super::today_staff::ask_for_staff;
 use crate::check::Severity;
 use crate::display::byte_size;
+use crate::file_overview::Verdict;
 use crate::jpdate::JapanDateTime;
 use crate::ledger::entry::takes_act_time;
 use crate::ledger::query::{clients, partners};
@@ -20,7 +22,7 @@ use crate::ledger::versions::serial_made_at_ja;
 use crate::ledger::{record_drafts, CheckedFileSummary, ClientKey, Direction, Kind};
 use crate::page_origin::PageOrigin;
 use crate::store::{estimate_storage, request_persistence};
-use crate::ui::{Upload, View, Workspace};
+use crate::ui::{LedgerPlace, Place, Upload, Workspace};
 
 /// A checked file as the recording needs it.
 pub fn summary_of(upload: &Upload) -> Option<CheckedFileSummary> {
@@ -44,8 +46,14 @@ pub fn summary_of(upload: &Upload) -> Option<CheckedFileSummary> {
 /// Staff's choice for one file: its own signals, so typing never re-renders the table.
 #[derive(Clone, Copy)]
 struct Choice {
+    /// Whether the file is recorded (ticked): files with errors start unticked.
+    include: RwSignal<bool>,
     direction: RwSignal<Option<Direction>>,
-    partner_name: RwSignal<String>,
+}
+
+/// The id of the name field of a partner office (to focus it when it is missing).
+fn partner_field_id(office: &str) -> String {
+    format!("rec-partner-{office}")
 }
 
 fn origin_now() -> PageOrigin {
@@ -71,8 +79,9 @@ pub fn RecordCheckedFiles() -> impl IntoView {
 #[component]
 fn RecordPanel(state: LedgerState) -> impl IntoView {
     let workspace = Workspace::use_context();
-    let view_signal = use_context::<RwSignal<View>>();
     let choices = StoredValue::new(HashMap::<u64, Choice>::new());
+    // The partner's name, once per 事業所番号 (the files of one partner share it).
+    let partner_names = StoredValue::new(HashMap::<String, RwSignal<String>>::new());
     // Choices outlive the table's re-renders (a file finishing its check re-renders the
     // rows), so their signals belong to the panel, not to one render of the rows.
     let panel_owner = StoredValue::new(Owner::current().expect("a component has an owner"));
@@ -83,6 +92,8 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
     let when = RwSignal::new(super::state::now().to_japan().form_value());
     let when_changed = RwSignal::new(false);
     let asked_persistence = StoredValue::new(false);
+    // Re-renders the partner table when a tick or a direction changes.
+    let choices_changed = RwSignal::new(0u32);
 
     let our_office = move || {
         state
@@ -99,16 +110,22 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
     let known_partner = move |office: &str| {
         state
             .entries
-            .with(|e| partners(e))
+            .with_untracked(|e| partners(e))
             .into_iter()
             .find(|(n, _)| n == office)
             .map(|(_, name)| name)
     };
-    let proposed_name = move |file: &CheckedFileSummary, direction: Option<Direction>| {
-        direction
-            .and_then(|d| partner_office(&file.facts, d))
-            .and_then(|o| known_partner(&o))
-            .unwrap_or_default()
+    // The name field of a partner office, created with the ledger's name the first time.
+    let partner_name = move |office: &str| -> RwSignal<String> {
+        if let Some(s) = partner_names.with_value(|m| m.get(office).copied()) {
+            return s;
+        }
+        let known = known_partner(office).unwrap_or_default();
+        let signal = panel_owner.with_value(|owner| owner.with(|| RwSignal::new(known)));
+        partner_names.update_value(|m| {
+            m.insert(office.to_string(), signal);
+        });
+        signal
     };
     // The row's choice, created with the proposal the first time the file is shown.
     let choice_of = move |id: u64, file: &CheckedFileSummary| -> Choice {
@@ -116,11 +133,10 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             return c;
         }
         let direction = our_office().and_then(|o| direction_for(&o, &file.facts));
-        let name = proposed_name(file, direction);
         let c = panel_owner.with_value(|owner| {
             owner.with(|| Choice {
+                include: RwSignal::new(file.errors == 0),
                 direction: RwSignal::new(direction),
-                partner_name: RwSignal::new(name),
             })
         });
         choices.update_value(|all| {
@@ -144,6 +160,33 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             })
         })
     };
+    // The ticked files not yet recorded, with the partner office each has (if known).
+    let ticked = move || {
+        choices_changed.track();
+        checked()
+            .into_iter()
+            .filter(|(_, _, f)| !already_recorded(&f.sha256, &f.name))
+            .filter_map(|(id, bytes, f)| {
+                let c = choice_of(id, &f);
+                c.include.get().then(|| {
+                    let office = c.direction.get().and_then(|d| partner_office(&f.facts, d));
+                    (id, bytes, f, c, office)
+                })
+            })
+            .collect::<Vec<_>>()
+    };
+    // The partner offices of the ticked files: (事業所番号, how many files).
+    let offices = move || {
+        let mut out: Vec<(String, usize)> = Vec::new();
+        for (_, _, _, _, office) in ticked() {
+            let Some(o) = office else { continue };
+            match out.iter_mut().find(|(x, _)| *x == o) {
+                Some((_, n)) => *n += 1,
+                None => out.push((o, 1)),
+            }
+        }
+        out
+    };
 
     let record = move |_| {
         if busy.get_untracked() {
@@ -151,39 +194,32 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
         }
         let actor = state.actor.get_untracked();
         if actor.is_empty() {
-            status.set("記録者を選んでください。".into());
+            status.set(ask_for_staff());
             return;
         }
-        let files = checked();
         let mut plan = Vec::new();
-        for (id, bytes, file) in files {
-            if already_recorded(&file.sha256, &file.name) {
-                continue;
-            }
-            let choice = choice_of(id, &file);
+        for (_, bytes, file, choice, office) in untrack(ticked) {
             let Some(direction) = choice.direction.get_untracked() else {
                 status.set(format!("「{}」が受信か送信かを選んでください。", file.name));
                 return;
             };
-            if partner_office(&file.facts, direction).is_none() {
+            let Some(office) = office else {
                 status.set(format!(
-                    "「{}」のファイル名から相手先の事業所番号が分かりません。記録できません。",
+                    "「{}」のファイル名から相手先の事業所番号が分かりません。チェックを外してください。",
                     file.name
                 ));
                 return;
-            }
-            let partner_name = choice.partner_name.get_untracked();
-            if partner_name.trim().is_empty() {
-                status.set(format!(
-                    "「{}」の相手先事業所名を入力してください。",
-                    file.name
-                ));
+            };
+            let name = partner_name(&office).get_untracked();
+            if name.trim().is_empty() {
+                status.set(format!("相手先 {office} の事業所名を入力してください。"));
+                focus_element(&partner_field_id(&office));
                 return;
             }
-            plan.push((bytes, file, direction, partner_name));
+            plan.push((bytes, file, direction, name));
         }
         if plan.is_empty() {
-            status.set("新しく記録するファイルはありません(すべて記録済みです)。".into());
+            status.set("記録するファイルがありません(チェックの入ったファイルがないか、すべて記録済みです)。".into());
             return;
         }
         // Names known from earlier records and from the other files on the page.
@@ -194,7 +230,7 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             .filter(|c| c.name != UNNAMED_CLIENT)
             .map(|c| (c.key, c.name))
             .collect();
-        for (_, file, _, _) in &plan {
+        for (_, _, file) in checked() {
             for c in &file.facts.clients {
                 if let Some(n) = c.name.as_ref().filter(|n| !n.trim().is_empty()) {
                     names.insert(
@@ -270,7 +306,10 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             // downloaded again, and an interrupted batch leaves nothing half-written.
             for (bytes, file, _, _) in &plan {
                 if crate::fingerprint::sha256_hex(bytes) != file.sha256 {
-                    status.set(format!("「{}」の中身がチェックの後で変わっています。もう一度チェックしてください。", file.name));
+                    status.set(format!(
+                        "「{}」の中身が点検の後で変わっています。もう一度点検してください。",
+                        file.name
+                    ));
                     busy.set(false);
                     return;
                 }
@@ -289,7 +328,6 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
         let choice = choice_of(id, &file);
         let recorded = already_recorded(&file.sha256, &file.name);
         let facts = file.facts.clone();
-        let file_for_dir = file.clone();
         let set_direction = move |ev: leptos::ev::Event| {
             let direction = match event_target_value(&ev).as_str() {
                 "sent" => Some(Direction::Sent),
@@ -297,11 +335,7 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                 _ => None,
             };
             choice.direction.set(direction);
-            if choice.partner_name.get_untracked().trim().is_empty() {
-                choice
-                    .partner_name
-                    .set(proposed_name(&file_for_dir, direction));
-            }
+            choices_changed.update(|n| *n += 1);
         };
         let made_at = file
             .facts
@@ -309,27 +343,68 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             .as_deref()
             .and_then(serial_made_at_ja)
             .unwrap_or_else(|| "分かりません".into());
+        let verdict = Verdict::of(file.errors, file.warnings);
+        let kind = file
+            .facts
+            .kind_name_ja
+            .clone()
+            .unwrap_or_else(|| "種類が分からないファイル".into());
         let dir_id = format!("rec-dir-{id}");
-        let name_id = format!("rec-partner-{id}");
+        let tick_id = format!("rec-tick-{id}");
         let partner_no = move || {
             choice
                 .direction
                 .get()
                 .and_then(|d| partner_office(&facts, d))
-                .unwrap_or_else(|| "(受信・送信を選ぶと表示)".into())
+        };
+        let partner_text = move || match partner_no() {
+            Some(no) => {
+                let name = partner_name(&no).get();
+                if name.trim().is_empty() {
+                    no
+                } else {
+                    format!("{name}({no})")
+                }
+            }
+            None if choice.direction.get().is_none() => "(受信・送信を選ぶと表示)".into(),
+            None => "ファイル名から分かりません".into(),
         };
         let dir_value = move || match choice.direction.get() {
             Some(Direction::Sent) => "sent",
             Some(Direction::Received) => "received",
             None => "",
         };
+        let reason = (verdict == Verdict::Errors).then(|| {
+            format!(
+                "エラーが{}件あるため外してあります。受け取った証拠として残すときはチェックを入れてください。",
+                file.errors
+            )
+        });
         view! {
-            <tr>
-                <th scope="row" class="file-name">{file.name.clone()}</th>
+            <tr class:left-out=move || !recorded && !choice.include.get()>
+                <td class="tick">
+                    {if recorded {
+                        view! { <span class="recorded-mark">"✔ 記録済み"</span> }.into_any()
+                    } else {
+                        view! {
+                            <input type="checkbox" id=tick_id.clone() prop:checked=move || choice.include.get()
+                                on:change=move |ev| { choice.include.set(event_target_checked(&ev)); choices_changed.update(|n| *n += 1); }/>
+                            <label class="visually-hidden" for=tick_id>{format!("{} を記録する", file.name)}</label>
+                        }.into_any()
+                    }}
+                </td>
+                <th scope="row" class="file-name">
+                    <span class="file-kind">{format!("{kind} {}", month_words(file.facts.service_month.as_deref()))}</span>
+                    <span class="file-path">{file.name.clone()}</span>
+                </th>
+                <td class=format!("status-cell {}", verdict_class(verdict))>
+                    {format!("{} {}", verdict.icon(), verdict.word_ja())}
+                    {reason.map(|r| view! { <span class="left-out-reason">{r}</span> })}
+                </td>
                 <td>{made_at}</td>
                 <td>
                     {if recorded {
-                        view! { <span class="recorded-mark">"✔ 記録済み"</span> }.into_any()
+                        ().into_any()
                     } else {
                         view! {
                             <label class="visually-hidden" for=dir_id.clone()>{format!("{} の受信・送信", file.name)}</label>
@@ -341,14 +416,7 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                         }.into_any()
                     }}
                 </td>
-                <td>{partner_no}</td>
-                <td>
-                    {(!recorded).then(|| view! {
-                        <label class="visually-hidden" for=name_id.clone()>{format!("{} の相手先事業所名", file.name)}</label>
-                        <input id=name_id prop:value=move || choice.partner_name.get()
-                            on:input=move |ev| choice.partner_name.set(event_target_value(&ev))/>
-                    })}
-                </td>
+                <td>{partner_text}</td>
             </tr>
         }
     };
@@ -358,6 +426,27 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             .map(|(id, _, file)| row((id, file)))
             .collect_view()
     };
+    let partner_rows = move || {
+        offices()
+            .into_iter()
+            .map(|(office, files)| {
+                let name = partner_name(&office);
+                let id = partner_field_id(&office);
+                view! {
+                    <tr>
+                        <th scope="row">{office.clone()}</th>
+                        <td>
+                            <label class="visually-hidden" for=id.clone()>{format!("{office} の事業所名")}</label>
+                            <input id=id prop:value=move || name.get() autocomplete="off"
+                                on:input=move |ev| name.set(event_target_value(&ev))/>
+                        </td>
+                        <td>{format!("{files}件")}</td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    let count = move || ticked().len();
 
     view! {
         <section class="record-panel no-print" aria-labelledby="record-heading"
@@ -369,30 +458,69 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                     <p class="panel-note">
                         "台帳に記録するには、先に「証跡台帳」の画面で事業所番号と職員を登録してください。"
                     </p>
-                    <button type="button" class="secondary" on:click=move |_| if let Some(v) = view_signal { v.set(View::Ledger) }>
+                    <a class="button-link secondary" href=Place::Ledger(LedgerPlace::Settings).href()>
                         "証跡台帳の設定を開く"
-                    </button>
+                    </a>
                 }
             >
                 <p class="panel-note">
-                    "受信・送信は自事業所番号から判断しています。違うときは選び直してください。"
-                    "チェック結果とファイルそのものも一緒に保存します。"
+                    "チェックの入ったファイルを記録します。受信・送信は自事業所番号から判断しています。違うときは選び直してください。"
+                    "点検結果とファイルそのものも一緒に保存します。"
                 </p>
-                <ActorPicker id="record-actor"/>
                 <div class="field">
                     <label for="record-when">"送信・受信した日時(ここに並ぶファイル全部)"</label>
                     <input id="record-when" type="datetime-local" prop:value=move || when.get()
                         on:input=move |ev| { when.set(event_target_value(&ev)); when_changed.set(true); }/>
                     <p class="panel-note">"実際に送った・受け取った日時です。今でなければ直してください。台帳には、記録した日時も別に残ります。"</p>
                 </div>
-                <table class="file-table record-table">
-                    <thead><tr><th scope="col">"ファイル"</th><th scope="col">"ファイルの作成日時(連番)"</th><th scope="col">"受信・送信"</th><th scope="col">"相手先の事業所番号"</th><th scope="col">"相手先の事業所名"</th></tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-                <button type="button" class="big-button" on:click=record disabled=move || busy.get()>"台帳に記録"</button>
+                <div class="table-scroll" role="region" tabindex="0" aria-label="記録するファイル">
+                    <table class="file-table record-table">
+                        <caption>"記録するファイル"</caption>
+                        <thead><tr><th scope="col">"記録"</th><th scope="col">"ファイル"</th><th scope="col">"点検結果"</th><th scope="col">"ファイルの作成日時(連番)"</th><th scope="col">"受信・送信"</th><th scope="col">"相手先"</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <div hidden=move || offices().is_empty()>
+                    <table class="file-table partner-table">
+                        <caption>"相手先の事業所名(事業所ごとに1回)"</caption>
+                        <thead><tr><th scope="col">"事業所番号"</th><th scope="col">"事業所名"</th><th scope="col">"ファイル"</th></tr></thead>
+                        <tbody>{partner_rows}</tbody>
+                    </table>
+                </div>
+                <button type="button" class="big-button" on:click=record disabled=move || busy.get()>
+                    {move || format!("台帳に記録({}件)", count())}
+                </button>
                 <p class="save-status" role="status">{move || status.get()}</p>
                 {move || storage_note.get().map(|note| view! { <p class="panel-note storage-note">{note}</p> })}
             </Show>
         </section>
+    }
+}
+
+/// 「2025年5月」 from a 対象年月 token; nothing for a plan set's 000000.
+fn month_words(token: Option<&str>) -> String {
+    token
+        .filter(|m| m.bytes().any(|b| b != b'0'))
+        .and_then(crate::jpdate::YearMonth::parse_yyyymm)
+        .map(|m| m.format_ja())
+        .unwrap_or_default()
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Errors | Verdict::Unreadable => "verdict-error",
+        Verdict::Attention => "verdict-attention",
+        _ => "verdict-ok",
+    }
+}
+
+fn focus_element(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
     }
 }

@@ -1,6 +1,5 @@
 //! 「台帳の設定」: our office number and name, the staff list, retention years and the backup
 //! reminder; shown as the first-run prompt until the office and one staff member are set.
-//! Also the 記録者 picker every recording form shares.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -180,31 +179,5 @@ pub fn SettingsForm(#[prop(optional)] first_run: bool) -> impl IntoView {
                 <p class="save-status" role="status">{move || status.get()}</p>
             </form>
         </section>
-    }
-}
-
-/// 「記録者」: the staff member the next entries are recorded under (required).
-#[component]
-pub fn ActorPicker(#[prop(into)] id: String) -> impl IntoView {
-    let state = LedgerState::use_context();
-    let staff = move || {
-        state
-            .settings
-            .with(|s| s.as_ref().map(|s| s.staff.clone()).unwrap_or_default())
-    };
-    let label_for = id.clone();
-    view! {
-        <div class="field actor-picker">
-            <label for=label_for>"記録者"</label>
-            <select id=id prop:value=move || state.actor.get()
-                on:change=move |ev| state.actor.set(event_target_value(&ev))>
-                <option value="">"(選んでください)"</option>
-                {move || staff().into_iter().map(|name| {
-                    let value = name.clone();
-                    let selected = state.actor.get_untracked() == name;
-                    view! { <option value=value selected=selected>{name}</option> }
-                }).collect_view()}
-            </select>
-        </div>
     }
 }

@@ -51,7 +51,8 @@ pub struct LedgerState {
     /// `None` until the office and staff are set (first run).
     pub settings: RwSignal<Option<OfficeSettings>>,
     pub last_backup: RwSignal<Option<Timestamp>>,
-    /// The staff member recording now (chosen once, used by every form).
+    /// The staff member recording now: 「本日の担当者」 (`today_staff`), chosen once and used
+    /// by every form.
     pub actor: RwSignal<String>,
     /// The chain check of the loaded ledger.
     pub status: Memo<ChainStatusLine>,
@@ -163,12 +164,9 @@ impl LedgerState {
             Ok((office, problems, settings, last_backup, device)) => {
                 if let Some(s) = &settings {
                     let actor = self.actor.get_untracked();
-                    if !s.staff.contains(&actor) {
-                        self.actor.set(if s.staff.len() == 1 {
-                            s.staff[0].clone()
-                        } else {
-                            String::new()
-                        });
+                    let chosen = super::today_staff::choose(&actor, &s.staff);
+                    if chosen != actor {
+                        self.actor.set(chosen);
                     }
                 }
                 self.entries.set(office.entries_in_time_order());
