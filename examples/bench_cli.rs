@@ -96,6 +96,7 @@ fn office_month(files: usize) -> Vec<Fixture> {
         .map(|i| PlannedUser {
             insured: format!("{:010}", 1_000_000 + i),
             name: "髙橋 﨑子".into(),
+            kana: "ﾀｶﾊｼ ｻｷｺ".into(),
             limit: 30938,
             services: (0..3)
                 .map(|k| {

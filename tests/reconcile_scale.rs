@@ -38,6 +38,7 @@ fn big_office(users: usize) -> OfficeMonth {
             PlannedUser {
                 insured: format!("{:010}", 1_000_000 + i),
                 name: "髙橋 﨑子".into(),
+                kana: "ﾀｶﾊｼ ｻｷｺ".into(),
                 limit: 30938,
                 services,
             }

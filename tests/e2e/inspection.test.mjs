@@ -9,7 +9,7 @@ import { copyFile, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { singleFileOnStick, openProfile, freshProfileDir, ROOT, expectNoAxeViolations } from './support.mjs';
-import { region, openLedger, setUpOffice } from './ledger_steps.mjs';
+import { region, openCheck, openPlace, setUpOffice } from './ledger_steps.mjs';
 
 let stick;
 let history;
@@ -35,25 +35,24 @@ async function recordStep(page, step, when) {
   const dir = path.join(history, step);
   const files = (await readdir(dir)).sort();
   await page.reload();
-  await page.getByRole('button', { name: 'ファイルを点検', exact: true }).click();
+  await openCheck(page);
   await page.getByLabel('ファイルを選ぶ', { exact: true }).setInputFiles(files.map((f) => path.join(dir, f)));
   const panel = region(page, '台帳に記録');
   await panel.waitFor();
-  for (const f of files) {
-    const office = Object.keys(PARTNERS).find((o) => f.includes(`_${o}_`));
-    const name = panel.getByLabel(`${f} の相手先事業所名`);
+  // Each partner's name once (known ones are filled in from the ledger already).
+  for (const office of Object.keys(PARTNERS).filter((o) => files.some((f) => f.includes(`_${o}_`)))) {
+    const name = panel.getByLabel(`${office} の事業所名`);
     await name.waitFor();
     await name.fill(PARTNERS[office]);
   }
-  await panel.getByLabel('記録者').selectOption('佐藤 花子');
   await panel.getByLabel('送信・受信した日時(ここに並ぶファイル全部)').fill(when);
   await panel.getByRole('button', { name: '台帳に記録' }).click();
   await panel.getByText(`保存しました(ファイル${files.length}件、記録${files.length * 2}件)`).waitFor();
 }
 
 async function addEvent(page, kind, fill) {
+  await openPlace(page, '記録を追加');
   const events = region(page, 'あとからの記録を追加');
-  await events.getByLabel('記録者').selectOption('佐藤 花子');
   await events.getByLabel('記録の種類').selectOption({ label: kind });
   await fill(events);
   await events.getByRole('button', { name: 'この記録を追加' }).click();
@@ -84,7 +83,6 @@ test('the May sheet answers the inspector: plan in force, consent, delivery, ver
     await recordStep(page, '5-actual', '2025-06-01T11:00');
 
     await page.reload();
-    await openLedger(page);
     const client = '131016-0000012345';
     await addEvent(page, '利用者同意', async (form) => {
       await form.getByLabel('利用者', { exact: true }).selectOption(client);
@@ -104,6 +102,7 @@ test('the May sheet answers the inspector: plan in force, consent, delivery, ver
     });
 
     // May, for the client who uses both providers.
+    await openPlace(page, '運営指導の印刷');
     const inspection = region(page, '運営指導用の記録を印刷');
     await inspection.getByLabel('利用者').selectOption(client);
     await inspection.getByLabel('対象の月').fill('2025-05');
@@ -153,14 +152,14 @@ test('the May sheet answers the inspector: plan in force, consent, delivery, ver
       assert.match(pageText, new RegExp(`${p}\\s*/\\s*${pages}`), `page ${p} is numbered`);
       assert.match(pageText, /印刷日\s*令和\d+年/, `page ${p} carries the print date`);
     }
-    assert.doesNotMatch(text, /記録を見る・探す|バックアップを書き出す|あとからの記録を追加/);
+    assert.doesNotMatch(text, /記録一覧|バックアップを書き出す|あとからの記録を追加/);
     assert.match(text, /違い:0件/);
 
     // Ctrl+P while the sheet is shown: print media shows the sheet and hides the rest.
     await page.emulateMedia({ media: 'print' });
     // (By CSS, not by role: hidden panels leave the accessibility tree, the sheet's region too.)
     assert.ok(await page.locator('.inspection-sheet').isVisible(), 'the sheet prints');
-    assert.equal(await page.locator('h3', { hasText: '記録を見る・探す' }).isVisible(), false);
+    assert.equal(await page.locator('nav', { hasText: '記録一覧' }).isVisible(), false);
     assert.equal(await page.locator('h3', { hasText: 'バックアップ' }).first().isVisible(), false);
     // Ctrl+P's pages are the printed PDF's pages.
     const ctrlP = path.join(profile, 'may-ctrl-p.pdf');

@@ -10,8 +10,8 @@ import {
   serveDist, singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir,
 } from './support.mjs';
 import {
-  UNIT, region, openLedger, setUpOffice, checkAndRecord, storedEntries, restoreFrom, addMemo,
-  exportBackup,
+  UNIT, region, openLedger, openPlace, chooseStaff, setUpOffice, checkAndRecord, storedEntries,
+  restoreFrom, addMemo, exportBackup,
 } from './ledger_steps.mjs';
 
 let server;
@@ -45,35 +45,38 @@ for (const way of ['http', 'file']) {
 
       // Reload: still there, and the chain checks.
       await page.reload();
-      await openLedger(page);
+      await openPlace(page, '記録一覧');
       // This PC's chain: its 端末の登録, then the 4 entries of the two files.
       await page.getByTestId('chain-status').filter({ hasText: '端末1台の記録 計5件のつながりを確認しました' }).waitFor();
-      const browse = region(page, '記録を見る・探す');
-      await browse.getByRole('cell', { name: `送信 UPPLAN_202505_${UNIT}(相手先: ひまわり訪問介護)` }).waitFor();
+      const browse = region(page, '記録一覧');
+      // One row per file: its 送信 and its check result together.
+      await browse.getByRole('cell', { name: new RegExp(`^送信 UPPLAN_202505_${UNIT.replace(/\./g, '\\.')}\\(相手先: ひまわり訪問介護\\)チェック結果`) }).waitFor();
 
-      // Search by file name, then per user with versions.
-      await browse.getByLabel('検索(氏名・被保険者番号・ファイル名など)').fill('UPHOSOKU');
-      await browse.getByText('記録 2件(新しい順)').waitFor();
-      await browse.getByLabel('検索(氏名・被保険者番号・ファイル名など)').fill('');
-      const clientOption = await browse.getByLabel('利用者ごと').locator('option').nth(1).getAttribute('value');
-      await browse.getByLabel('利用者ごと').selectOption(clientOption);
-      await browse.getByText('【最新】').first().waitFor();
+      // Search by file name, then the client's page with versions.
+      await browse.getByLabel('検索(氏名・ふりがな・被保険者番号・ファイル名など)').fill('UPHOSOKU');
+      await browse.getByText('記録 1件(新しい順)').waitFor();
+      await browse.getByLabel('検索(氏名・ふりがな・被保険者番号・ファイル名など)').fill('');
+      await openPlace(page, '利用者');
+      await page.locator('.client-button').first().click();
+      const clientPage = page.locator('#place-client');
+      await clientPage.getByText('【最新】').first().waitFor();
 
       // A later event: where the file is kept. A missing value is explained next to the field.
+      await chooseStaff(page, '鈴木 一郎');
+      await openPlace(page, '記録を追加');
       const events = region(page, 'あとからの記録を追加');
-      await events.getByLabel('記録者').selectOption('鈴木 一郎');
       await events.getByLabel('記録の種類').selectOption({ label: '保存場所' });
       await events.getByRole('button', { name: 'この記録を追加' }).click();
       await events.getByText('対象のファイルを選んでください').waitFor();
-      const fileOption = await events.getByLabel('対象のファイル').locator('option', { hasText: 'UPPLAN' }).first().getAttribute('value');
+      const fileOption = await events.getByLabel('対象のファイル').locator('optgroup[label="ファイルごと"] option', { hasText: 'UPPLAN' }).first().getAttribute('value');
       await events.getByLabel('対象のファイル').selectOption(fileOption);
       await events.getByLabel('保存場所(フォルダの場所や保管場所)').fill('\\\\server\\ケアプラン\\2025\\05');
       await events.getByRole('button', { name: 'この記録を追加' }).click();
       await events.getByText('保存しました').waitFor();
 
-      // The inspection sheet shows the versions, who, hashes and the storage place.
+      // The inspection sheet of the chosen client shows the versions, who, hashes and the storage place.
+      await openPlace(page, '運営指導の印刷');
       const inspection = region(page, '運営指導用の記録を印刷');
-      await inspection.getByLabel('利用者').selectOption(clientOption);
       const sheet = inspection.getByRole('article', { name: '運営指導用の記録' });
       await sheet.waitFor();
       const sheetText = await sheet.innerText();
@@ -97,8 +100,9 @@ for (const way of ['http', 'file']) {
       await page.emulateMedia({ media: 'screen' });
 
       // Back up: the download is the verified backup, and the reminder line updates.
+      await chooseStaff(page, '佐藤 花子');
+      await openPlace(page, 'バックアップ・台帳フォルダ');
       const backupRegion = region(page, 'バックアップ');
-      await backupRegion.getByLabel('記録者').selectOption('佐藤 花子');
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         backupRegion.getByRole('button', { name: 'バックアップを書き出す' }).click(),
@@ -122,16 +126,18 @@ for (const way of ['http', 'file']) {
       await page.getByRole('heading', { name: 'はじめに: 事業所と職員を登録してください' }).waitFor();
       assert.match(await restoreFrom(page, backupFile), /バックアップは正常です\(端末1台の記録6件、ファイル2件\)/);
       await page.getByRole('button', { name: '復元する' }).click();
+      // The first screen gives way to the ledger, at its backups, where the message stays.
       await page.getByTestId('restore-status').filter({ hasText: '復元しました' }).waitFor();
-      await page.getByRole('heading', { name: '記録を見る・探す' }).waitFor();
+      await page.getByRole('navigation', { name: '台帳の中の場所' }).getByRole('link', { name: 'バックアップ・台帳フォルダ', current: 'page' }).waitFor();
       const restored = await storedEntries(page);
       assert.deepEqual(restored.map((j) => JSON.parse(j)), backup.chains[0].entries);
       await page.getByTestId('chain-status').filter({ hasText: '端末1台の記録 計6件のつながりを確認しました' }).waitFor();
 
       // The original file is downloadable again, under its original name, byte for byte.
+      await openPlace(page, '記録一覧');
       const [original] = await Promise.all([
         page.waitForEvent('download'),
-        region(page, '記録を見る・探す').getByRole('button', { name: `元のファイルを保存(UPPLAN_202505_${UNIT})` }).click(),
+        region(page, '記録一覧').getByRole('button', { name: `元のファイルを保存(UPPLAN_202505_${UNIT})` }).click(),
       ]);
       assert.equal(original.suggestedFilename(), `UPPLAN_202505_${UNIT}`);
       const again = path.join(secondProfile, 'again.csv');
@@ -139,6 +145,7 @@ for (const way of ['http', 'file']) {
       assert.deepEqual(await readFile(again), await readFile(path.join(fixtures, `UPPLAN_202505_${UNIT}`)));
 
       // The same backup twice: nothing changes.
+      await chooseStaff(page, '佐藤 花子');
       assert.match(await restoreFrom(page, backupFile), /変更はありません/);
       assert.equal(await page.getByRole('button', { name: '復元する' }).count(), 0);
       assert.deepEqual(await storedEntries(page), restored);
@@ -214,12 +221,12 @@ for (const way of ['http', 'file']) {
     try {
       await openLedger(page);
       const before = await storedEntries(page);
-      const backupRegion = region(page, 'バックアップ');
-      await backupRegion.getByLabel('記録者').selectOption('佐藤 花子');
+      await chooseStaff(page, '佐藤 花子');
       assert.match(await restoreFrom(page, second), /新しい記録2件\(はじめての端末1台を含む\)を加えます/);
       await page.getByRole('button', { name: '復元する' }).click();
       await page.getByTestId('restore-status').filter({ hasText: '復元しました' }).waitFor();
-      const browse = region(page, '記録を見る・探す');
+      await openPlace(page, '記録一覧');
+      const browse = region(page, '記録一覧');
       await browse.getByRole('cell', { name: 'メモ: PC Bで書いたメモ' }).waitFor();
       await page.getByTestId('chain-status').filter({ hasText: '端末2台の記録' }).waitFor();
       const after = await storedEntries(page);
@@ -254,11 +261,10 @@ test('from a localhost server, where the browser can write to a folder: backups 
     await page.reload();
     await setUpOffice(page);
     await checkAndRecord(page, fixtures);
-    await openLedger(page);
+    await openPlace(page, 'バックアップ・台帳フォルダ');
     const backupRegion = region(page, 'バックアップ');
     await backupRegion.getByRole('button', { name: '書き出し先のフォルダを選ぶ' }).click();
     await page.getByTestId('backup-folder').filter({ hasText: '書き出し先: フォルダ「バックアップ」' }).waitFor();
-    await backupRegion.getByLabel('記録者').selectOption('佐藤 花子');
     await backupRegion.getByRole('button', { name: 'バックアップを書き出す' }).click();
     await page.getByTestId('export-status').filter({ hasText: 'フォルダ「バックアップ」に' }).waitFor();
     const written = await page.evaluate(async () => {

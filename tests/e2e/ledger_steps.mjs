@@ -10,8 +10,26 @@ export const FILES = [`UPHOSOKU_202505_${UNIT}`, `UPPLAN_202505_${UNIT}`];
 export const region = (page, name) => page.getByRole('region', { name, exact: true });
 
 export async function openLedger(page) {
-  await page.getByRole('button', { name: '証跡台帳', exact: true }).click();
+  await page.getByRole('navigation', { name: '画面の切り替え' }).getByRole('link', { name: '証跡台帳', exact: true }).click();
   await page.getByRole('heading', { name: '証跡台帳', level: 2 }).waitFor();
+}
+
+/** The checking page (the start screen), by its link at the top. */
+export async function openCheck(page) {
+  await page.getByRole('navigation', { name: '画面の切り替え' }).getByRole('link', { name: 'ファイルを点検', exact: true }).click();
+}
+
+/** One of the ledger's places (利用者, 記録一覧, 記録を追加, 運営指導の印刷, バックアップ・台帳フォルダ, 設定), from its menu. */
+export async function openPlace(page, label) {
+  const menu = page.getByRole('navigation', { name: '台帳の中の場所' });
+  if (!(await menu.isVisible())) await openLedger(page);
+  await menu.getByRole('link', { name: label, exact: true }).click();
+  await menu.getByRole('link', { name: label, exact: true, current: 'page' }).waitFor();
+}
+
+/** 「本日の担当者」 at the top of the page. */
+export async function chooseStaff(page, name) {
+  await page.getByLabel('本日の担当者').selectOption(name);
 }
 
 export async function setUpOffice(page) {
@@ -25,12 +43,13 @@ export async function setUpOffice(page) {
   await page.getByLabel('自事業所番号(半角数字10桁)').fill(OUR_OFFICE);
   await page.getByLabel('職員の名前(1行に1人)').fill('佐藤 花子\n鈴木 一郎');
   await page.getByRole('button', { name: '設定を保存' }).click();
-  // The first-run form gives way to the ledger.
-  await page.getByRole('heading', { name: '記録を見る・探す' }).waitFor();
+  // The first-run form gives way to the ledger, at its first place.
+  await page.getByRole('heading', { name: '利用者', exact: true }).waitFor();
+  await chooseStaff(page, '佐藤 花子');
 }
 
-export async function checkAndRecord(page, fixtures, files = FILES) {
-  await page.getByRole('button', { name: 'ファイルを点検', exact: true }).click();
+export async function checkAndRecord(page, fixtures, files = FILES, partner = '1310000002') {
+  await openCheck(page);
   await page.getByLabel('ファイルを選ぶ', { exact: true }).setInputFiles(files.map((f) => path.join(fixtures, f)));
   const panel = region(page, '台帳に記録');
   await panel.waitFor();
@@ -41,9 +60,9 @@ export async function checkAndRecord(page, fixtures, files = FILES) {
       await select.waitFor();
       assert.equal(await select.inputValue(), 'sent');
     });
-    await panel.getByLabel(`${f} の相手先事業所名`).fill('ひまわり訪問介護');
   }
-  await panel.getByLabel('記録者').selectOption('佐藤 花子');
+  // The partner's name once for its files.
+  await panel.getByLabel(`${partner} の事業所名`).fill('ひまわり訪問介護');
   await panel.getByRole('button', { name: '台帳に記録' }).click();
   await panel.getByText(`保存しました(ファイル${files.length}件、記録${files.length * 2}件)`).waitFor();
   // What keeping data in this browser means, in plain Japanese.
@@ -78,16 +97,21 @@ export async function storedEntries(page) {
 }
 
 export async function restoreFrom(page, file) {
+  // Before the office is set up, the first screen offers the restore itself.
+  if (await page.getByRole('navigation', { name: '台帳の中の場所' }).isVisible()) {
+    await openPlace(page, 'バックアップ・台帳フォルダ');
+  }
   const status = page.getByTestId('restore-status');
   await page.getByLabel('バックアップから復元', { exact: true }).setInputFiles(file);
   await status.filter({ hasText: /バックアップは正常です|復元しませんでした/ }).waitFor();
   return status.innerText();
 }
 
-/** Adds a メモ in the ledger view. */
+/** Adds a メモ in the ledger's 記録を追加. */
 export async function addMemo(page, actor, text) {
+  await chooseStaff(page, actor);
+  await openPlace(page, '記録を追加');
   const events = region(page, 'あとからの記録を追加');
-  await events.getByLabel('記録者').selectOption(actor);
   await events.getByLabel('記録の種類').selectOption({ label: 'メモ' });
   await events.getByLabel('メモの内容').fill(text);
   await events.getByRole('button', { name: 'この記録を追加' }).click();
@@ -96,8 +120,9 @@ export async function addMemo(page, actor, text) {
 
 /** Exports a backup and saves it as `file`. */
 export async function exportBackup(page, actor, file) {
+  await chooseStaff(page, actor);
+  await openPlace(page, 'バックアップ・台帳フォルダ');
   const backupRegion = region(page, 'バックアップ');
-  await backupRegion.getByLabel('記録者').selectOption(actor);
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     backupRegion.getByRole('button', { name: 'バックアップを書き出す' }).click(),

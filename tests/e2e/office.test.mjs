@@ -17,8 +17,8 @@ import {
   writeOpfsFolder,
 } from './support.mjs';
 import {
-  UNIT, region, openLedger, setUpOffice, checkAndRecord, storedEntries, restoreFrom,
-  exportBackup, addMemo,
+  UNIT, region, openLedger, openPlace, chooseStaff, setUpOffice, checkAndRecord, storedEntries,
+  restoreFrom, exportBackup, addMemo,
 } from './ledger_steps.mjs';
 
 const FOLDER = '台帳フォルダ';
@@ -51,6 +51,7 @@ const readFolder = (page) => readOpfsFolder(page, FOLDER);
 const writeFolder = (page, files) => writeOpfsFolder(page, FOLDER, files);
 
 async function nameThisPc(page, name) {
+  await openPlace(page, '設定');
   const settings = region(page, '台帳の設定');
   await settings.getByLabel('このパソコンの名前(例: 事務室PC、佐藤PC)').fill(name);
   await settings.getByRole('button', { name: '設定を保存' }).click();
@@ -72,7 +73,7 @@ test('two PCs of one office share one ledger through the office folder, from the
     await setUpOffice(page);
     await nameThisPc(page, '事務室PC');
     await checkAndRecord(page, fixtures);
-    await openLedger(page);
+    await openPlace(page, 'バックアップ・台帳フォルダ');
     const folderPanel = region(page, '台帳フォルダ(事業所のパソコンで共有)');
     await folderStatus(page).filter({ hasText: '台帳フォルダはまだ選ばれていません' }).waitFor();
     await folderPanel.getByRole('button', { name: '台帳フォルダを選ぶ' }).click();
@@ -100,15 +101,17 @@ test('two PCs of one office share one ledger through the office folder, from the
     await openLedger(page);
     await page.getByRole('heading', { name: 'はじめに: 事業所と職員を登録してください' }).waitFor();
     await region(page, '台帳フォルダ(事業所のパソコンで共有)').getByRole('button', { name: '台帳フォルダを選ぶ' }).click();
-    const browse = region(page, '記録を見る・探す');
-    await browse.waitFor();
-    await browse.getByRole('cell', { name: `送信 UPPLAN_202505_${UNIT}(相手先: ひまわり訪問介護)` }).waitFor();
-    await browse.getByRole('cell', { name: /^事務室PC \d+$/ }).first().waitFor();
+    await page.getByRole('heading', { name: '利用者', exact: true }).waitFor();
+    await openPlace(page, '記録一覧');
+    const browse = region(page, '記録一覧');
+    await browse.getByRole('cell', { name: new RegExp(`^送信 UPPLAN_202505_${UNIT.replace(/\./g, '\\.')}\\(相手先: ひまわり訪問介護\\)`) }).waitFor();
+    await browse.getByRole('cell', { name: /事務室PC 記録\d+$/ }).first().waitFor();
 
     // B names itself and records a file of its own; the record goes to the folder at once.
     await nameThisPc(page, '佐藤PC');
+    await chooseStaff(page, '鈴木 一郎');
     await checkAndRecord(page, fixtures, [`UP1KYO_${UNIT}`]);
-    await openLedger(page);
+    await openPlace(page, 'バックアップ・台帳フォルダ');
     await page.getByTestId('chain-status').filter({ hasText: '端末2台の記録' }).waitFor();
     await region(page, '台帳フォルダ(事業所のパソコンで共有)').getByRole('cell', { name: '佐藤PC(このパソコン)' }).waitFor();
 
@@ -126,11 +129,12 @@ test('two PCs of one office share one ledger through the office folder, from the
   try {
     await writeFolder(page, folderOfB);
     await page.reload();
-    await openLedger(page);
+    await openPlace(page, '記録一覧');
     await page.getByTestId('chain-status').filter({ hasText: '端末2台の記録' }).waitFor();
-    const browse = region(page, '記録を見る・探す');
-    await browse.getByRole('cell', { name: `送信 UP1KYO_${UNIT}(相手先: ひまわり訪問介護)` }).waitFor();
-    await browse.getByRole('cell', { name: /^佐藤PC \d+$/ }).first().waitFor();
+    const browse = region(page, '記録一覧');
+    await browse.getByRole('cell', { name: new RegExp(`^送信 UP1KYO_${UNIT.replace(/\./g, '\\.')}\\(相手先: ひまわり訪問介護\\)`) }).waitFor();
+    await browse.getByRole('cell', { name: /佐藤PC 記録\d+$/ }).first().waitFor();
+    await openPlace(page, '運営指導の印刷');
     const inspection = region(page, '運営指導用の記録を印刷');
     const clientOption = await inspection.getByLabel('利用者').locator('option').nth(1).getAttribute('value');
     await inspection.getByLabel('利用者').selectOption(clientOption);
@@ -147,6 +151,7 @@ test('two PCs of one office share one ledger through the office folder, from the
     const next = `証跡台帳/devices/${device}/chain/${String(last + 1).padStart(12, '0')}-${String(last + 2).padStart(12, '0')}.jsonl`;
     const line = Buffer.from(folderOfB[bChain], 'base64').toString('utf8').split('\n')[0];
     await writeFolder(page, { [next]: Buffer.from(line.slice(0, 40)).toString('base64') });
+    await openPlace(page, 'バックアップ・台帳フォルダ');
     await region(page, '台帳フォルダ(事業所のパソコンで共有)').getByRole('button', { name: '最新の状態にする' }).click();
     await page.getByTestId('folder-problems').filter({ hasText: next.split('/').at(-1) }).waitFor();
     await page.getByTestId('folder-problems').filter({ hasText: '途中で切れています' }).waitFor();
@@ -202,6 +207,7 @@ test('a PC that used the one-browser ledger keeps its old records unchanged and 
     // This PC goes on as a device of its own, and shares both chains through the folder.
     await addMemo(page, '佐々木', '移行の後の記録');
     await page.getByTestId('chain-status').filter({ hasText: '端末2台の記録 計10件' }).waitFor();
+    await openPlace(page, 'バックアップ・台帳フォルダ');
     await region(page, '台帳フォルダ(事業所のパソコンで共有)').getByRole('button', { name: '台帳フォルダを選ぶ' }).click();
     await folderStatus(page).filter({ hasText: '最後に最新にした時刻' }).waitFor();
     folderOfC = await readFolder(page);
@@ -218,7 +224,8 @@ test('a PC that used the one-browser ledger keeps its old records unchanged and 
     await openLedger(page);
     await region(page, '台帳フォルダ(事業所のパソコンで共有)').getByRole('button', { name: '台帳フォルダを選ぶ' }).click();
     await page.getByTestId('chain-status').filter({ hasText: '端末2台の記録 計10件のつながりを確認しました' }).waitFor();
-    await region(page, '記録を見る・探す').getByRole('cell', { name: 'メモ: 移行の後の記録' }).waitFor();
+    await openPlace(page, '記録一覧');
+    await region(page, '記録一覧').getByRole('cell', { name: 'メモ: 移行の後の記録' }).waitFor();
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -151,12 +151,13 @@ async fn record_panel_proposes_sent_and_records_file_check_result_and_bytes() {
     );
     assert!(host.text_content().unwrap().contains("1310000002"));
 
-    // Without a partner name nothing is recorded, and the page says why.
-    button(&host, "台帳に記録").click();
-    wait_for_text(&host, "相手先事業所名を入力してください").await;
+    // Without the partner's name nothing is recorded, and the page says why.
+    button(&host, "台帳に記録(1件)").click();
+    wait_for_text(&host, "相手先 1310000002 の事業所名を入力してください").await;
 
-    enter(&by_id(&host, "rec-partner-7"), "ひまわり訪問介護");
-    button(&host, "台帳に記録").click();
+    // The name is asked once per partner office, not per file.
+    enter(&by_id(&host, "rec-partner-1310000002"), "ひまわり訪問介護");
+    button(&host, "台帳に記録(1件)").click();
     wait_for_text(&host, "保存しました(ファイル1件、記録2件)").await;
     wait_for_text(&host, "記録済み").await;
 
@@ -231,11 +232,8 @@ async fn event_form_shows_the_reason_a_replacement_needs_next_to_the_field() {
         .text_content()
         .unwrap()
         .contains("差替の理由を入力してください"));
-    // With one staff member, 記録者 is already chosen: no message there.
-    assert!(by_id(&host, "err-event-actor")
-        .text_content()
-        .unwrap()
-        .is_empty());
+    // With one staff member, 本日の担当者 is already chosen: the form does not ask for one.
+    assert!(!host.text_content().unwrap().contains("本日の担当者"));
 }
 
 #[wasm_bindgen_test]

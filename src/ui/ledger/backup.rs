@@ -21,6 +21,8 @@ use crate::ledger::{
     OfficeCheckpoint, OfficeLedger, OfficeSettings, RestoreOutcome, Subject,
 };
 use crate::ui::download::save_bytes;
+use crate::ui::places::go;
+use crate::ui::{LedgerPlace, Place};
 
 /// The backup's file name: office and Japan time, so a folder of them sorts by date.
 fn backup_file_name(office: &str, at: crate::jpdate::Timestamp) -> String {
@@ -294,6 +296,9 @@ pub fn BackupPanel() -> impl IntoView {
                     restore_status.set(m);
                     pending.try_set_value(None);
                     can_apply.try_set(false);
+                    // A restore into a new browser replaces the first screen with the
+                    // ledger: its message stays in sight in the place of backups.
+                    go(Place::Ledger(LedgerPlace::Backup));
                 }
                 Err(e) => restore_status.set(format!("復元できませんでした: {e}")),
             }

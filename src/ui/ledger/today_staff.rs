@@ -69,7 +69,7 @@ pub fn TodayStaff() -> impl IntoView {
             .with(|s| s.as_ref().map(|s| s.staff.clone()).unwrap_or_default())
     };
     view! {
-        <div class="today-staff" hidden=move || staff().is_empty()>
+        <div class="today-staff no-print" hidden=move || staff().is_empty()>
             <label for=PICKER_ID>"本日の担当者"</label>
             <select id=PICKER_ID class:unset=move || state.actor.with(String::is_empty)
                 prop:value=move || state.actor.get()
