@@ -55,12 +55,12 @@ pub fn App() -> impl IntoView {
                     {tab(Place::Ledger(LedgerPlace::Clients), "証跡台帳")}
                 </nav>
                 <ledger::TodayStaff/>
+                <InspectionDayShortcut/>
             </div>
             <RuntimeStatus/>
         </header>
         <main class="app-main" id="main" tabindex="-1">
             <div id=places::place_id(Place::Check) hidden=move || place.get() != Place::Check>
-                <InspectionDayShortcut/>
                 <DropZone/>
                 <CheckResults/>
             </div>
@@ -71,13 +71,13 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// 「運営指導」 on the start screen: straight to finding the client (then the client's page has
-/// the print).
+/// 「運営指導」 at the top of every screen, the start screen too: straight to finding the client
+/// (whose page has the print).
 #[component]
 fn InspectionDayShortcut() -> impl IntoView {
     view! {
-        <p class="inspection-shortcut">
-            <a class="big-link" href=Place::Ledger(LedgerPlace::Clients).href()>"運営指導(利用者を探して印刷)"</a>
-        </p>
+        <a class="big-link inspection-shortcut no-print" href=Place::Ledger(LedgerPlace::Clients).href()>
+            "運営指導(利用者を探して印刷)"
+        </a>
     }
 }

@@ -473,18 +473,18 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                         on:input=move |ev| { when.set(event_target_value(&ev)); when_changed.set(true); }/>
                     <p class="panel-note">"実際に送った・受け取った日時です。今でなければ直してください。台帳には、記録した日時も別に残ります。"</p>
                 </div>
-                <div class="table-scroll" role="region" tabindex="0" aria-label="記録するファイル">
-                    <table class="file-table record-table">
-                        <caption>"記録するファイル"</caption>
-                        <thead><tr><th scope="col">"記録"</th><th scope="col">"ファイル"</th><th scope="col">"点検結果"</th><th scope="col">"ファイルの作成日時(連番)"</th><th scope="col">"受信・送信"</th><th scope="col">"相手先"</th></tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
                 <div hidden=move || offices().is_empty()>
                     <table class="file-table partner-table">
                         <caption>"相手先の事業所名(事業所ごとに1回)"</caption>
                         <thead><tr><th scope="col">"事業所番号"</th><th scope="col">"事業所名"</th><th scope="col">"ファイル"</th></tr></thead>
                         <tbody>{partner_rows}</tbody>
+                    </table>
+                </div>
+                <div class="table-scroll" role="region" tabindex="0" aria-label="記録するファイル">
+                    <table class="file-table record-table">
+                        <caption>"記録するファイル"</caption>
+                        <thead><tr><th scope="col">"記録"</th><th scope="col">"ファイル"</th><th scope="col">"点検結果"</th><th scope="col">"ファイルの作成日時(連番)"</th><th scope="col">"受信・送信"</th><th scope="col">"相手先"</th></tr></thead>
+                        <tbody>{rows}</tbody>
                     </table>
                 </div>
                 <button type="button" class="big-button" on:click=record disabled=move || busy.get()>
