@@ -55,7 +55,8 @@ pub fn place_id(place: Place) -> String {
     }
 }
 
-fn focus_heading(place: Place) {
+/// Moves focus to the first heading of a place (after it is drawn).
+pub fn focus_heading(place: Place) {
     use wasm_bindgen::JsCast;
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;

@@ -50,7 +50,7 @@ for (const way of ['http', 'file']) {
       await page.getByTestId('chain-status').filter({ hasText: '端末1台の記録 計5件のつながりを確認しました' }).waitFor();
       const browse = region(page, '記録一覧');
       // One row per file: its 送信 and its check result together.
-      await browse.getByRole('cell', { name: new RegExp(`^送信 UPPLAN_202505_${UNIT.replace(/\./g, '\\.')}\\(相手先: ひまわり訪問介護\\)チェック結果`) }).waitFor();
+      await browse.getByRole('cell', { name: new RegExp(`^送信 UPPLAN_202505_${UNIT.replace(/\./g, '\\.')}\\(相手先: ひまわり訪問介護\\)\\s*チェック結果`) }).waitFor();
 
       // Search by file name, then the client's page with versions.
       await browse.getByLabel('検索(氏名・ふりがな・被保険者番号・ファイル名など)').fill('UPHOSOKU');

@@ -45,6 +45,8 @@ export async function setUpOffice(page) {
   await page.getByRole('button', { name: '設定を保存' }).click();
   // The first-run form gives way to the ledger, at its first place.
   await page.getByRole('heading', { name: '利用者', exact: true }).waitFor();
+  // Focus is not lost: it is on the heading of the place now shown.
+  await page.waitForFunction(() => document.activeElement?.textContent === '利用者');
   await chooseStaff(page, '佐藤 花子');
 }
 

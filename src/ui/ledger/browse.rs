@@ -228,12 +228,13 @@ pub fn VersionTable(chain: VersionChain) -> impl IntoView {
     );
     view! {
         <div class="version-chain">
-            <h5>{heading}</h5>
+            <h5>{heading.clone()}</h5>
             {flag.map(|f| view! { <p class="flag-old" role="note">"⚠ " {f}</p> })}
+            <div class="table-scroll" role="region" tabindex="0" aria-label=format!("{heading} の版")>
             <table class="file-table version-table">
                 <thead><tr>
                     <th scope="col">"版(ファイルの作成日時)"</th><th scope="col">"受信・送信"</th><th scope="col">"送受信の日時・記録者"</th>
-                    <th scope="col">"取込"</th><th scope="col">"保存場所"</th><th scope="col">"SHA-256"</th>
+                    <th scope="col">"取込"</th><th scope="col">"保存場所"</th>
                 </tr></thead>
                 <tbody>
                     {chain.versions.iter().rev().map(|v| {
@@ -242,7 +243,12 @@ pub fn VersionTable(chain: VersionChain) -> impl IntoView {
                             <tr class:newest=v.is_newest>
                                 <td>{v.made_at_ja().unwrap_or_else(|| v.serial.clone())}
                                     {v.is_newest.then(|| view! { <strong class="newest-mark">" 【最新】"</strong> })}
-                                    {v.cancelled_by.is_some().then(|| view! { <strong class="cancelled-mark">" 取消"</strong> })}</td>
+                                    {v.cancelled_by.is_some().then(|| view! { <strong class="cancelled-mark">" 取消"</strong> })}
+                                // The file names and fingerprints prove which bytes; few need them.
+                                <details class="technical">
+                                    <summary>"詳しい情報"</summary>
+                                    <p class="sha256">{hashes.join(" / ")}</p>
+                                </details></td>
                                 <td>{v.direction.label_ja()} {v.is_deletion.then_some("(削除ファイル)")}</td>
                                 <td>{match v.recorded.occurred_at {
                                     Some(at) => format!("{} {}({})(台帳への記録 {})", at.format_ja(), v.recorded.actor, state.device_label(&v.recorded.device), v.recorded.at.format_ja()),
@@ -250,12 +256,12 @@ pub fn VersionTable(chain: VersionChain) -> impl IntoView {
                                 }}</td>
                                 <td>{v.imported.as_ref().map(|e| format!("{} {}", e.at.format_ja(), e.actor)).unwrap_or_else(|| "未記録".into())}</td>
                                 <td>{v.storage_place.as_ref().map(|(p, _)| p.clone()).unwrap_or_else(|| "未記録".into())}</td>
-                                <td class="sha256">{hashes.join(" / ")}</td>
                             </tr>
                         }
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </div>
     }
 }

@@ -58,6 +58,7 @@ pub fn SettingsForm(#[prop(optional)] first_run: bool) -> impl IntoView {
     );
     let issues = RwSignal::new(Vec::<ValidationIssue>::new());
     let status = RwSignal::new(String::new());
+    let place = crate::ui::places::use_place();
     Effect::new(move |_| {
         if let Some(d) = state.device.get() {
             device_name.set(d.name.clone());
@@ -112,7 +113,13 @@ pub fn SettingsForm(#[prop(optional)] first_run: bool) -> impl IntoView {
                             return;
                         }
                     }
-                    status.set("設定を保存しました".into());
+                    status.try_set("設定を保存しました".into());
+                    if first_run {
+                        // The first-run form gives way to the ledger: focus goes to the
+                        // heading of the place now shown, not to the page's start.
+                        let at = place.get_untracked();
+                        request_animation_frame(move || crate::ui::places::focus_heading(at));
+                    }
                 });
             }
         }
