@@ -153,6 +153,15 @@ test('a month recorded and looked up the way the office works', async () => {
     await page.waitForFunction(() => window.printed === 1);
     assert.ok(actions <= 3, `${actions} actions`);
     await expectNoAxeViolations(page, 'the ledger: 運営指導の印刷');
+
+    // At 200% zoom every place fits the window's width (wide tables scroll in their region).
+    await page.setViewportSize({ width: OFFICE_SCREEN.width / 2, height: OFFICE_SCREEN.height / 2 });
+    for (const place of ['運営指導の印刷', '利用者', '記録一覧', '記録を追加', 'バックアップ・台帳フォルダ', '設定']) {
+      await openPlace(page, place);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - innerWidth);
+      assert.ok(overflow <= 0, `${place}: the page is ${overflow}px wider than the window`);
+    }
+    await expectNoAxeViolations(page, 'the ledger at 200% zoom');
     assert.deepEqual(problems, []);
   } finally {
     await close();
