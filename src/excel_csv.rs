@@ -4,8 +4,10 @@
 //! sheet).
 //!
 //! Formula safety: a cell starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`
-//! (OWASP's advice for CSV injection). File names, cells and memos come from received files
-//! and from staff, so they are not trusted. The `'` is visible in the cell text; that is the
+//! (OWASP's advice for CSV injection), and so does one where such a sign follows leading white
+//! space, or is the full-width form (`＝＋－＠`, and `−`) that Japanese input produces and
+//! Excel also reads as a formula. File names, cells and memos come from received files and
+//! from staff, so they are not trusted. The `'` is visible in the cell text; that is the
 //! price.
 
 /// The UTF-8 byte order mark Excel needs.
@@ -13,9 +15,15 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Makes a cell safe to open in a spreadsheet.
 pub fn neutralize(cell: &str) -> String {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{cell}"),
-        _ => cell.to_string(),
+    let starts_control = cell.starts_with(['\t', '\r', '\n']);
+    let first_sign = cell
+        .chars()
+        .find(|c| !c.is_whitespace())
+        .is_some_and(|c| matches!(c, '=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠' | '−'));
+    if starts_control || first_sign {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
     }
 }
 
@@ -48,5 +56,36 @@ mod tests {
         assert_eq!(text, "名前,'=1+1\r\n\"a,b\",'@SUM(A1)\r\n");
         assert_eq!(neutralize("-3"), "'-3");
         assert_eq!(neutralize("3"), "3");
+    }
+
+    #[test]
+    fn every_way_a_formula_can_start_is_neutralised() {
+        for cell in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@A1",
+            " =1+1",
+            "  +1",
+            "\u{3000}=1+1",
+            "\u{a0}@A1",
+            "＝1+1",
+            "＋1",
+            "－1",
+            "＠A1",
+            "−1",
+            " ＝1",
+            "\t=1",
+            "\r=1",
+            "\n=1",
+            "\tplain",
+        ] {
+            let safe = neutralize(cell);
+            assert!(safe.starts_with('\''), "{cell:?} → {safe:?}");
+            assert_eq!(&safe[1..], cell, "the text itself is kept");
+        }
+        for cell in ["山田 花子", "1+1", "a=b", "", " 1", "UPPLAN_202505.CSV"] {
+            assert_eq!(neutralize(cell), cell, "{cell:?} is left alone");
+        }
     }
 }

@@ -26,6 +26,7 @@ pub mod places;
 pub mod reconcile;
 pub mod report_export;
 pub mod spec;
+pub mod visible_text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod store;

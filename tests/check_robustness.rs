@@ -156,3 +156,36 @@ fn one_huge_broken_record_stays_linear() {
         Some(last_listed.byte_offset.unwrap() / 2 - 3)
     );
 }
+
+#[test]
+fn a_name_with_a_direction_override_is_warned_about_and_shown_written_out() {
+    let valid = fixtures::valid_files();
+    let plan = valid
+        .iter()
+        .find(|f| f.name.starts_with("UPPLAN_"))
+        .expect("a valid 第6表");
+    let stem = plan.name.trim_end_matches(".CSV");
+    // Looks like 「…exe.CSV」 on screen; is 「…」 + U+202E + 「VSC.exe」.
+    let name = format!("{stem}\u{202E}VSC.exe");
+    let report = check_file(&name, &plan.bytes);
+    let finding = report
+        .findings
+        .iter()
+        .find(|f| f.code == "FILENAME_HIDDEN_CHARACTERS")
+        .expect("warned about");
+    assert!(
+        finding.message.contains("〔U+202E〕VSC.exe"),
+        "{}",
+        finding.message
+    );
+    assert!(
+        !finding.message.contains('\u{202E}'),
+        "never the character itself"
+    );
+    // A clean name has no such finding.
+    let clean = check_file(&plan.name, &plan.bytes);
+    assert!(!clean
+        .findings
+        .iter()
+        .any(|f| f.code == "FILENAME_HIDDEN_CHARACTERS"));
+}

@@ -466,6 +466,15 @@ fn example_name(kind: &FileKind, generation: LayoutGeneration) -> String {
 
 fn report_name(name: &FileName, issues: &[NameIssue], columns: Option<usize>, emit: &mut Emitter) {
     let base = name.base.as_str();
+    if crate::visible_text::has_hidden(base) {
+        let shown = crate::visible_text::visible(base);
+        let list = crate::visible_text::hidden_list(base).join("");
+        emit.file(
+            Code::FILENAME_HIDDEN_CHARACTERS,
+            || format!("ファイル名「{shown}」に、画面に出ない文字{list}が含まれています。表示される名前と実際の名前が違って見えることがあります。"),
+            Some("受け取ったファイルなら、送り主に確かめてください。名前を付け直すときは、見えない文字を消してください。"),
+        );
+    }
     for issue in issues {
         match issue {
             NameIssue::UnknownKind { prefix, near } => {

@@ -46,6 +46,7 @@ pub const CONSTRAINTS: &[(&str, &str, Coverage)] = &[
     ("§2", "見出し行はない（データ行だけ）", Coverage::Checked(&["HEADER_ROW", "BLANK_LINE"])),
     ("§2", "改行コード", Coverage::Checked(&["LINE_ENDING"])),
     ("§2", "制御文字", Coverage::Checked(&["CONTROL_CHARACTER"])),
+    ("§3 (安全のため)", "ファイル名に見えない文字（U+202Eなどの表示の向きを変える文字、幅のない文字）がない", Coverage::Checked(&["FILENAME_HIDDEN_CHARACTERS"])),
     ("fields.json field_count", "レイアウトの項目数", Coverage::Checked(&["COLUMN_COUNT"])),
     // §3 file names.
     ("§3", "接頭辞・「_」区切りの部分の数と形・拡張子.CSV", Coverage::Checked(&["FILENAME_UNKNOWN_KIND", "FILENAME_SHAPE", "FILENAME_EXTENSION"])),

@@ -158,6 +158,9 @@ finding_catalogue! {
     FILENAME_MONTH => (Error, "ファイル名の対象年月が正しい年月ではありません。"),
     /// The 14-digit ファイル連番 is not a real date and time.
     FILENAME_TIMESTAMP => (Warning, "ファイル名の連番（作成日時）が正しい日時ではありません。"),
+    /// The name holds characters that do not show or that change how it reads (U+202E …):
+    /// what people see differs from the name. Shown written out (〔U+202E〕).
+    FILENAME_HIDDEN_CHARACTERS => (Warning, "ファイル名に見えない文字が含まれています。"),
     /// Sender and receiver have the same 事業所番号.
     FILENAME_SAME_OFFICE => (Warning, "送信元と送信先の事業所番号が同じです。"),
     /// The name's shape (V3/V4) disagrees with the CSVバージョン inside.

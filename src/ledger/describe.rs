@@ -2,11 +2,13 @@
 //! 「受信 UPPLAN_…CSV(ひまわり訪問介護)」, 「保存場所: \\server\ケアプラン\2025\05」.
 
 use super::entry::{Details, Entry, RestoreOutcome};
+use crate::visible_text::visible;
 
 /// What the entry says, without its time and actor (shown beside it).
 pub fn describe_ja(e: &Entry) -> String {
     let s = &e.subject;
-    let file = s.file.as_ref().map(|f| f.name.as_str());
+    // A file name with hidden characters (U+202E …) is shown written out.
+    let file = s.file.as_ref().map(|f| visible(&f.name));
     let partner = s.partner.as_ref().map(|p| p.name.as_str());
     let about = match (file, partner) {
         (Some(f), Some(p)) => format!(" {f}(相手先: {p})"),
@@ -118,5 +120,20 @@ mod tests {
             let line = describe_ja(e);
             assert!(line.starts_with(e.kind().label_ja()), "{line}");
         }
+    }
+
+    #[test]
+    fn a_file_name_with_a_direction_override_is_written_out() {
+        let (mut entries, _) = sample_ledger(40, 2, 2, false);
+        let e = entries
+            .iter_mut()
+            .find(|e| e.subject.file.is_some())
+            .expect("a file entry");
+        if let Some(f) = &mut e.subject.file {
+            f.name = "UPPLAN_x\u{202E}VSC.exe".into();
+        }
+        let line = describe_ja(e);
+        assert!(line.contains("UPPLAN_x〔U+202E〕VSC.exe"), "{line}");
+        assert!(!line.contains('\u{202E}'));
     }
 }

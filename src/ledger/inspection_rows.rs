@@ -9,6 +9,7 @@ use super::inspection::{InspectionSheet, PlanActualResult};
 use super::versions::{serial_made_at_ja, Event, Version, VersionChain};
 use crate::display::byte_size;
 use crate::jpdate::{Timestamp, YearMonth};
+use crate::visible_text::visible;
 
 /// One table: a caption, marks in words, a header row and rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -598,7 +599,7 @@ pub fn sheet_text(sheet: &InspectionSheet) -> SheetText {
         rows: sheet
             .files()
             .into_iter()
-            .map(|(what, f)| vec![what, f.name, byte_size(f.size), f.sha256])
+            .map(|(what, f)| vec![what, visible(&f.name), byte_size(f.size), f.sha256])
             .collect(),
         empty: "ファイルの記録はありません",
     };

@@ -279,7 +279,7 @@ fn FileStatusTable(rows: Memo<Vec<(u64, FileRow)>>) -> impl IntoView {
                         </td>
                         <td class="file-cell">
                             <button type="button" class="link-button" on:click=move |_| jump(id)>
-                                {row.path.clone()}
+                                {crate::visible_text::visible(&row.path)}
                             </button>
                         </td>
                         <td>{row.kind_ja.clone()}</td>
@@ -438,7 +438,8 @@ fn UnitGroup(group: Group, cross_file: Vec<CrossFileFinding>, compared: bool) ->
 #[component]
 fn FileCard(upload: Upload, caused: Vec<CrossFileFinding>, compared: bool) -> impl IntoView {
     let context = expect_context::<CheckContext>();
-    let title = upload.path().to_owned();
+    // Hidden characters (U+202E …) written out: the name as its bytes say.
+    let title = crate::visible_text::visible(upload.path());
     let label = title.clone();
     let id = upload.id;
     let section_id = file_section_id(id);

@@ -395,7 +395,7 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                 </td>
                 <th scope="row" class="file-name">
                     <span class="file-kind">{format!("{kind} {}", month_words(file.facts.service_month.as_deref()))}</span>
-                    <span class="file-path">{file.name.clone()}</span>
+                    <span class="file-path">{crate::visible_text::visible(&file.name)}</span>
                 </th>
                 <td class=format!("status-cell {}", verdict_class(verdict))>
                     {format!("{} {}", verdict.icon(), verdict.word_ja())}
