@@ -22,16 +22,40 @@ pub fn DropZone() -> impl IntoView {
             input.set_webkitdirectory(true);
         }
     });
-    let accept = move |list: Option<FileList>| {
-        let files: Vec<_> = files_of(list).into_iter().map(|f| (f, None)).collect();
+    // What a drop or a choice that brought nothing says (an empty folder).
+    let notice = RwSignal::new(String::new());
+    // From a folder only the CSV files are taken (offices keep PDFs and notes beside them);
+    // files chosen one by one are all checked, whatever their names.
+    let add = move |files: Vec<(File, Option<String>)>, from_folder: bool| {
+        let total = files.len();
+        let files: Vec<_> = if from_folder {
+            files
+                .into_iter()
+                .filter(|(f, _)| f.name().to_ascii_lowercase().ends_with(".csv"))
+                .collect()
+        } else {
+            files
+        };
+        let skipped = total - files.len();
+        notice.set(match (files.is_empty(), skipped) {
+            (true, _) if from_folder => "このフォルダにはCSVファイルがありません。".into(),
+            (_, 0) => String::new(),
+            (_, n) => format!("フォルダの中のCSV以外のファイル{n}件は読み込みませんでした。"),
+        });
         if !files.is_empty() {
             workspace.add_files(files);
         }
     };
+    let accept = move |list: Option<FileList>, from_folder: bool| {
+        add(
+            files_of(list).into_iter().map(|f| (f, None)).collect(),
+            from_folder,
+        );
+    };
 
     let on_input_change = move |ev: leptos::ev::Event| {
         let input: HtmlInputElement = event_target(&ev);
-        accept(input.files());
+        accept(input.files(), input.webkitdirectory());
         // Clearing lets the same file be chosen again later.
         input.set_value("");
     };
@@ -55,10 +79,10 @@ pub fn DropZone() -> impl IntoView {
                 let entries = dropped_folders::entries_of(&transfer);
                 if dropped_folders::has_folder(&entries) {
                     spawn_local(async move {
-                        workspace.add_files(dropped_folders::files_below(entries).await);
+                        add(dropped_folders::files_below(entries).await, true);
                     });
                 } else {
-                    accept(transfer.files());
+                    accept(transfer.files(), false);
                 }
             }
         >
@@ -86,6 +110,7 @@ pub fn DropZone() -> impl IntoView {
                     "フォルダを選ぶ"
                 </label>
             </div>
+            <p class="drop-notice" role="status">{move || notice.get()}</p>
         </section>
     }
 }

@@ -180,6 +180,29 @@ test('a whole folder chosen with 「フォルダを選ぶ」 is checked file by 
   }
 });
 
+test('a folder without CSV files says so; other files beside CSVs are left out and counted', async () => {
+  const { writeFile, copyFile, readdir } = await import('node:fs/promises');
+  const { page, context, problems } = await openPage(env.browser, env.stick.url);
+  const notes = await mkdtemp(path.join(tmpdir(), 'no-csv-'));
+  try {
+    await writeFile(path.join(notes, 'メモ.txt'), 'メモ');
+    await writeFile(path.join(notes, '計画書.pdf'), '%PDF-1.4');
+    await page.getByLabel('フォルダを選ぶ').setInputFiles(notes);
+    await page.getByRole('status').filter({ hasText: 'このフォルダにはCSVファイルがありません。' }).waitFor();
+    assert.equal(await page.locator('.file-card').count(), 0, 'nothing to check');
+
+    const valid = (await readdir(path.join(dir, 'valid')))[0];
+    await copyFile(path.join(dir, 'valid', valid), path.join(notes, valid));
+    await page.getByLabel('フォルダを選ぶ').setInputFiles(notes);
+    await page.getByRole('status').filter({ hasText: 'フォルダの中のCSV以外のファイル2件は読み込みませんでした。' }).waitFor();
+    await page.getByText('1件のファイル:').waitFor();
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+    await rm(notes, { recursive: true, force: true });
+  }
+});
+
 test('a file of a CSVバージョン the spec does not know shows its own value, marked, as the CLI does', async () => {
   const file = 'bad/version_202410/UPPLAN_202505_1310000001_43_1310000002_11_20250425093000.CSV';
   const { page, context, problems } = await openPage(env.browser, env.stick.url);
