@@ -29,6 +29,7 @@ pub mod recording;
 pub mod retention;
 pub mod sample;
 pub mod settings;
+pub mod time_sanity;
 pub mod value_io;
 pub mod versions;
 

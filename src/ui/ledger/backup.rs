@@ -16,6 +16,7 @@ use super::browse::EntryTable;
 use super::folder::{choose_folder, folder_name, folder_supported, write_and_read_back};
 use super::state::{now, LedgerState};
 use crate::ledger::settings::LAST_BACKUP_KEY;
+use crate::ledger::time_sanity::time_doubts;
 use crate::ledger::{
     read_backup, write_backup, Backup, BackupInput, Details, EntryDraft, MergeReport,
     OfficeCheckpoint, OfficeLedger, OfficeSettings, RestoreOutcome, Subject,
@@ -265,7 +266,11 @@ pub fn BackupPanel() -> impl IntoView {
                     Ok(plan) => {
                         let adopt_settings = state.settings.with_untracked(Option::is_none)
                             && !backup.settings.is_empty();
-                        let message = plan.report.preview_ja();
+                        let message = format!(
+                            "{}{}",
+                            plan.report.preview_ja(),
+                            time_doubts_ja(&backup.ledger)
+                        );
                         if plan.report.changed_anything() || adopt_settings {
                             restore_status.set(format!(
                             "バックアップは正常です(端末{}台の記録{}件、ファイル{}件)。{message}よければ「復元する」を押してください。",
@@ -371,5 +376,24 @@ fn ConflictList() -> impl IntoView {
                 }).collect_view()}
             </div>
         </Show>
+    }
+}
+
+/// 「⚠ 時刻に疑わしい記録があります: …。」 for the chains of a backup (shown, not refused).
+fn time_doubts_ja(ledger: &OfficeLedger) -> String {
+    let doubts: Vec<String> = ledger
+        .chains()
+        .flat_map(|c| {
+            let label = ledger.device_label(c.device());
+            time_doubts(c, now(), 3)
+                .into_iter()
+                .map(move |d| format!("{label}の{}", d.sentence_ja()))
+        })
+        .take(5)
+        .collect();
+    if doubts.is_empty() {
+        String::new()
+    } else {
+        format!("⚠ 時刻に疑わしい記録があります: {}。", doubts.join("。"))
     }
 }

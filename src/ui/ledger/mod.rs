@@ -34,6 +34,7 @@ pub use settings::SettingsForm;
 pub use state::{LedgerState, Loading};
 pub use today_staff::TodayStaff;
 
+use crate::ledger::time_sanity::time_doubts;
 use crate::ledger::{backup_reminder, past_retention};
 use crate::ui::places::{place_id, use_place, LedgerPlace, Place, LEDGER_MENU};
 use state::now;
@@ -58,11 +59,31 @@ pub fn BackupStatus() -> impl IntoView {
     }
 }
 
-/// The chain check in words: 「端末N台の記録 計M件 …」 or what is wrong, per device.
+/// The chain check in words: 「端末N台の記録 計M件 …」 or what is wrong, per device; then
+/// any recording time that cannot be honest (in the future, or going back).
 #[component]
 pub fn ChainStatus() -> impl IntoView {
     let state = LedgerState::use_context();
+    let doubts = Memo::new(move |_| {
+        let at = now();
+        state.office.with(|o| {
+            o.chains()
+                .flat_map(|c| {
+                    let label = o.device_label(c.device());
+                    time_doubts(c, at, 3)
+                        .into_iter()
+                        .map(move |d| format!("{label}の{}", d.sentence_ja()))
+                })
+                .take(5)
+                .collect::<Vec<_>>()
+        })
+    });
     view! {
+        {move || (!doubts.with(Vec::is_empty)).then(|| view! {
+            <p class="time-doubts" data-testid="time-doubts">
+                "⚠ 時刻に疑わしい記録があります: " {doubts.get().join("。")} "。"
+            </p>
+        })}
         <p class="chain-status" data-testid="chain-status" data-load-ms=move || state.load_ms.get()
             class:ok=move || state.status.with(|s| s.ok)
             class:bad=move || state.status.with(|s| !s.ok)>
