@@ -16,19 +16,67 @@ pub struct Record {
     fields: Vec<RecordField>,
 }
 
-/// Where one field's value is, in the record's text and in the file. Kept small (16 bytes):
-/// the page keeps every field of every record of a month's files.
+/// Where one field's value is, in the record's text and in the file. Kept small (8 bytes):
+/// the page keeps every field of every record of a month's files, and the command line the
+/// kept fields of every 第6表 (their first writing showed in its profile as page faults). A
+/// record's values lie one after the other in its text, so a field's value starts where the
+/// one before ends (the first at 0), and only the end is stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct RecordField {
-    start: u32,
+    /// Where the value ends in the record's text.
     end: u32,
-    /// Bytes from the record's first byte to the field's first byte.
-    offset_in_record: u32,
-    quoted: bool,
+    /// Bytes from the record's first byte to the field's first byte, and in the highest bit
+    /// whether the field was quoted.
+    offset_and_quoted: u32,
 }
 
-/// A position inside one record as stored (no record comes near 4 GiB; a larger one would
-/// read as empty fields, never panic).
+const QUOTED: u32 = 1 << 31;
+
+impl RecordField {
+    fn new(end: usize, offset_in_record: usize, quoted: bool) -> RecordField {
+        RecordField {
+            end: narrow(end),
+            offset_and_quoted: narrow(offset_in_record).min(QUOTED - 1)
+                | if quoted { QUOTED } else { 0 },
+        }
+    }
+
+    fn offset_in_record(self) -> u32 {
+        self.offset_and_quoted & !QUOTED
+    }
+
+    fn quoted(self) -> bool {
+        self.offset_and_quoted & QUOTED != 0
+    }
+}
+
+/// The value of field `i` (0-based) of a record whose text is `text`: from the end of the
+/// field before to its own end.
+#[inline]
+fn value_of<'a>(text: &'a str, fields: &[RecordField], i: usize) -> Option<&'a str> {
+    let end = fields.get(i)?.end;
+    let start = match i.checked_sub(1) {
+        Some(before) => fields[before].end,
+        None => 0,
+    };
+    text.get(start as usize..end as usize)
+}
+
+/// The values of `fields` in order (a field past the end of `text` reads as empty).
+fn values_of<'a>(
+    text: &'a str,
+    fields: &'a [RecordField],
+) -> impl Iterator<Item = &'a str> + use<'a> {
+    let mut start = 0;
+    fields.iter().map(move |f| {
+        let value = text.get(start as usize..f.end as usize).unwrap_or("");
+        start = f.end;
+        value
+    })
+}
+
+/// A position inside one record as stored (no record comes near 2 GiB; a larger one would
+/// read as empty fields or wrong offsets, never panic).
 fn narrow(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -80,8 +128,8 @@ impl Record {
     /// not). One look at the field's position, for a check that runs on every record.
     pub fn written_unquoted(&self, no: usize) -> bool {
         no.checked_sub(1)
-            .and_then(|i| self.fields.get(i))
-            .is_some_and(|f| f.end > f.start && !f.quoted)
+            .and_then(|i| Some((self.fields.get(i)?, value_of(&self.text, &self.fields, i)?)))
+            .is_some_and(|(f, value)| !value.is_empty() && !f.quoted())
     }
 
     pub(crate) fn clear(&mut self, index: u64, line: u64, byte_offset: u64) {
@@ -131,15 +179,17 @@ impl Record {
         self.add(start, self.text.len(), offset_in_record, quoted);
     }
 
-    /// Stores a field's positions (see [`RecordField`]).
+    /// Stores a field's positions (see [`RecordField`]); its value must start where the one
+    /// before ends.
     #[inline]
     fn add(&mut self, start: usize, end: usize, offset_in_record: usize, quoted: bool) {
-        self.fields.push(RecordField {
-            start: narrow(start),
-            end: narrow(end),
-            offset_in_record: narrow(offset_in_record),
-            quoted,
-        });
+        debug_assert_eq!(
+            start,
+            self.fields.last().map_or(0, |f| f.end as usize),
+            "a field's value starts where the one before ends"
+        );
+        self.fields
+            .push(RecordField::new(end, offset_in_record, quoted));
     }
 }
 
@@ -171,27 +221,23 @@ impl<'a> RecordRef<'a> {
     /// read as `"`.
     #[inline]
     pub fn get(&self, no: usize) -> Option<&'a str> {
-        let f = self.fields.get(no.checked_sub(1)?)?;
-        self.text.get(f.start as usize..f.end as usize)
+        value_of(self.text, self.fields, no.checked_sub(1)?)
     }
 
     /// All values in column order.
     pub fn values(&self) -> impl Iterator<Item = &'a str> + use<'a> {
-        let text = self.text;
-        self.fields
-            .iter()
-            .map(move |f| text.get(f.start as usize..f.end as usize).unwrap_or(""))
+        values_of(self.text, self.fields)
     }
 
     /// Byte offset in the file of field `no`'s first byte (its opening quote, if quoted).
     pub fn field_byte_offset(&self, no: usize) -> Option<u64> {
         let f = self.fields.get(no.checked_sub(1)?)?;
-        Some(self.byte_offset + u64::from(f.offset_in_record))
+        Some(self.byte_offset + u64::from(f.offset_in_record()))
     }
 
     /// Whether field `no` was enclosed in quotes.
     pub fn field_quoted(&self, no: usize) -> Option<bool> {
-        Some(self.fields.get(no.checked_sub(1)?)?.quoted)
+        Some(self.fields.get(no.checked_sub(1)?)?.quoted())
     }
 }
 
@@ -205,15 +251,15 @@ pub struct RecordTable {
     rows: Vec<Row>,
 }
 
+/// A kept record: where it was in the file and where its text and fields start in the
+/// table's buffers (they end where the next record's start, the last at the buffers' end).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Row {
     index: u64,
     line: u64,
     byte_offset: u64,
     text_start: usize,
-    text_end: usize,
     fields_start: usize,
-    fields_end: usize,
 }
 
 impl RecordTable {
@@ -244,9 +290,7 @@ impl RecordTable {
             line: record.line,
             byte_offset: record.byte_offset,
             text_start: self.text.len(),
-            text_end: self.text.len() + record.text.len(),
             fields_start: self.fields.len(),
-            fields_end: self.fields.len() + record.fields.len(),
         };
         self.text.push_str(record.text);
         self.fields.extend_from_slice(record.fields);
@@ -261,25 +305,13 @@ impl RecordTable {
         let text_start = self.text.len();
         let fields_start = self.fields.len();
         for &no in nos {
-            let f = no
+            let (value, f) = no
                 .checked_sub(1)
-                .and_then(|i| record.fields.get(i))
-                .copied()
-                .unwrap_or(RecordField {
-                    start: 0,
-                    end: 0,
-                    offset_in_record: 0,
-                    quoted: false,
-                });
-            let value = record
-                .text
-                .get(f.start as usize..f.end as usize)
-                .unwrap_or("");
-            let start = self.text.len() - text_start;
+                .and_then(|i| Some((record.get(no)?, record.fields[i])))
+                .unwrap_or(("", RecordField::new(0, 0, false)));
             self.text.push_str(value);
             self.fields.push(RecordField {
-                start: narrow(start),
-                end: narrow(start + value.len()),
+                end: narrow(self.text.len() - text_start),
                 ..f
             });
         }
@@ -288,9 +320,7 @@ impl RecordTable {
             line: record.line,
             byte_offset: record.byte_offset,
             text_start,
-            text_end: self.text.len(),
             fields_start,
-            fields_end: self.fields.len(),
         });
     }
 
@@ -320,25 +350,30 @@ impl RecordTable {
     }
 
     /// Record `i` (0-based, in file order).
+    #[inline]
     pub fn get(&self, i: usize) -> Option<RecordRef<'_>> {
-        self.rows.get(i).map(|row| self.at(row))
+        (i < self.rows.len()).then(|| self.at(i))
     }
 
     /// Every record in file order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = RecordRef<'_>> + ExactSizeIterator {
-        self.rows.iter().map(|row| self.at(row))
+        (0..self.rows.len()).map(|i| self.at(i))
     }
 
-    fn at(&self, row: &Row) -> RecordRef<'_> {
+    /// Record `i`, which must be one (`i < self.rows.len()`).
+    #[inline]
+    fn at(&self, i: usize) -> RecordRef<'_> {
+        let row = &self.rows[i];
+        let (text_end, fields_end) = match self.rows.get(i + 1) {
+            Some(next) => (next.text_start, next.fields_start),
+            None => (self.text.len(), self.fields.len()),
+        };
         RecordRef {
             index: row.index,
             line: row.line,
             byte_offset: row.byte_offset,
-            text: self.text.get(row.text_start..row.text_end).unwrap_or(""),
-            fields: self
-                .fields
-                .get(row.fields_start..row.fields_end)
-                .unwrap_or(&[]),
+            text: self.text.get(row.text_start..text_end).unwrap_or(""),
+            fields: self.fields.get(row.fields_start..fields_end).unwrap_or(&[]),
         }
     }
 }
