@@ -127,9 +127,12 @@ impl Record {
     /// Whether field `no` holds a value written without quotes (a field past the end does
     /// not). One look at the field's position, for a check that runs on every record.
     pub fn written_unquoted(&self, no: usize) -> bool {
-        no.checked_sub(1)
-            .and_then(|i| Some((self.fields.get(i)?, value_of(&self.text, &self.fields, i)?)))
-            .is_some_and(|(f, value)| !value.is_empty() && !f.quoted())
+        let Some(f) = no.checked_sub(1).and_then(|i| self.fields.get(i)) else {
+            return false;
+        };
+        // Field `no - 1` exists when field `no` does.
+        let start = no.checked_sub(2).map_or(0, |b| self.fields[b].end);
+        f.end > start && !f.quoted()
     }
 
     pub(crate) fn clear(&mut self, index: u64, line: u64, byte_offset: u64) {
