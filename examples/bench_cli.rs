@@ -21,11 +21,13 @@
 //! tests ran beside it, not always under the build lock: figures vary by ±10–50% from run to
 //! run; the quiet runs' are given), iconv at 380–414 MiB/s, main (6e0ffd6) and this branch
 //! alternating in one session:
-//! - one 第6表: 0.81–0.91× iconv, 56–60 ms (main: 0.62–0.73×, 67–78 ms). The goal 0.8 is
-//!   met, narrowly: the process is now the checking core (`checker::run` 65%, the read
-//!   `usual_record` byte loop; `sha256` 16% on the other core, the kernel 5%). Files from
-//!   4 MiB on are mapped with `MAP_POPULATE` instead of read, which took 8–9 ms of copying and
-//!   page faults.
+//! - one 第6表: 0.81–0.91× iconv, 56–60 ms, with big files mapped into memory (main:
+//!   0.62–0.73×, 67–78 ms). The map was not kept: a file another program shortens while it
+//!   is checked would end the process by SIGBUS, with no message, and a crash on such input
+//!   is not allowed here. Reading the file costs the 8–9 ms of copying and page faults the map
+//!   saved, so the single file stays at about 0.7–0.8×: the goal 0.8 is missed narrowly. The
+//!   rest is the checking core (`checker::run` 65%, the `usual_record` byte loop; `sha256`
+//!   16% on the other core, the kernel 5%).
 //! - the 500-file month: 0.53× iconv, 118–122 ms in quiet runs (main: 0.45–0.51×,
 //!   125–147 ms). Goal 1.5× missed by about 2.8× (it needs ≤ 43 ms). Of a run: finding the
 //!   files 3 ms; checking on both cores about 70 ms, 140 ms of CPU (the core itself about
