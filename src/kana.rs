@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn clients_without_a_reading_come_last() {
-        let mut clients = vec![
+        let mut clients = [
             (None, "山田 太郎"),
             (Some("ワタナベ"), "渡辺"),
             (Some("アベ"), "阿部"),
