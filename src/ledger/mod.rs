@@ -26,6 +26,7 @@ pub mod office_folder;
 pub mod plan_actual_result;
 pub mod query;
 pub mod recording;
+pub mod reminders;
 pub mod retention;
 pub mod sample;
 pub mod settings;
