@@ -8,7 +8,6 @@
 //! a determined forger who recomputes every hash: that is what checkpoints kept outside the
 //! browser are for (see [`super::checkpoint`]).
 
-use super::canonical::canonicalize;
 use super::device::{bound_genesis, DeviceId, LEGACY_GENESIS};
 use super::entry::{Details, Entry, EntryDraft, ValidationIssue};
 use crate::fingerprint::to_hex;
@@ -59,10 +58,10 @@ impl ChainHead {
 }
 
 /// The hash an entry should carry: SHA-256 over the canonical JSON without `hash`.
+/// The text is written straight from the typed entry ([`Entry::hashed_text`]), the same bytes
+/// as `canonicalize(&entry.unhashed_value())`.
 pub fn compute_hash(entry: &Entry) -> String {
-    let text = canonicalize(&entry.unhashed_value())
-        .expect("entries contain only strings, safe integers, booleans, objects and arrays");
-    to_hex(&Sha256::digest(text.as_bytes()))
+    to_hex(&Sha256::digest(entry.hashed_text().as_bytes()))
 }
 
 /// Why a draft could not be appended.
