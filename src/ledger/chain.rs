@@ -236,11 +236,21 @@ pub fn verify_device_chain(
     device: &DeviceId,
     entries: &[Entry],
 ) -> Verification {
+    verify_device_chain_with(office_number, device, entries, HashCheck::Recompute)
+}
+
+/// [`verify_device_chain`], with each entry's own hash recomputed or left to the caller.
+pub fn verify_device_chain_with(
+    office_number: &str,
+    device: &DeviceId,
+    entries: &[Entry],
+    hashes: HashCheck,
+) -> Verification {
     let base = match origin_of(entries) {
         ChainOrigin::Legacy => ChainHead::legacy_genesis(device),
         ChainOrigin::Bound => ChainHead::genesis(office_number, device),
     };
-    let mut v = verify_from(&base, entries);
+    let mut v = verify_from_with(&base, entries, hashes);
     if origin_of(entries) == ChainOrigin::Legacy && v.ok_up_to >= 1 {
         let first = &entries[0];
         if DeviceId::legacy_of(&first.hash) != *device {
@@ -270,6 +280,44 @@ pub fn verify_device_chain(
 /// Verifies `entries` as the continuation of a chain whose head is `base` (used for kept
 /// fork branches, which start after a common prefix).
 pub fn verify_from(base: &ChainHead, entries: &[Entry]) -> Verification {
+    verify_from_with(base, entries, HashCheck::Recompute)
+}
+
+/// How a verification treats each entry's own `hash`.
+///
+/// Recomputing every hash is most of the cost of verifying years of entries. Everything else
+/// (seq run, links, the genesis binding, 端末の登録) is cheap and needs the chain in order;
+/// whether an entry's content matches its hash needs nothing but the entry. So the page checks
+/// the structure where it assembles the ledger and has the hashes recomputed on another
+/// thread ([`entries_with_wrong_hash`] in the ledger worker), at the same time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashCheck {
+    /// Recompute each entry's hash from its content: the whole verification.
+    Recompute,
+    /// Take each entry's stored hash as given and check the structure only. The result is
+    /// a verification only together with an [`entries_with_wrong_hash`] that finds nothing
+    /// in the same entries.
+    Deferred,
+}
+
+/// The positions of the lines (entries' JSON, one per line, as stored) whose content does
+/// not match their `hash`, or that are not entries at all: the half of a verification that
+/// [`HashCheck::Deferred`] leaves out. Lines are counted from 0; an empty line is skipped.
+pub fn entries_with_wrong_hash(jsonl: &str) -> Vec<usize> {
+    let device = DeviceId::legacy_of(GENESIS_PREV_HASH);
+    jsonl
+        .split('\n')
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty())
+        .filter(|(_, line)| {
+            Entry::from_json(line, &device).map_or(true, |e| compute_hash(&e) != e.hash)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// [`verify_from`], with each entry's own hash recomputed or left to the caller.
+pub fn verify_from_with(base: &ChainHead, entries: &[Entry], hashes: HashCheck) -> Verification {
     let mut prev_hash = base.hash.as_str();
     let mut ok_up_to = base.entry_count;
     for entry in entries {
@@ -284,6 +332,8 @@ pub fn verify_from(base: &ChainHead, entries: &[Entry]) -> Verification {
                 expected: prev_hash.to_string(),
                 found: entry.prev_hash.clone(),
             })
+        } else if hashes == HashCheck::Deferred {
+            None
         } else {
             let computed = compute_hash(entry);
             (computed != entry.hash).then(|| ChainProblem::HashMismatch {
@@ -331,7 +381,18 @@ impl DeviceChain {
         device: DeviceId,
         entries: Vec<Entry>,
     ) -> Result<DeviceChain, Verification> {
-        let v = verify_device_chain(office_number, &device, &entries);
+        DeviceChain::open_with(office_number, device, entries, HashCheck::Recompute)
+    }
+
+    /// [`DeviceChain::open`], with the entries' own hashes recomputed or left to the caller
+    /// (see [`HashCheck::Deferred`]).
+    pub fn open_with(
+        office_number: &str,
+        device: DeviceId,
+        entries: Vec<Entry>,
+        hashes: HashCheck,
+    ) -> Result<DeviceChain, Verification> {
+        let v = verify_device_chain_with(office_number, &device, &entries, hashes);
         if v.is_ok() {
             Ok(DeviceChain {
                 office_number: office_number.to_string(),
@@ -343,13 +404,20 @@ impl DeviceChain {
         }
     }
 
-    /// A chain whose entries the caller has just verified with [`verify_device_chain`].
+    /// A chain whose entries the caller has just verified with [`verify_device_chain`] (or
+    /// its structure, with [`HashCheck::Deferred`]).
     pub(crate) fn verified(
         office_number: &str,
         device: DeviceId,
         entries: Vec<Entry>,
     ) -> DeviceChain {
-        debug_assert!(verify_device_chain(office_number, &device, &entries).is_ok());
+        debug_assert!(verify_device_chain_with(
+            office_number,
+            &device,
+            &entries,
+            HashCheck::Deferred
+        )
+        .is_ok());
         DeviceChain {
             office_number: office_number.to_string(),
             device,
@@ -458,11 +526,26 @@ impl DeviceChain {
     /// Appends entries that are already sealed (read from a backup or the office folder),
     /// refusing them unless they verify as the continuation of the current head.
     pub fn extend_verified(&mut self, entries: &[Entry]) -> Result<(), Verification> {
+        self.extend_verified_with(entries, HashCheck::Recompute)
+    }
+
+    /// [`DeviceChain::extend_verified`], with the entries' own hashes recomputed or left to
+    /// the caller (see [`HashCheck::Deferred`]).
+    pub fn extend_verified_with(
+        &mut self,
+        entries: &[Entry],
+        hashes: HashCheck,
+    ) -> Result<(), Verification> {
         if self.entries.is_empty() {
-            *self = DeviceChain::open(&self.office_number, self.device.clone(), entries.to_vec())?;
+            *self = DeviceChain::open_with(
+                &self.office_number,
+                self.device.clone(),
+                entries.to_vec(),
+                hashes,
+            )?;
             return Ok(());
         }
-        let v = verify_from(&self.head(), entries);
+        let v = verify_from_with(&self.head(), entries, hashes);
         if !v.is_ok() {
             return Err(v);
         }

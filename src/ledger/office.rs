@@ -17,7 +17,9 @@
 //! two different histories (a copied browser profile, or tampering). It is kept and shown,
 //! never silently replaced.
 
-use super::chain::{verify_device_chain, ChainHead, DeviceChain, Verification};
+use super::chain::{
+    verify_device_chain, verify_device_chain_with, ChainHead, DeviceChain, HashCheck, Verification,
+};
 use super::device::DeviceId;
 use super::entry::{Entry, EntryRef};
 use std::collections::{BTreeMap, HashMap};
@@ -374,6 +376,17 @@ impl OfficeLedger {
         office_number: &str,
         entries: Vec<Entry>,
     ) -> (OfficeLedger, Vec<LoadProblem>) {
+        OfficeLedger::from_entries_with(office_number, entries, HashCheck::Recompute)
+    }
+
+    /// [`OfficeLedger::from_entries`], with the entries' own hashes recomputed or left to the
+    /// caller ([`HashCheck::Deferred`]: the ledger is verified only once
+    /// [`super::chain::entries_with_wrong_hash`] finds nothing in the same entries).
+    pub fn from_entries_with(
+        office_number: &str,
+        entries: Vec<Entry>,
+        hashes: HashCheck,
+    ) -> (OfficeLedger, Vec<LoadProblem>) {
         let mut ledger = OfficeLedger::new(office_number);
         let mut problems = Vec::new();
         let mut by_device: BTreeMap<DeviceId, Vec<Entry>> = BTreeMap::new();
@@ -388,7 +401,7 @@ impl OfficeLedger {
             let paths = maximal_paths(list);
             let mut used = 0;
             for path in paths {
-                let v = verify_device_chain(office_number, &device, &path);
+                let v = verify_device_chain_with(office_number, &device, &path, hashes);
                 let ok = v.ok_up_to as usize;
                 if !v.is_ok() {
                     problems.push(LoadProblem {

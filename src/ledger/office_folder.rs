@@ -20,7 +20,7 @@
 //! by a compaction that stopped half-way); a damaged segment is reported by name and what was
 //! already held is never given up.
 
-use super::chain::{verify_from, DeviceChain, Verification};
+use super::chain::{verify_from_with, DeviceChain, HashCheck, Verification};
 use super::device::DeviceId;
 use super::entry::Entry;
 use super::office::{ChainMerge, OfficeLedger};
@@ -184,10 +184,14 @@ pub enum FolderMerge {
 /// Adds `new_entries` (what follows the device's held chain in the folder) to `ledger`.
 /// When they do not continue the held chain (another history of the device), says so: the
 /// caller then reads every segment and calls [`add_full_chain`].
+///
+/// `hashes`: [`HashCheck::Deferred`] when the caller has the entries' own hashes checked
+/// elsewhere before it keeps anything.
 pub fn add_continuation(
     ledger: &mut OfficeLedger,
     device: &DeviceId,
     new_entries: &[Entry],
+    hashes: HashCheck,
 ) -> Result<FolderMerge, Verification> {
     let held = ledger
         .chain(device)
@@ -197,16 +201,18 @@ pub fn add_continuation(
         return Ok(FolderMerge::Merged(ChainMerge::Nothing));
     }
     if held.is_empty() {
-        return add_full_chain(ledger, device, new_entries.to_vec()).map(FolderMerge::Merged);
+        return add_full_chain(ledger, device, new_entries.to_vec(), hashes)
+            .map(FolderMerge::Merged);
     }
     if new_entries[0].prev_hash != held.head().hash {
         return Ok(FolderMerge::NeedsFullRead);
     }
-    let v = verify_from(&held.head(), new_entries);
+    let v = verify_from_with(&held.head(), new_entries, hashes);
     let mut grown = held;
     let ok = (v.ok_up_to - grown.len() as u64) as usize;
+    // Verified just now: not again.
     grown
-        .extend_verified(&new_entries[..ok])
+        .extend_verified_with(&new_entries[..ok], HashCheck::Deferred)
         .expect("the verified part continues the head");
     let change = ledger
         .add_chain(grown)
@@ -224,15 +230,20 @@ pub fn add_full_chain(
     ledger: &mut OfficeLedger,
     device: &DeviceId,
     entries: Vec<Entry>,
+    hashes: HashCheck,
 ) -> Result<ChainMerge, Verification> {
     let office = ledger.office_number().to_string();
-    match DeviceChain::open(&office, device.clone(), entries.clone()) {
-        Ok(chain) => Ok(ledger.add_chain(chain).expect("same office")),
-        Err(v) => {
-            let ok = v.ok_up_to as usize;
+    let v = super::chain::verify_device_chain_with(&office, device, &entries, hashes);
+    let ok = v.ok_up_to as usize;
+    let mut entries = entries;
+    entries.truncate(ok);
+    // The verified part (all of it, or up to the break), not verified again.
+    let chain = DeviceChain::verified(&office, device.clone(), entries);
+    match v.first_bad {
+        None => Ok(ledger.add_chain(chain).expect("same office")),
+        Some(_) => {
             if ok > 0 {
-                let prefix = DeviceChain::open(&office, device.clone(), entries[..ok].to_vec())
-                    .expect("the verified prefix verifies");
+                let prefix = chain;
                 let _ = ledger.add_chain(prefix);
             }
             Err(v)
@@ -386,7 +397,7 @@ mod tests {
         let after = entries_after(5, read).unwrap();
         assert_eq!(after, chain.entries()[5..]);
         assert_eq!(
-            add_continuation(&mut ledger, &d, &after).unwrap(),
+            add_continuation(&mut ledger, &d, &after, HashCheck::Recompute).unwrap(),
             FolderMerge::Merged(ChainMerge::Extended { added: 7 })
         );
         assert_eq!(ledger.chain(&d).unwrap(), &chain);
@@ -400,14 +411,14 @@ mod tests {
             .unwrap();
         let mut forged = chain.entries()[5..].to_vec();
         forged[4].actor = "改ざん者".into();
-        let v = add_continuation(&mut ledger, &d, &forged).unwrap_err();
+        let v = add_continuation(&mut ledger, &d, &forged, HashCheck::Recompute).unwrap_err();
         assert_eq!(v.first_bad.as_ref().map(|(s, _)| *s), Some(10));
         assert_eq!(ledger.chain(&d).unwrap().len(), 9);
 
         // Another history of the device does not continue the held head.
         let other = sample_device_chain(2, 8, 5, 5, false).0;
         assert_eq!(
-            add_continuation(&mut ledger, &d, &other.entries()[6..]).unwrap(),
+            add_continuation(&mut ledger, &d, &other.entries()[6..], HashCheck::Recompute).unwrap(),
             FolderMerge::NeedsFullRead
         );
     }

@@ -21,7 +21,8 @@ use crate::ledger::office_folder::{
     Segment, SegmentProblem, CHAIN_DIR, DEVICES_DIR, DEVICE_FILE, FILES_DIR, LEGACY_DIR, ROOT_DIR,
 };
 use crate::ledger::{
-    ChainOrigin, DeviceChain, DeviceId, Entry, Kind, OfficeLedger, OfficeSettings, StoredFile,
+    ChainOrigin, DeviceChain, DeviceId, Entry, HashCheck, Kind, OfficeLedger, OfficeSettings,
+    StoredFile,
 };
 
 /// This PC writes its whole chain as one segment again (and removes the small ones) when it
@@ -418,7 +419,7 @@ async fn read_chain_dir(
                 return Ok(());
             }
         };
-        outcome = add_continuation(merged, device, &after);
+        outcome = add_continuation(merged, device, &after, HashCheck::Recompute);
     }
     let outcome = match outcome {
         Ok(FolderMerge::NeedsFullRead) => {
@@ -436,7 +437,9 @@ async fn read_chain_dir(
                         report.problems.push(problem(CHAIN_DIR, m));
                         return Ok(());
                     }
-                    Ok(all) => add_full_chain(merged, device, all).map(|_| ()),
+                    Ok(all) => {
+                        add_full_chain(merged, device, all, HashCheck::Recompute).map(|_| ())
+                    }
                 },
             }
         }
