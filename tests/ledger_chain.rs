@@ -485,3 +485,39 @@ fn structure_plus_hash_lines_is_the_whole_verification() {
     let text = format!("{}\nnot json\n\n{}", good[0].to_json(), good[1].to_json());
     assert_eq!(entries_with_wrong_hash(&text), vec![1]);
 }
+
+/// The worker's shortcut (hashing each canonical line without its `hash` member) finds
+/// exactly what recomputing each entry's hash finds, also when texts contain `"hash":`.
+#[test]
+fn canonical_lines_are_hashed_without_reading_them() {
+    use careplan_ledger::ledger::office_folder::segment_text;
+    use careplan_ledger::ledger::sample::sample_device_chain;
+    let (chain, _) = sample_device_chain(2, 60, 8, 4, false);
+    let mut entries = chain.entries().to_vec();
+    // Awkward but valid content, rehashed so these entries are right.
+    for (i, text) in [
+        (3, ",\"hash\":\""),
+        (4, "\",\"hash\":\"00"),
+        (5, "\\,\"hash\\\":"),
+    ] {
+        entries[i].actor = text.into();
+        entries[i].hash = compute_hash(&entries[i]);
+    }
+    let good = segment_text(&entries);
+    assert!(canonical_entries_with_wrong_hash(&good).is_empty());
+    assert!(entries_with_wrong_hash(&good).is_empty());
+
+    // A changed actor, memo or hash, each left unhashed: the same lines either way.
+    let mut changed = entries.clone();
+    changed[10].actor = "改ざん者".into();
+    changed[20].hash = "0".repeat(64);
+    changed[30].prev_hash = "f".repeat(64);
+    let text = segment_text(&changed);
+    assert_eq!(canonical_entries_with_wrong_hash(&text), vec![10, 20, 30]);
+    assert_eq!(entries_with_wrong_hash(&text), vec![10, 20, 30]);
+
+    // A line without a proper `hash` member is wrong, not a panic.
+    for junk in ["x", ",\"hash\":\"", ",\"hash\":\"abc\"", "{\"hash\":\"é\"}"] {
+        assert_eq!(canonical_entries_with_wrong_hash(junk), vec![0], "{junk}");
+    }
+}

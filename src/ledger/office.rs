@@ -222,11 +222,13 @@ impl OfficeLedger {
     /// Every entry of the shown chains in time order (recorded_at, then device, then seq):
     /// what every view lists.
     pub fn entries_in_time_order(&self) -> Vec<Entry> {
-        let mut all: Vec<Entry> = self
-            .chains
-            .values()
-            .flat_map(|c| c.entries().iter().cloned())
-            .collect();
+        self.time_order().into_iter().cloned().collect()
+    }
+
+    /// [`OfficeLedger::entries_in_time_order`] without copying the entries (sorting
+    /// references is much cheaper than moving entries; a page copies them in steps).
+    pub fn time_order(&self) -> Vec<&Entry> {
+        let mut all: Vec<&Entry> = self.chains.values().flat_map(|c| c.entries()).collect();
         all.sort_by(|a, b| {
             (a.recorded_at, &a.device, a.seq).cmp(&(b.recorded_at, &b.device, b.seq))
         });

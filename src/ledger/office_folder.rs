@@ -99,33 +99,94 @@ pub fn parse_segment(
     segment: Segment,
     text: &str,
 ) -> Result<Vec<Entry>, String> {
-    if !text.ends_with('\n') {
-        return Err("ファイルが途中で切れています".into());
-    }
-    let mut entries = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let entry = Entry::from_json(line, device)
-            .map_err(|FormatError(m)| format!("{}行目を読めません({m})", i + 1))?;
-        let expected = segment.first + i as u64;
-        if entry.seq != expected {
+    let mut reader = SegmentReader::new(device, segment, text)?;
+    while !reader.read_some(usize::MAX)? {}
+    reader.finish()
+}
+
+/// [`parse_segment`] a few lines at a time, so a page can read a long segment in steps short
+/// enough to keep answering the user in between.
+pub struct SegmentReader<'a> {
+    device: &'a DeviceId,
+    segment: Segment,
+    lines: std::iter::Enumerate<std::str::Lines<'a>>,
+    entries: Vec<Entry>,
+    canonical: bool,
+}
+
+impl<'a> SegmentReader<'a> {
+    /// Starts reading `text`; a text cut off mid-line is refused at once.
+    pub fn new(
+        device: &'a DeviceId,
+        segment: Segment,
+        text: &'a str,
+    ) -> Result<SegmentReader<'a>, String> {
+        if !text.ends_with('\n') {
+            return Err("ファイルが途中で切れています".into());
+        }
+        if segment.first == 0 || segment.first > segment.last {
             return Err(format!(
-                "{}行目は記録{}のはずですが、記録{}です",
-                i + 1,
-                expected,
-                entry.seq
+                "記録{}〜{}という範囲はありません",
+                segment.first, segment.last
             ));
         }
-        entries.push(entry);
+        let expected = usize::try_from(segment.last - segment.first + 1).unwrap_or(0);
+        Ok(SegmentReader {
+            device,
+            segment,
+            lines: text.lines().enumerate(),
+            entries: Vec::with_capacity(expected.min(text.len() / 64 + 1)),
+            canonical: true,
+        })
     }
-    if entries.len() as u64 != segment.last - segment.first + 1 {
-        return Err(format!(
-            "記録{}〜{}のはずが{}件しかありません",
-            segment.first,
-            segment.last,
-            entries.len()
-        ));
+
+    /// Reads up to `max_lines` more lines; `Ok(true)` once every line is read.
+    pub fn read_some(&mut self, max_lines: usize) -> Result<bool, String> {
+        for _ in 0..max_lines {
+            let Some((i, line)) = self.lines.next() else {
+                return Ok(true);
+            };
+            let entry = match Entry::from_canonical_json(line, self.device) {
+                Some(e) => e,
+                None => {
+                    self.canonical = false;
+                    Entry::from_json(line, self.device)
+                        .map_err(|FormatError(m)| format!("{}行目を読めません({m})", i + 1))?
+                }
+            };
+            let expected = self.segment.first + i as u64;
+            if entry.seq != expected {
+                return Err(format!(
+                    "{}行目は記録{}のはずですが、記録{}です",
+                    i + 1,
+                    expected,
+                    entry.seq
+                ));
+            }
+            self.entries.push(entry);
+        }
+        Ok(false)
     }
-    Ok(entries)
+
+    /// Whether every line read so far was its entry's canonical text (what this app writes),
+    /// so that [`crate::ledger::chain::canonical_entries_with_wrong_hash`] applies to it.
+    pub fn is_canonical(&self) -> bool {
+        self.canonical
+    }
+
+    /// The entries, once every line is read: exactly the seqs the segment's name says.
+    pub fn finish(self) -> Result<Vec<Entry>, String> {
+        let segment = self.segment;
+        if self.entries.len() as u64 != segment.last - segment.first + 1 {
+            return Err(format!(
+                "記録{}〜{}のはずが{}件しかありません",
+                segment.first,
+                segment.last,
+                self.entries.len()
+            ));
+        }
+        Ok(self.entries)
+    }
 }
 
 /// Which of a device's segments to read to learn what comes after the `held` entries this PC
@@ -355,6 +416,10 @@ mod tests {
             .unwrap_err()
             .contains("のはずですが"));
         assert!(parse_segment(&d, s, "\u{0}\u{1}garbage\n").is_err());
+        // A range no segment name can give (a damaged store record) is refused, not a panic.
+        let backwards = Segment { first: 6, last: 3 };
+        assert!(parse_segment(&d, backwards, &text).is_err());
+        assert!(parse_segment(&d, Segment { first: 0, last: 3 }, &text).is_err());
         assert!(parse_segment(&d, s, "").is_err());
     }
 

@@ -463,6 +463,12 @@ impl Entry {
         out
     }
 
+    /// The entry whose canonical text (exactly [`Entry::to_json`]) `text` is; `None` for any
+    /// other text, even one [`Entry::from_json`] accepts.
+    pub fn from_canonical_json(text: &str, device: &DeviceId) -> Option<Entry> {
+        super::line::read_canonical_line(text, device)
+    }
+
     /// Reads [`Entry::to_json`] output (strictly; see [`crate::ledger::canonical::parse_strict`]).
     ///
     /// A line that is the entry's canonical text (what this app always writes) is read
@@ -470,7 +476,7 @@ impl Entry {
     /// (see [`super::line`]). Any other text takes the strict way through a `Value`, which
     /// accepts other whitespace and key order, as before, and names what is wrong.
     pub fn from_json(text: &str, device: &DeviceId) -> Result<Entry, FormatError> {
-        if let Some(entry) = super::line::read_canonical_line(text, device) {
+        if let Some(entry) = Entry::from_canonical_json(text, device) {
             return Ok(entry);
         }
         let v = crate::ledger::canonical::parse_strict(text).map_err(|e| FormatError(e.0))?;

@@ -1,0 +1,125 @@
+//! The ledger's worker: recomputing every entry's hash off the main thread, while the page
+//! reads the same entries, checks the chains' structure ([`HashCheck::Deferred`]) and shows
+//! them. Two cores then share the work, and the page stays responsive while years of entries
+//! are verified.
+//!
+//! It is a second worker of the same program, started like the checking worker
+//! ([`crate::ui::check_worker`]; the program's `serve` answers both kinds of request), so a
+//! long check of files and a verification of the ledger do not wait for each other.
+//!
+//! Protocol: page → worker `{op:"ledger_hashes", id, texts}` (`texts`: an array of UTF-8
+//! `Uint8Array`s of entries' canonical JSON, one per line, their buffers moved to the worker);
+//! worker → page `{op:"done", id, bad}`, `bad` JSON text: per text, the lines (from 0) whose
+//! content does not match their hash, as [`canonical_entries_with_wrong_hash`] finds them
+//! (the page confirms each line is canonical as it reads it; a text it cannot confirm is
+//! verified on the page instead).
+//!
+//! Where no worker can be started (browser tests, an old browser) or it fails, the caller is
+//! told (`None`) and verifies on the main thread as before: nothing is ever taken as verified
+//! without the hashes having been recomputed somewhere.
+//!
+//! [`HashCheck::Deferred`]: crate::ledger::HashCheck::Deferred
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::check_worker::{get, start_worker, WorkerLink, WorkerRole};
+use crate::ledger::canonical_entries_with_wrong_hash;
+
+/// Answers a `ledger_…` request in the worker: the reply's fields besides `op` and `id`.
+pub(crate) fn answer(op: &str, data: &JsValue) -> Option<Vec<(&'static str, JsValue)>> {
+    match op {
+        "ledger_hashes" => {
+            let texts: Array = get(data, "texts").dyn_into().ok()?;
+            let bad: Vec<Vec<usize>> = texts
+                .iter()
+                .map(|t| match t.dyn_into::<Uint8Array>() {
+                    Ok(bytes) => wrong_hashes_in(&bytes.to_vec()),
+                    Err(_) => vec![0],
+                })
+                .collect();
+            let text = serde_json::to_string(&bad).unwrap_or_else(|_| "null".into());
+            Some(vec![("bad", text.into())])
+        }
+        _ => None,
+    }
+}
+
+/// The lines of `bytes` whose hash is wrong; text that is not UTF-8 counts as wrong as a
+/// whole (line 0), since no entry can be read from it.
+fn wrong_hashes_in(bytes: &[u8]) -> Vec<usize> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => canonical_entries_with_wrong_hash(text),
+        Err(_) => vec![0],
+    }
+}
+
+/// The page's handle on the ledger worker.
+#[derive(Clone)]
+pub struct LedgerWorker {
+    link: Option<WorkerLink>,
+    next_id: Rc<Cell<u32>>,
+}
+
+impl LedgerWorker {
+    /// Starts the worker, or remembers that there is none (then every check is the caller's).
+    pub fn start() -> LedgerWorker {
+        LedgerWorker {
+            link: start_worker(WorkerRole::Ledger).ok(),
+            next_id: Rc::default(),
+        }
+    }
+
+    /// A handle without a worker: every verification happens on the main thread.
+    pub fn none() -> LedgerWorker {
+        LedgerWorker {
+            link: None,
+            next_id: Rc::default(),
+        }
+    }
+
+    /// Whether hashes can be checked off the main thread now.
+    pub fn available(&self) -> bool {
+        self.link.as_ref().is_some_and(|l| !l.is_broken())
+    }
+
+    /// Recomputes the hash of every entry in `texts` (each one entry's canonical JSON per
+    /// line) in the worker: per text, the lines whose content does not match their hash.
+    /// `None` when no worker could do it; the caller then verifies here.
+    ///
+    /// The texts are copied for the worker at once; the returned future owns everything it
+    /// needs, so the caller can spawn it and go on reading the same texts meanwhile.
+    pub fn wrong_hashes(
+        &self,
+        texts: &[&str],
+    ) -> impl std::future::Future<Output = Option<Vec<Vec<usize>>>> + 'static {
+        let link = self.link.clone().filter(|l| !l.is_broken());
+        let count = texts.len();
+        let arrays = Array::new();
+        let buffers = Array::new();
+        if link.is_some() {
+            for text in texts {
+                let bytes = Uint8Array::from(text.as_bytes());
+                buffers.push(&bytes.buffer());
+                arrays.push(&bytes);
+            }
+        }
+        let id = self.next_id.get() + 1;
+        self.next_id.set(id);
+        async move {
+            let reply = link?
+                .request_moving(
+                    id,
+                    &[("op", "ledger_hashes".into()), ("texts", arrays.into())],
+                    &buffers,
+                )
+                .await?;
+            let bad: Vec<Vec<usize>> =
+                serde_json::from_str(&get(&reply, "bad").as_string()?).ok()?;
+            (bad.len() == count).then_some(bad)
+        }
+    }
+}
