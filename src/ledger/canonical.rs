@@ -150,7 +150,7 @@ fn json_error(e: serde_json::Error) -> CanonicalError {
 }
 
 /// A `serde_json::Value` built by a visitor that refuses what JCS cannot represent.
-struct StrictValue(Value);
+pub(crate) struct StrictValue(pub(crate) Value);
 
 impl<'de> Deserialize<'de> for StrictValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

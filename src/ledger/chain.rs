@@ -328,29 +328,32 @@ pub fn entries_with_wrong_hash(jsonl: &str) -> Vec<usize> {
 /// the `details` object, strings cannot hold an unescaped `"`, and no key inside `details` is
 /// `hash`. A line not shaped like that is counted as wrong.
 pub fn canonical_entries_with_wrong_hash(jsonl: &str) -> Vec<usize> {
-    const MEMBER: &str = ",\"hash\":\"";
     jsonl
         .split('\n')
         .enumerate()
-        .filter(|(_, line)| !line.is_empty())
-        .filter(|(_, line)| {
-            let Some(start) = line.find(MEMBER) else {
-                return true;
-            };
-            let hex_at = start + MEMBER.len();
-            let (Some(stated), Some(b'"')) = (
-                line.get(hex_at..hex_at + 64),
-                line.as_bytes().get(hex_at + 64),
-            ) else {
-                return true;
-            };
-            let mut hasher = Sha256::new();
-            hasher.update(&line.as_bytes()[..start]);
-            hasher.update(&line.as_bytes()[hex_at + 65..]);
-            to_hex(&hasher.finalize()) != stated
-        })
+        .filter(|(_, line)| !line.is_empty() && !canonical_line_hash_is_right(line))
         .map(|(i, _)| i)
         .collect()
+}
+
+/// Whether one entry's canonical text (see [`canonical_entries_with_wrong_hash`]) carries
+/// the hash of its content.
+pub fn canonical_line_hash_is_right(line: &str) -> bool {
+    const MEMBER: &str = ",\"hash\":\"";
+    let Some(start) = line.find(MEMBER) else {
+        return false;
+    };
+    let hex_at = start + MEMBER.len();
+    let (Some(stated), Some(b'"')) = (
+        line.get(hex_at..hex_at + 64),
+        line.as_bytes().get(hex_at + 64),
+    ) else {
+        return false;
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(&line.as_bytes()[..start]);
+    hasher.update(&line.as_bytes()[hex_at + 65..]);
+    to_hex(&hasher.finalize()) == stated
 }
 
 /// [`verify_from`], with each entry's own hash recomputed or left to the caller.
