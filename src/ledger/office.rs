@@ -153,6 +153,14 @@ pub struct OfficeLedger {
     conflicts: Vec<ChainConflict>,
 }
 
+/// See [`OfficeLedger::summary`]: per chain its device id, entry count and head hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LedgerSummary {
+    pub office_number: String,
+    pub chains: Vec<(String, u64, String)>,
+    pub conflicts: Vec<(String, u64, String)>,
+}
+
 /// One problem found while assembling a ledger from stored entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadProblem {
@@ -443,6 +451,21 @@ impl OfficeLedger {
             .flat_map(|c| c.entries())
             .filter(|e| seen.insert(e.hash.as_str()))
             .collect()
+    }
+
+    /// What identifies this ledger: every shown chain's and every conflict's head (each
+    /// head hash commits to its whole chain, so two ledgers with the same summary hold the
+    /// same entries). What the ledger worker answers about a backup it has read.
+    pub fn summary(&self) -> LedgerSummary {
+        let head = |c: &DeviceChain| {
+            let h = c.head();
+            (h.device.as_str().to_string(), h.entry_count, h.hash)
+        };
+        LedgerSummary {
+            office_number: self.office_number.clone(),
+            chains: self.chains.values().map(head).collect(),
+            conflicts: self.conflicts.iter().map(|c| head(&c.chain)).collect(),
+        }
     }
 
     /// The heads of the shown chains, by device id.

@@ -14,6 +14,10 @@
 //! (the page confirms each line is canonical as it reads it; a text it cannot confirm is
 //! verified on the page instead).
 //!
+//! `{op:"ledger_read_backup", id, text}` (`text`: a backup's UTF-8 bytes, moved) reads and
+//! verifies a backup as a restore would; the answer `{answer}` is JSON text of either the
+//! read ledger's summary and file count or the reason it was refused.
+//!
 //! Where no worker can be started (browser tests, an old browser) or it fails, the caller is
 //! told (`None`) and verifies on the main thread as before: nothing is ever taken as verified
 //! without the hashes having been recomputed somewhere.
@@ -27,7 +31,8 @@ use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::check_worker::{get, start_worker, WorkerLink, WorkerRole};
-use crate::ledger::canonical_entries_with_wrong_hash;
+use crate::ledger::office::LedgerSummary;
+use crate::ledger::{canonical_entries_with_wrong_hash, read_backup};
 
 /// Answers a `ledger_…` request in the worker: the reply's fields besides `op` and `id`.
 pub(crate) fn answer(op: &str, data: &JsValue) -> Option<Vec<(&'static str, JsValue)>> {
@@ -43,6 +48,17 @@ pub(crate) fn answer(op: &str, data: &JsValue) -> Option<Vec<(&'static str, JsVa
                 .collect();
             let text = serde_json::to_string(&bad).unwrap_or_else(|_| "null".into());
             Some(vec![("bad", text.into())])
+        }
+        "ledger_read_backup" => {
+            let bytes: Uint8Array = get(data, "text").dyn_into().ok()?;
+            let answer = match String::from_utf8(bytes.to_vec()) {
+                Err(_) => Err("UTF-8 ではありません".to_string()),
+                Ok(text) => read_backup(&text)
+                    .map(|b| (b.ledger.summary(), b.files.len()))
+                    .map_err(|e| e.to_string()),
+            };
+            let text = serde_json::to_string(&answer).unwrap_or_else(|_| "null".into());
+            Some(vec![("answer", text.into())])
         }
         _ => None,
     }
@@ -121,5 +137,28 @@ impl LedgerWorker {
                 serde_json::from_str(&get(&reply, "bad").as_string()?).ok()?;
             (bad.len() == count).then_some(bad)
         }
+    }
+}
+
+impl LedgerWorker {
+    /// Reads and verifies backup `text` in the worker, as a restore would: the summary of the
+    /// ledger it holds and its number of files, or why it was refused. `None` when no worker
+    /// could do it; the caller then reads it here.
+    pub async fn read_backup(&self, text: &str) -> Option<Result<(LedgerSummary, usize), String>> {
+        let link = self.link.clone().filter(|l| !l.is_broken())?;
+        let bytes = Uint8Array::from(text.as_bytes());
+        let id = self.next_id.get() + 1;
+        self.next_id.set(id);
+        let reply = link
+            .request_moving(
+                id,
+                &[
+                    ("op", "ledger_read_backup".into()),
+                    ("text", bytes.clone().into()),
+                ],
+                &Array::of1(&bytes.buffer()),
+            )
+            .await?;
+        serde_json::from_str(&get(&reply, "answer").as_string()?).ok()
     }
 }

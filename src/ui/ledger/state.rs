@@ -485,6 +485,11 @@ impl LedgerState {
         result
     }
 
+    /// The ledger's worker (for work that would otherwise hold up the page).
+    pub fn ledger_worker(&self) -> LedgerWorker {
+        self.worker.get_value()
+    }
+
     /// The settings, when set.
     pub fn office(&self) -> Option<OfficeSettings> {
         self.settings.get()
