@@ -162,3 +162,9 @@ impl LedgerWorker {
         serde_json::from_str(&get(&reply, "answer").as_string()?).ok()
     }
 }
+
+impl crate::store::office_folder::HashChecker for LedgerWorker {
+    fn wrong_hashes(&self, texts: &[&str]) -> crate::store::office_folder::WrongHashes {
+        Box::pin(LedgerWorker::wrong_hashes(self, texts))
+    }
+}

@@ -313,6 +313,7 @@ impl LedgerState {
         self.loading.set(Loading::Ready);
         mark("ledger-shown");
         if let Some(check) = hash_check {
+            mark("ledger-hashes-in-worker");
             let all_right = check
                 .await
                 .ok()
