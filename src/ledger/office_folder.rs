@@ -65,10 +65,10 @@ impl Segment {
 }
 
 /// The text of a segment: one entry's compact JSON per line, each line ended by `\n`.
-pub fn segment_text(entries: &[Entry]) -> String {
-    let mut out = String::new();
+pub fn segment_text<E: std::borrow::Borrow<Entry>>(entries: &[E]) -> String {
+    let mut out = String::with_capacity(entries.len() * 700);
     for e in entries {
-        out.push_str(&e.to_json());
+        out.push_str(&e.borrow().to_json());
         out.push('\n');
     }
     out

@@ -26,6 +26,7 @@
 //! runs read-write transactions on the same stores one at a time, across tabs. A batch (its
 //! file bytes and all its entries) is one transaction: all of it is stored or none.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -487,7 +488,7 @@ impl LedgerStore {
             .iter()
             .filter_map(JsValue::as_string)
             .collect();
-        let new_runs: Vec<&Vec<Entry>> = runs
+        let new_runs: Vec<&Vec<&Entry>> = runs
             .iter()
             .filter(|r| !held.contains(&segment_key(r)))
             .collect();
@@ -690,17 +691,17 @@ fn own_head_json(head: &ChainHead) -> String {
 }
 
 /// `"<device>/<first>-<last>/<head hash>"` of a run of one device's entries.
-fn segment_key(run: &[Entry]) -> String {
-    let (first, last) = (&run[0], &run[run.len() - 1]);
+fn segment_key<E: Borrow<Entry>>(run: &[E]) -> String {
+    let (first, last) = (run[0].borrow(), run[run.len() - 1].borrow());
     format!(
         "{}/{:012}-{:012}/{}",
         first.device, first.seq, last.seq, last.hash
     )
 }
 
-fn segment_record(run: &[Entry]) -> JsValue {
+fn segment_record<E: Borrow<Entry>>(run: &[E]) -> JsValue {
     let record = Object::new();
-    let (first, last) = (&run[0], &run[run.len() - 1]);
+    let (first, last) = (run[0].borrow(), run[run.len() - 1].borrow());
     set(&record, "key", &JsValue::from_str(&segment_key(run)));
     set(&record, "device", &JsValue::from_str(first.device.as_str()));
     set(&record, "first", &JsValue::from_f64(first.seq as f64));
@@ -780,11 +781,11 @@ impl StoredSegment {
     }
 }
 
-/// Runs of consecutive entries of one device (each continuing the one before).
-fn runs_of(entries: &[&Entry]) -> Vec<Vec<Entry>> {
+/// Runs of consecutive entries of one device (each continuing the one before), borrowed.
+fn runs_of<'a>(entries: &[&'a Entry]) -> Vec<Vec<&'a Entry>> {
     let mut sorted: Vec<&Entry> = entries.to_vec();
     sorted.sort_by(|a, b| (&a.device, a.seq, &a.hash).cmp(&(&b.device, b.seq, &b.hash)));
-    let mut runs: Vec<Vec<Entry>> = Vec::new();
+    let mut runs: Vec<Vec<&Entry>> = Vec::new();
     for e in sorted {
         match runs.last_mut() {
             Some(run)
@@ -792,9 +793,9 @@ fn runs_of(entries: &[&Entry]) -> Vec<Vec<Entry>> {
                     p.device == e.device && p.seq + 1 == e.seq && p.hash == e.prev_hash
                 }) =>
             {
-                run.push(e.clone())
+                run.push(e)
             }
-            _ => runs.push(vec![e.clone()]),
+            _ => runs.push(vec![e]),
         }
     }
     runs

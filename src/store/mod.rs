@@ -12,5 +12,5 @@ mod pacing;
 mod persistence;
 
 pub use database::{DeviceInfo, LedgerStore, StoreError, StoredSegment, DATABASE_NAME, DEVICE_KEY};
-pub use pacing::{yield_to_page, Pacer, STEP_MS};
+pub use pacing::{mark, yield_to_page, Pacer, STEP_MS};
 pub use persistence::{estimate_storage, request_persistence, PersistenceResult, StorageEstimate};

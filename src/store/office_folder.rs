@@ -16,7 +16,7 @@ use wasm_bindgen::JsValue;
 
 use super::database::{DeviceInfo, LedgerStore};
 use super::folder_access as fs;
-use super::pacing::Pacer;
+use super::pacing::{mark, Pacer};
 use crate::jpdate::Timestamp;
 use crate::ledger::office_folder::{
     add_continuation, add_full_chain, entries_after, segment_text, segments_to_read,
@@ -131,6 +131,7 @@ async fn sync_pass(
     now: Timestamp,
     checker: Option<&dyn HashChecker>,
 ) -> Result<Option<SyncReport>, String> {
+    mark("sync-start");
     let root = dir(folder, ROOT_DIR).await?;
     let devices_dir = dir(&root, DEVICES_DIR).await?;
     let mut report = SyncReport::default();
@@ -277,6 +278,7 @@ async fn sync_pass(
         }
     }
 
+    mark("sync-read");
     // Nothing read is kept before its hashes are checked.
     if checker.is_some() {
         if !hashes.canonical {
@@ -290,6 +292,7 @@ async fn sync_pass(
         }
     }
 
+    mark("sync-hashes");
     // 3. What is new here goes into IndexedDB in one transaction, with the files it names.
     let new: Vec<&Entry> = match &merged {
         None => Vec::new(),
@@ -307,6 +310,7 @@ async fn sync_pass(
         }
     };
     let merged = merged.as_ref().unwrap_or(ledger);
+    mark("sync-new");
     if !new.is_empty() {
         let files = copy_files(&devices_dir, store, &new).await;
         report.files_copied = files.len() as u64;
@@ -315,6 +319,7 @@ async fn sync_pass(
             .await
             .map_err(|e| e.to_string())? as u64;
     }
+    mark("sync-stored");
     report.devices = merged
         .chains()
         .map(|c| DeviceSeen {

@@ -64,3 +64,16 @@ impl Pacer {
         }
     }
 }
+
+/// A `performance.mark` (how long each stage of a load or a sync took, for the browser
+/// benchmark and the browser's own performance tools).
+pub fn mark(name: &str) {
+    let Ok(performance) = js_sys::Reflect::get(&js_sys::global(), &"performance".into()) else {
+        return;
+    };
+    if let Ok(f) = js_sys::Reflect::get(&performance, &"mark".into()) {
+        if let Ok(f) = f.dyn_into::<js_sys::Function>() {
+            let _ = f.call1(&performance, &name.into());
+        }
+    }
+}

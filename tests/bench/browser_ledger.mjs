@@ -123,6 +123,12 @@ try {
   await verified(page);
   await folderIdle(page);
   report('1. new PC joins: folder read, verified, merged, stored', Date.now() - t, await longest(page), 2000);
+  const last = await page.evaluate(() => Object.fromEntries(['sync-start', 'sync-read', 'sync-hashes', 'sync-new', 'sync-stored', 'ledger-read', 'ledger-parsed', 'ledger-shown', 'ledger-verified']
+    .map((n) => [n, performance.getEntriesByName(n).at(-1)?.startTime])));
+  if (last['sync-start'] !== undefined) {
+    const d = (a, b) => ms(last[b] - last[a]);
+    console.log(`     stages: read + check structure ${d('sync-start', 'sync-read')}; wait for the worker's hashes ${d('sync-read', 'sync-hashes')}; what is new ${d('sync-hashes', 'sync-new')}; store ${d('sync-new', 'sync-stored')}; reload: IndexedDB ${d('sync-stored', 'ledger-read')}, parse ${d('ledger-read', 'ledger-parsed')}, until shown ${d('ledger-parsed', 'ledger-shown')}, until verified ${d('ledger-shown', 'ledger-verified')}`);
+  }
 
   t = Date.now();
   await page.reload();

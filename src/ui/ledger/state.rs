@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::JsCast;
 
 use crate::jpdate::Timestamp;
 use crate::ledger::office::LoadProblem;
@@ -18,7 +17,9 @@ use crate::ledger::settings::{LAST_BACKUP_KEY, SETTINGS_KEY};
 use crate::ledger::{
     Details, Entry, EntryDraft, HashCheck, OfficeLedger, OfficeSettings, StoredFile,
 };
-use crate::store::{DeviceInfo, LedgerStore, Pacer, StoreError, StoredSegment, DATABASE_NAME};
+use crate::store::{
+    mark, DeviceInfo, LedgerStore, Pacer, StoreError, StoredSegment, DATABASE_NAME,
+};
 use crate::ui::ledger_worker::LedgerWorker;
 
 use super::office_folder::{self, FolderSync};
@@ -123,18 +124,6 @@ async fn read_segments_in_steps(
         pacer.step().await;
     }
     Ok((entries, canonical))
-}
-
-/// A `performance.mark` for the browser benchmark (how long each stage of a load took).
-fn mark(name: &str) {
-    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into());
-    if let Ok(performance) = performance {
-        if let Ok(f) = js_sys::Reflect::get(&performance, &"mark".into()) {
-            if let Ok(f) = f.dyn_into::<js_sys::Function>() {
-                let _ = f.call1(&performance, &name.into());
-            }
-        }
-    }
 }
 
 /// The union in time order, copied in steps.
