@@ -24,7 +24,7 @@
 //!
 //! [`HashCheck::Deferred`]: crate::ledger::HashCheck::Deferred
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use js_sys::{Array, Uint8Array};
@@ -73,33 +73,36 @@ fn wrong_hashes_in(bytes: &[u8]) -> Vec<usize> {
     }
 }
 
-/// The page's handle on the ledger worker.
+/// The page's handle on the ledger worker, started when there is first work for it (a page
+/// whose ledger is empty starts none).
 #[derive(Clone)]
 pub struct LedgerWorker {
-    link: Option<WorkerLink>,
+    link: Rc<RefCell<Option<WorkerLink>>>,
+    tried: Rc<Cell<bool>>,
     next_id: Rc<Cell<u32>>,
 }
 
 impl LedgerWorker {
-    /// Starts the worker, or remembers that there is none (then every check is the caller's).
+    /// A handle; the worker itself starts on first use.
     pub fn start() -> LedgerWorker {
         LedgerWorker {
-            link: start_worker(WorkerRole::Ledger).ok(),
+            link: Rc::default(),
+            tried: Rc::default(),
             next_id: Rc::default(),
         }
     }
 
-    /// A handle without a worker: every verification happens on the main thread.
-    pub fn none() -> LedgerWorker {
-        LedgerWorker {
-            link: None,
-            next_id: Rc::default(),
+    /// The running worker, started now if it was not yet; `None` where none can run.
+    fn live(&self) -> Option<WorkerLink> {
+        if !self.tried.replace(true) {
+            *self.link.borrow_mut() = start_worker(WorkerRole::Ledger).ok();
         }
+        self.link.borrow().clone().filter(|l| !l.is_broken())
     }
 
-    /// Whether hashes can be checked off the main thread now.
+    /// Whether hashes can be checked off the main thread now (starts the worker).
     pub fn available(&self) -> bool {
-        self.link.as_ref().is_some_and(|l| !l.is_broken())
+        self.live().is_some()
     }
 
     /// Recomputes the hash of every entry in `texts` (each one entry's canonical JSON per
@@ -112,7 +115,7 @@ impl LedgerWorker {
         &self,
         texts: &[&str],
     ) -> impl std::future::Future<Output = Option<Vec<Vec<usize>>>> + 'static {
-        let link = self.link.clone().filter(|l| !l.is_broken());
+        let link = self.live();
         let count = texts.len();
         let arrays = Array::new();
         let buffers = Array::new();
@@ -145,7 +148,7 @@ impl LedgerWorker {
     /// ledger it holds and its number of files, or why it was refused. `None` when no worker
     /// could do it; the caller then reads it here.
     pub async fn read_backup(&self, text: &str) -> Option<Result<(LedgerSummary, usize), String>> {
-        let link = self.link.clone().filter(|l| !l.is_broken())?;
+        let link = self.live()?;
         let bytes = Uint8Array::from(text.as_bytes());
         let id = self.next_id.get() + 1;
         self.next_id.set(id);

@@ -243,7 +243,7 @@ impl LedgerState {
         };
         let texts: Vec<&str> = stored.segments.iter().map(|s| s.text.as_str()).collect();
         let worker = self.worker.get_value();
-        let hash_check = worker.available().then(|| {
+        let hash_check = (!texts.is_empty() && worker.available()).then(|| {
             let pending = worker.wrong_hashes(&texts);
             let (send, receive) = futures::channel::oneshot::channel();
             spawn_local(async move {
