@@ -140,6 +140,12 @@ fn hostile_input_never_panics() {
 fn assert_detected(original: &Backup, text: &[u8], pos: usize) {
     // The page decodes the file like a browser's TextDecoder: invalid UTF-8 becomes U+FFFD.
     let s = String::from_utf8_lossy(text);
+    // The fast reading decides nothing the strict one would decide otherwise.
+    assert_eq!(
+        read_backup(&s),
+        careplan_ledger::ledger::backup::read_backup_strictly(&s),
+        "byte {pos}"
+    );
     match read_backup(&s) {
         Err(_) => {}
         Ok(b) => assert_eq!(

@@ -430,3 +430,94 @@ fn act_dates_in_details_cannot_be_in_the_future() {
         .append(consent, &head, t("2025-04-23T03:00:00.000Z"))
         .is_ok());
 }
+
+/// A deferred verification (structure here, each entry's hash elsewhere) finds exactly what
+/// the whole verification finds: a changed entry by its hash line, anything else by itself.
+#[test]
+fn structure_plus_hash_lines_is_the_whole_verification() {
+    use careplan_ledger::ledger::chain::{verify_device_chain_with, HashCheck};
+    use careplan_ledger::ledger::office_folder::segment_text;
+    use careplan_ledger::ledger::sample::sample_device_chain;
+    let (chain, _) = sample_device_chain(3, 50, 8, 4, false);
+    let d = sample_device(3);
+    let whole = |e: &[Entry]| verify_device_chain(SAMPLE_OFFICE, &d, e);
+    let deferred =
+        |e: &[Entry]| verify_device_chain_with(SAMPLE_OFFICE, &d, e, HashCheck::Deferred);
+
+    let good = chain.entries().to_vec();
+    assert!(whole(&good).is_ok() && deferred(&good).is_ok());
+    assert!(entries_with_wrong_hash(&segment_text(&good)).is_empty());
+
+    // Entry 10 changed, its hash left: only the hash lines see it, at line 9.
+    let mut changed = good.clone();
+    changed[9].actor = "改ざん者".into();
+    assert_eq!(whole(&changed).first_bad.map(|(s, _)| s), Some(10));
+    assert!(deferred(&changed).is_ok());
+    assert_eq!(entries_with_wrong_hash(&segment_text(&changed)), vec![9]);
+    let (office, problems) =
+        OfficeLedger::from_entries_with(SAMPLE_OFFICE, changed.clone(), HashCheck::Deferred);
+    assert!(problems.is_empty());
+    assert_eq!(office.entry_count(), 50);
+    let (office, problems) = OfficeLedger::from_entries(SAMPLE_OFFICE, changed);
+    assert_eq!(problems.len(), 1);
+    assert_eq!(office.entry_count(), 9);
+
+    // Entry 10 changed and rehashed: the link from 11 breaks, which the structure sees.
+    let mut rehashed = good.clone();
+    rehashed[9].actor = "改ざん者".into();
+    rehashed[9].hash = compute_hash(&rehashed[9]);
+    assert_eq!(whole(&rehashed), deferred(&rehashed));
+    assert_eq!(deferred(&rehashed).first_bad.map(|(s, _)| s), Some(11));
+    assert_eq!(
+        entries_with_wrong_hash(&segment_text(&rehashed)),
+        Vec::<usize>::new()
+    );
+
+    // Entry 10 removed, or the chain relabelled to another device: the structure sees both.
+    let mut removed = good.clone();
+    removed.remove(9);
+    assert_eq!(whole(&removed), deferred(&removed));
+    assert!(!deferred(&removed).is_ok());
+    let other = sample_device(4);
+    assert!(!verify_device_chain_with(SAMPLE_OFFICE, &other, &good, HashCheck::Deferred).is_ok());
+
+    // A line that is no entry counts as wrong; empty lines are skipped.
+    let text = format!("{}\nnot json\n\n{}", good[0].to_json(), good[1].to_json());
+    assert_eq!(entries_with_wrong_hash(&text), vec![1]);
+}
+
+/// The worker's shortcut (hashing each canonical line without its `hash` member) finds
+/// exactly what recomputing each entry's hash finds, also when texts contain `"hash":`.
+#[test]
+fn canonical_lines_are_hashed_without_reading_them() {
+    use careplan_ledger::ledger::office_folder::segment_text;
+    use careplan_ledger::ledger::sample::sample_device_chain;
+    let (chain, _) = sample_device_chain(2, 60, 8, 4, false);
+    let mut entries = chain.entries().to_vec();
+    // Awkward but valid content, rehashed so these entries are right.
+    for (i, text) in [
+        (3, ",\"hash\":\""),
+        (4, "\",\"hash\":\"00"),
+        (5, "\\,\"hash\\\":"),
+    ] {
+        entries[i].actor = text.into();
+        entries[i].hash = compute_hash(&entries[i]);
+    }
+    let good = segment_text(&entries);
+    assert!(canonical_entries_with_wrong_hash(&good).is_empty());
+    assert!(entries_with_wrong_hash(&good).is_empty());
+
+    // A changed actor, memo or hash, each left unhashed: the same lines either way.
+    let mut changed = entries.clone();
+    changed[10].actor = "改ざん者".into();
+    changed[20].hash = "0".repeat(64);
+    changed[30].prev_hash = "f".repeat(64);
+    let text = segment_text(&changed);
+    assert_eq!(canonical_entries_with_wrong_hash(&text), vec![10, 20, 30]);
+    assert_eq!(entries_with_wrong_hash(&text), vec![10, 20, 30]);
+
+    // A line without a proper `hash` member is wrong, not a panic.
+    for junk in ["x", ",\"hash\":\"", ",\"hash\":\"abc\"", "{\"hash\":\"é\"}"] {
+        assert_eq!(canonical_entries_with_wrong_hash(junk), vec![0], "{junk}");
+    }
+}

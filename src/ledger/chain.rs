@@ -8,7 +8,6 @@
 //! a determined forger who recomputes every hash: that is what checkpoints kept outside the
 //! browser are for (see [`super::checkpoint`]).
 
-use super::canonical::canonicalize;
 use super::device::{bound_genesis, DeviceId, LEGACY_GENESIS};
 use super::entry::{Details, Entry, EntryDraft, ValidationIssue};
 use crate::fingerprint::to_hex;
@@ -59,10 +58,10 @@ impl ChainHead {
 }
 
 /// The hash an entry should carry: SHA-256 over the canonical JSON without `hash`.
+/// The text is written straight from the typed entry ([`Entry::hashed_text`]), the same bytes
+/// as `canonicalize(&entry.unhashed_value())`.
 pub fn compute_hash(entry: &Entry) -> String {
-    let text = canonicalize(&entry.unhashed_value())
-        .expect("entries contain only strings, safe integers, booleans, objects and arrays");
-    to_hex(&Sha256::digest(text.as_bytes()))
+    to_hex(&Sha256::digest(entry.hashed_text().as_bytes()))
 }
 
 /// Why a draft could not be appended.
@@ -237,11 +236,21 @@ pub fn verify_device_chain(
     device: &DeviceId,
     entries: &[Entry],
 ) -> Verification {
+    verify_device_chain_with(office_number, device, entries, HashCheck::Recompute)
+}
+
+/// [`verify_device_chain`], with each entry's own hash recomputed or left to the caller.
+pub fn verify_device_chain_with(
+    office_number: &str,
+    device: &DeviceId,
+    entries: &[Entry],
+    hashes: HashCheck,
+) -> Verification {
     let base = match origin_of(entries) {
         ChainOrigin::Legacy => ChainHead::legacy_genesis(device),
         ChainOrigin::Bound => ChainHead::genesis(office_number, device),
     };
-    let mut v = verify_from(&base, entries);
+    let mut v = verify_from_with(&base, entries, hashes);
     if origin_of(entries) == ChainOrigin::Legacy && v.ok_up_to >= 1 {
         let first = &entries[0];
         if DeviceId::legacy_of(&first.hash) != *device {
@@ -271,6 +280,84 @@ pub fn verify_device_chain(
 /// Verifies `entries` as the continuation of a chain whose head is `base` (used for kept
 /// fork branches, which start after a common prefix).
 pub fn verify_from(base: &ChainHead, entries: &[Entry]) -> Verification {
+    verify_from_with(base, entries, HashCheck::Recompute)
+}
+
+/// How a verification treats each entry's own `hash`.
+///
+/// Recomputing every hash is most of the cost of verifying years of entries. Everything else
+/// (seq run, links, the genesis binding, 端末の登録) is cheap and needs the chain in order;
+/// whether an entry's content matches its hash needs nothing but the entry. So the page checks
+/// the structure where it assembles the ledger and has the hashes recomputed on another
+/// thread ([`entries_with_wrong_hash`] in the ledger worker), at the same time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HashCheck {
+    /// Recompute each entry's hash from its content: the whole verification.
+    Recompute,
+    /// Take each entry's stored hash as given and check the structure only. The result is
+    /// a verification only together with an [`entries_with_wrong_hash`] that finds nothing
+    /// in the same entries.
+    Deferred,
+}
+
+/// The positions of the lines (entries' JSON, one per line, as stored) whose content does
+/// not match their `hash`, or that are not entries at all: the half of a verification that
+/// [`HashCheck::Deferred`] leaves out. Lines are counted from 0; an empty line is skipped.
+pub fn entries_with_wrong_hash(jsonl: &str) -> Vec<usize> {
+    let device = DeviceId::legacy_of(GENESIS_PREV_HASH);
+    jsonl
+        .split('\n')
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty())
+        .filter(|(_, line)| {
+            Entry::from_json(line, &device).map_or(true, |e| compute_hash(&e) != e.hash)
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// [`entries_with_wrong_hash`] for lines that are known to be entries' canonical text (each
+/// line exactly [`Entry::to_json`] of the entry read from it, as the page's reader confirms
+/// for every line it reads the fast way): the hash is recomputed straight from the line,
+/// without reading it, which is the whole cost of a verification on another thread.
+///
+/// Why the text without `hash` is the line without its `,"hash":"…"` member: the canonical
+/// text writes the members in key order (`actor`, `details`, `hash`, …), so the text that is
+/// hashed ([`Entry::hashed_text`]) is the same bytes with that one member left out. And the
+/// first `,"hash":"` in the line is that member: before it come only the `actor` string and
+/// the `details` object, strings cannot hold an unescaped `"`, and no key inside `details` is
+/// `hash`. A line not shaped like that is counted as wrong.
+pub fn canonical_entries_with_wrong_hash(jsonl: &str) -> Vec<usize> {
+    jsonl
+        .split('\n')
+        .enumerate()
+        .filter(|(_, line)| !line.is_empty() && !canonical_line_hash_is_right(line))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Whether one entry's canonical text (see [`canonical_entries_with_wrong_hash`]) carries
+/// the hash of its content.
+pub fn canonical_line_hash_is_right(line: &str) -> bool {
+    const MEMBER: &str = ",\"hash\":\"";
+    let Some(start) = line.find(MEMBER) else {
+        return false;
+    };
+    let hex_at = start + MEMBER.len();
+    let (Some(stated), Some(b'"')) = (
+        line.get(hex_at..hex_at + 64),
+        line.as_bytes().get(hex_at + 64),
+    ) else {
+        return false;
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(&line.as_bytes()[..start]);
+    hasher.update(&line.as_bytes()[hex_at + 65..]);
+    to_hex(&hasher.finalize()) == stated
+}
+
+/// [`verify_from`], with each entry's own hash recomputed or left to the caller.
+pub fn verify_from_with(base: &ChainHead, entries: &[Entry], hashes: HashCheck) -> Verification {
     let mut prev_hash = base.hash.as_str();
     let mut ok_up_to = base.entry_count;
     for entry in entries {
@@ -285,6 +372,8 @@ pub fn verify_from(base: &ChainHead, entries: &[Entry]) -> Verification {
                 expected: prev_hash.to_string(),
                 found: entry.prev_hash.clone(),
             })
+        } else if hashes == HashCheck::Deferred {
+            None
         } else {
             let computed = compute_hash(entry);
             (computed != entry.hash).then(|| ChainProblem::HashMismatch {
@@ -332,7 +421,18 @@ impl DeviceChain {
         device: DeviceId,
         entries: Vec<Entry>,
     ) -> Result<DeviceChain, Verification> {
-        let v = verify_device_chain(office_number, &device, &entries);
+        DeviceChain::open_with(office_number, device, entries, HashCheck::Recompute)
+    }
+
+    /// [`DeviceChain::open`], with the entries' own hashes recomputed or left to the caller
+    /// (see [`HashCheck::Deferred`]).
+    pub fn open_with(
+        office_number: &str,
+        device: DeviceId,
+        entries: Vec<Entry>,
+        hashes: HashCheck,
+    ) -> Result<DeviceChain, Verification> {
+        let v = verify_device_chain_with(office_number, &device, &entries, hashes);
         if v.is_ok() {
             Ok(DeviceChain {
                 office_number: office_number.to_string(),
@@ -344,13 +444,20 @@ impl DeviceChain {
         }
     }
 
-    /// A chain whose entries the caller has just verified with [`verify_device_chain`].
+    /// A chain whose entries the caller has just verified with [`verify_device_chain`] (or
+    /// its structure, with [`HashCheck::Deferred`]).
     pub(crate) fn verified(
         office_number: &str,
         device: DeviceId,
         entries: Vec<Entry>,
     ) -> DeviceChain {
-        debug_assert!(verify_device_chain(office_number, &device, &entries).is_ok());
+        debug_assert!(verify_device_chain_with(
+            office_number,
+            &device,
+            &entries,
+            HashCheck::Deferred
+        )
+        .is_ok());
         DeviceChain {
             office_number: office_number.to_string(),
             device,
@@ -459,11 +566,26 @@ impl DeviceChain {
     /// Appends entries that are already sealed (read from a backup or the office folder),
     /// refusing them unless they verify as the continuation of the current head.
     pub fn extend_verified(&mut self, entries: &[Entry]) -> Result<(), Verification> {
+        self.extend_verified_with(entries, HashCheck::Recompute)
+    }
+
+    /// [`DeviceChain::extend_verified`], with the entries' own hashes recomputed or left to
+    /// the caller (see [`HashCheck::Deferred`]).
+    pub fn extend_verified_with(
+        &mut self,
+        entries: &[Entry],
+        hashes: HashCheck,
+    ) -> Result<(), Verification> {
         if self.entries.is_empty() {
-            *self = DeviceChain::open(&self.office_number, self.device.clone(), entries.to_vec())?;
+            *self = DeviceChain::open_with(
+                &self.office_number,
+                self.device.clone(),
+                entries.to_vec(),
+                hashes,
+            )?;
             return Ok(());
         }
-        let v = verify_from(&self.head(), entries);
+        let v = verify_from_with(&self.head(), entries, hashes);
         if !v.is_ok() {
             return Err(v);
         }

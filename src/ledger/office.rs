@@ -17,7 +17,9 @@
 //! two different histories (a copied browser profile, or tampering). It is kept and shown,
 //! never silently replaced.
 
-use super::chain::{verify_device_chain, ChainHead, DeviceChain, Verification};
+use super::chain::{
+    verify_device_chain, verify_device_chain_with, ChainHead, DeviceChain, HashCheck, Verification,
+};
 use super::device::DeviceId;
 use super::entry::{Entry, EntryRef};
 use std::collections::{BTreeMap, HashMap};
@@ -151,6 +153,14 @@ pub struct OfficeLedger {
     conflicts: Vec<ChainConflict>,
 }
 
+/// See [`OfficeLedger::summary`]: per chain its device id, entry count and head hash.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LedgerSummary {
+    pub office_number: String,
+    pub chains: Vec<(String, u64, String)>,
+    pub conflicts: Vec<(String, u64, String)>,
+}
+
 /// One problem found while assembling a ledger from stored entries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadProblem {
@@ -220,11 +230,13 @@ impl OfficeLedger {
     /// Every entry of the shown chains in time order (recorded_at, then device, then seq):
     /// what every view lists.
     pub fn entries_in_time_order(&self) -> Vec<Entry> {
-        let mut all: Vec<Entry> = self
-            .chains
-            .values()
-            .flat_map(|c| c.entries().iter().cloned())
-            .collect();
+        self.time_order().into_iter().cloned().collect()
+    }
+
+    /// [`OfficeLedger::entries_in_time_order`] without copying the entries (sorting
+    /// references is much cheaper than moving entries; a page copies them in steps).
+    pub fn time_order(&self) -> Vec<&Entry> {
+        let mut all: Vec<&Entry> = self.chains.values().flat_map(|c| c.entries()).collect();
         all.sort_by(|a, b| {
             (a.recorded_at, &a.device, a.seq).cmp(&(b.recorded_at, &b.device, b.seq))
         });
@@ -374,6 +386,17 @@ impl OfficeLedger {
         office_number: &str,
         entries: Vec<Entry>,
     ) -> (OfficeLedger, Vec<LoadProblem>) {
+        OfficeLedger::from_entries_with(office_number, entries, HashCheck::Recompute)
+    }
+
+    /// [`OfficeLedger::from_entries`], with the entries' own hashes recomputed or left to the
+    /// caller ([`HashCheck::Deferred`]: the ledger is verified only once
+    /// [`super::chain::entries_with_wrong_hash`] finds nothing in the same entries).
+    pub fn from_entries_with(
+        office_number: &str,
+        entries: Vec<Entry>,
+        hashes: HashCheck,
+    ) -> (OfficeLedger, Vec<LoadProblem>) {
         let mut ledger = OfficeLedger::new(office_number);
         let mut problems = Vec::new();
         let mut by_device: BTreeMap<DeviceId, Vec<Entry>> = BTreeMap::new();
@@ -388,7 +411,7 @@ impl OfficeLedger {
             let paths = maximal_paths(list);
             let mut used = 0;
             for path in paths {
-                let v = verify_device_chain(office_number, &device, &path);
+                let v = verify_device_chain_with(office_number, &device, &path, hashes);
                 let ok = v.ok_up_to as usize;
                 if !v.is_ok() {
                     problems.push(LoadProblem {
@@ -428,6 +451,21 @@ impl OfficeLedger {
             .flat_map(|c| c.entries())
             .filter(|e| seen.insert(e.hash.as_str()))
             .collect()
+    }
+
+    /// What identifies this ledger: every shown chain's and every conflict's head (each
+    /// head hash commits to its whole chain, so two ledgers with the same summary hold the
+    /// same entries). What the ledger worker answers about a backup it has read.
+    pub fn summary(&self) -> LedgerSummary {
+        let head = |c: &DeviceChain| {
+            let h = c.head();
+            (h.device.as_str().to_string(), h.entry_count, h.hash)
+        };
+        LedgerSummary {
+            office_number: self.office_number.clone(),
+            chains: self.chains.values().map(head).collect(),
+            conflicts: self.conflicts.iter().map(|c| head(&c.chain)).collect(),
+        }
     }
 
     /// The heads of the shown chains, by device id.

@@ -20,7 +20,7 @@
 //! by a compaction that stopped half-way); a damaged segment is reported by name and what was
 //! already held is never given up.
 
-use super::chain::{verify_from, DeviceChain, Verification};
+use super::chain::{verify_from_with, DeviceChain, HashCheck, Verification};
 use super::device::DeviceId;
 use super::entry::Entry;
 use super::office::{ChainMerge, OfficeLedger};
@@ -65,10 +65,10 @@ impl Segment {
 }
 
 /// The text of a segment: one entry's compact JSON per line, each line ended by `\n`.
-pub fn segment_text(entries: &[Entry]) -> String {
-    let mut out = String::new();
+pub fn segment_text<E: std::borrow::Borrow<Entry>>(entries: &[E]) -> String {
+    let mut out = String::with_capacity(entries.len() * 700);
     for e in entries {
-        out.push_str(&e.to_json());
+        out.push_str(&e.borrow().to_json());
         out.push('\n');
     }
     out
@@ -99,33 +99,94 @@ pub fn parse_segment(
     segment: Segment,
     text: &str,
 ) -> Result<Vec<Entry>, String> {
-    if !text.ends_with('\n') {
-        return Err("ファイルが途中で切れています".into());
-    }
-    let mut entries = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let entry = Entry::from_json(line, device)
-            .map_err(|FormatError(m)| format!("{}行目を読めません({m})", i + 1))?;
-        let expected = segment.first + i as u64;
-        if entry.seq != expected {
+    let mut reader = SegmentReader::new(device, segment, text)?;
+    while !reader.read_some(usize::MAX)? {}
+    reader.finish()
+}
+
+/// [`parse_segment`] a few lines at a time, so a page can read a long segment in steps short
+/// enough to keep answering the user in between.
+pub struct SegmentReader<'a> {
+    device: &'a DeviceId,
+    segment: Segment,
+    lines: std::iter::Enumerate<std::str::Lines<'a>>,
+    entries: Vec<Entry>,
+    canonical: bool,
+}
+
+impl<'a> SegmentReader<'a> {
+    /// Starts reading `text`; a text cut off mid-line is refused at once.
+    pub fn new(
+        device: &'a DeviceId,
+        segment: Segment,
+        text: &'a str,
+    ) -> Result<SegmentReader<'a>, String> {
+        if !text.ends_with('\n') {
+            return Err("ファイルが途中で切れています".into());
+        }
+        if segment.first == 0 || segment.first > segment.last {
             return Err(format!(
-                "{}行目は記録{}のはずですが、記録{}です",
-                i + 1,
-                expected,
-                entry.seq
+                "記録{}〜{}という範囲はありません",
+                segment.first, segment.last
             ));
         }
-        entries.push(entry);
+        let expected = usize::try_from(segment.last - segment.first + 1).unwrap_or(0);
+        Ok(SegmentReader {
+            device,
+            segment,
+            lines: text.lines().enumerate(),
+            entries: Vec::with_capacity(expected.min(text.len() / 64 + 1)),
+            canonical: true,
+        })
     }
-    if entries.len() as u64 != segment.last - segment.first + 1 {
-        return Err(format!(
-            "記録{}〜{}のはずが{}件しかありません",
-            segment.first,
-            segment.last,
-            entries.len()
-        ));
+
+    /// Reads up to `max_lines` more lines; `Ok(true)` once every line is read.
+    pub fn read_some(&mut self, max_lines: usize) -> Result<bool, String> {
+        for _ in 0..max_lines {
+            let Some((i, line)) = self.lines.next() else {
+                return Ok(true);
+            };
+            let entry = match Entry::from_canonical_json(line, self.device) {
+                Some(e) => e,
+                None => {
+                    self.canonical = false;
+                    Entry::from_json(line, self.device)
+                        .map_err(|FormatError(m)| format!("{}行目を読めません({m})", i + 1))?
+                }
+            };
+            let expected = self.segment.first + i as u64;
+            if entry.seq != expected {
+                return Err(format!(
+                    "{}行目は記録{}のはずですが、記録{}です",
+                    i + 1,
+                    expected,
+                    entry.seq
+                ));
+            }
+            self.entries.push(entry);
+        }
+        Ok(false)
     }
-    Ok(entries)
+
+    /// Whether every line read so far was its entry's canonical text (what this app writes),
+    /// so that [`crate::ledger::chain::canonical_entries_with_wrong_hash`] applies to it.
+    pub fn is_canonical(&self) -> bool {
+        self.canonical
+    }
+
+    /// The entries, once every line is read: exactly the seqs the segment's name says.
+    pub fn finish(self) -> Result<Vec<Entry>, String> {
+        let segment = self.segment;
+        if self.entries.len() as u64 != segment.last - segment.first + 1 {
+            return Err(format!(
+                "記録{}〜{}のはずが{}件しかありません",
+                segment.first,
+                segment.last,
+                self.entries.len()
+            ));
+        }
+        Ok(self.entries)
+    }
 }
 
 /// Which of a device's segments to read to learn what comes after the `held` entries this PC
@@ -184,10 +245,14 @@ pub enum FolderMerge {
 /// Adds `new_entries` (what follows the device's held chain in the folder) to `ledger`.
 /// When they do not continue the held chain (another history of the device), says so: the
 /// caller then reads every segment and calls [`add_full_chain`].
+///
+/// `hashes`: [`HashCheck::Deferred`] when the caller has the entries' own hashes checked
+/// elsewhere before it keeps anything.
 pub fn add_continuation(
     ledger: &mut OfficeLedger,
     device: &DeviceId,
     new_entries: &[Entry],
+    hashes: HashCheck,
 ) -> Result<FolderMerge, Verification> {
     let held = ledger
         .chain(device)
@@ -197,16 +262,18 @@ pub fn add_continuation(
         return Ok(FolderMerge::Merged(ChainMerge::Nothing));
     }
     if held.is_empty() {
-        return add_full_chain(ledger, device, new_entries.to_vec()).map(FolderMerge::Merged);
+        return add_full_chain(ledger, device, new_entries.to_vec(), hashes)
+            .map(FolderMerge::Merged);
     }
     if new_entries[0].prev_hash != held.head().hash {
         return Ok(FolderMerge::NeedsFullRead);
     }
-    let v = verify_from(&held.head(), new_entries);
+    let v = verify_from_with(&held.head(), new_entries, hashes);
     let mut grown = held;
     let ok = (v.ok_up_to - grown.len() as u64) as usize;
+    // Verified just now: not again.
     grown
-        .extend_verified(&new_entries[..ok])
+        .extend_verified_with(&new_entries[..ok], HashCheck::Deferred)
         .expect("the verified part continues the head");
     let change = ledger
         .add_chain(grown)
@@ -224,15 +291,20 @@ pub fn add_full_chain(
     ledger: &mut OfficeLedger,
     device: &DeviceId,
     entries: Vec<Entry>,
+    hashes: HashCheck,
 ) -> Result<ChainMerge, Verification> {
     let office = ledger.office_number().to_string();
-    match DeviceChain::open(&office, device.clone(), entries.clone()) {
-        Ok(chain) => Ok(ledger.add_chain(chain).expect("same office")),
-        Err(v) => {
-            let ok = v.ok_up_to as usize;
+    let v = super::chain::verify_device_chain_with(&office, device, &entries, hashes);
+    let ok = v.ok_up_to as usize;
+    let mut entries = entries;
+    entries.truncate(ok);
+    // The verified part (all of it, or up to the break), not verified again.
+    let chain = DeviceChain::verified(&office, device.clone(), entries);
+    match v.first_bad {
+        None => Ok(ledger.add_chain(chain).expect("same office")),
+        Some(_) => {
             if ok > 0 {
-                let prefix = DeviceChain::open(&office, device.clone(), entries[..ok].to_vec())
-                    .expect("the verified prefix verifies");
+                let prefix = chain;
                 let _ = ledger.add_chain(prefix);
             }
             Err(v)
@@ -344,6 +416,10 @@ mod tests {
             .unwrap_err()
             .contains("のはずですが"));
         assert!(parse_segment(&d, s, "\u{0}\u{1}garbage\n").is_err());
+        // A range no segment name can give (a damaged store record) is refused, not a panic.
+        let backwards = Segment { first: 6, last: 3 };
+        assert!(parse_segment(&d, backwards, &text).is_err());
+        assert!(parse_segment(&d, Segment { first: 0, last: 3 }, &text).is_err());
         assert!(parse_segment(&d, s, "").is_err());
     }
 
@@ -386,7 +462,7 @@ mod tests {
         let after = entries_after(5, read).unwrap();
         assert_eq!(after, chain.entries()[5..]);
         assert_eq!(
-            add_continuation(&mut ledger, &d, &after).unwrap(),
+            add_continuation(&mut ledger, &d, &after, HashCheck::Recompute).unwrap(),
             FolderMerge::Merged(ChainMerge::Extended { added: 7 })
         );
         assert_eq!(ledger.chain(&d).unwrap(), &chain);
@@ -400,14 +476,14 @@ mod tests {
             .unwrap();
         let mut forged = chain.entries()[5..].to_vec();
         forged[4].actor = "改ざん者".into();
-        let v = add_continuation(&mut ledger, &d, &forged).unwrap_err();
+        let v = add_continuation(&mut ledger, &d, &forged, HashCheck::Recompute).unwrap_err();
         assert_eq!(v.first_bad.as_ref().map(|(s, _)| *s), Some(10));
         assert_eq!(ledger.chain(&d).unwrap().len(), 9);
 
         // Another history of the device does not continue the held head.
         let other = sample_device_chain(2, 8, 5, 5, false).0;
         assert_eq!(
-            add_continuation(&mut ledger, &d, &other.entries()[6..]).unwrap(),
+            add_continuation(&mut ledger, &d, &other.entries()[6..], HashCheck::Recompute).unwrap(),
             FolderMerge::NeedsFullRead
         );
     }

@@ -26,6 +26,7 @@
 //! runs read-write transactions on the same stores one at a time, across tabs. A batch (its
 //! file bytes and all its entries) is one transaction: all of it is stored or none.
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::fmt;
 
@@ -36,7 +37,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::fingerprint::sha256_hex;
 use crate::jpdate::Timestamp;
 use crate::ledger::migration::migrate_v1;
-use crate::ledger::office_folder::{parse_segment, segment_text, Segment};
+use crate::ledger::office_folder::{segment_text, Segment, SegmentReader};
 use crate::ledger::settings::SETTINGS_KEY;
 use crate::ledger::{
     seal, AppendError, ChainHead, Details, DeviceId, Entry, EntryDraft, KeptBranch, OfficeSettings,
@@ -322,15 +323,30 @@ impl LedgerStore {
     /// Every entry of every device chain held here (verification and assembly are the
     /// caller's: `OfficeLedger::from_entries`, so damage is reported, not hidden).
     pub async fn entries(&self) -> Result<Vec<Entry>, StoreError> {
+        let mut entries = Vec::new();
+        for segment in self.segments().await? {
+            let parsed = segment.parse()?;
+            entries.extend(parsed);
+        }
+        Ok(entries)
+    }
+
+    /// Every stored segment as it is kept, not parsed yet (the page parses them in steps and
+    /// has their hashes checked on another thread meanwhile). Read one record at a time, so
+    /// no single task of the page takes in years of entries at once.
+    pub async fn segments(&self) -> Result<Vec<StoredSegment>, StoreError> {
         let tx = self
             .db
             .transaction(&[SEGMENTS], TransactionMode::ReadOnly)?;
-        let values = tx.store(SEGMENTS)?.get_all(None, None).await?;
-        let mut entries = Vec::new();
-        for v in &values {
-            entries.extend(entries_from_segment(v)?);
+        let store = tx.store(SEGMENTS)?;
+        let keys = store.get_all_keys(None, None).await?;
+        let mut out = Vec::with_capacity(keys.len() as usize);
+        for key in keys {
+            if let Some(value) = store.get(key).await? {
+                out.push(StoredSegment::from_record(&value)?);
+            }
         }
-        Ok(entries)
+        Ok(out)
     }
 
     /// Where this device's chain ends (the genesis of `office_number`'s chain while empty).
@@ -472,7 +488,7 @@ impl LedgerStore {
             .iter()
             .filter_map(JsValue::as_string)
             .collect();
-        let new_runs: Vec<&Vec<Entry>> = runs
+        let new_runs: Vec<&Vec<&Entry>> = runs
             .iter()
             .filter(|r| !held.contains(&segment_key(r)))
             .collect();
@@ -675,17 +691,17 @@ fn own_head_json(head: &ChainHead) -> String {
 }
 
 /// `"<device>/<first>-<last>/<head hash>"` of a run of one device's entries.
-fn segment_key(run: &[Entry]) -> String {
-    let (first, last) = (&run[0], &run[run.len() - 1]);
+fn segment_key<E: Borrow<Entry>>(run: &[E]) -> String {
+    let (first, last) = (run[0].borrow(), run[run.len() - 1].borrow());
     format!(
         "{}/{:012}-{:012}/{}",
         first.device, first.seq, last.seq, last.hash
     )
 }
 
-fn segment_record(run: &[Entry]) -> JsValue {
+fn segment_record<E: Borrow<Entry>>(run: &[E]) -> JsValue {
     let record = Object::new();
-    let (first, last) = (&run[0], &run[run.len() - 1]);
+    let (first, last) = (run[0].borrow(), run[run.len() - 1].borrow());
     set(&record, "key", &JsValue::from_str(&segment_key(run)));
     set(&record, "device", &JsValue::from_str(first.device.as_str()));
     set(&record, "first", &JsValue::from_f64(first.seq as f64));
@@ -696,34 +712,80 @@ fn segment_record(run: &[Entry]) -> JsValue {
 }
 
 fn entries_from_segment(value: &JsValue) -> Result<Vec<Entry>, StoreError> {
-    let device = DeviceId::parse(&string_field(value, "device")?)
-        .ok_or_else(|| StoreError::Corrupt("端末IDの形が違います".into()))?;
-    let first = Reflect::get(value, &"first".into())
-        .ok()
-        .and_then(|v| v.as_f64())
-        .ok_or_else(|| StoreError::Corrupt("記録のまとまりの形が違います".into()))?
-        as u64;
-    let last = Reflect::get(value, &"last".into())
-        .ok()
-        .and_then(|v| v.as_f64())
-        .ok_or_else(|| StoreError::Corrupt("記録のまとまりの形が違います".into()))?
-        as u64;
-    let segment = Segment { first, last };
-    let entries = parse_segment(&device, segment, &string_field(value, "jsonl")?)
-        .map_err(|m| StoreError::Corrupt(format!("記録{first}〜{last}: {m}")))?;
-    if string_field(value, "key")? != segment_key(&entries) {
-        return Err(StoreError::Corrupt(format!(
-            "記録{first}〜{last}の保存場所が中身と合いません"
-        )));
-    }
-    Ok(entries)
+    StoredSegment::from_record(value)?.parse()
 }
 
-/// Runs of consecutive entries of one device (each continuing the one before).
-fn runs_of(entries: &[&Entry]) -> Vec<Vec<Entry>> {
+/// One record of `chain_segments` as it is kept: whose entries, which seqs, and their text.
+pub struct StoredSegment {
+    pub device: DeviceId,
+    pub segment: Segment,
+    key: String,
+    /// One entry's JSON per line, as [`Entry::to_json`] wrote it.
+    pub text: String,
+}
+
+impl StoredSegment {
+    fn from_record(value: &JsValue) -> Result<StoredSegment, StoreError> {
+        let device = DeviceId::parse(&string_field(value, "device")?)
+            .ok_or_else(|| StoreError::Corrupt("端末IDの形が違います".into()))?;
+        let seq = |name: &str| {
+            Reflect::get(value, &name.into())
+                .ok()
+                .and_then(|v| v.as_f64())
+                .filter(|n| *n >= 1.0 && n.fract() == 0.0)
+                .map(|n| n as u64)
+                .ok_or_else(|| StoreError::Corrupt("記録のまとまりの形が違います".into()))
+        };
+        let segment = Segment {
+            first: seq("first")?,
+            last: seq("last")?,
+        };
+        Ok(StoredSegment {
+            device,
+            segment,
+            key: string_field(value, "key")?,
+            text: string_field(value, "jsonl")?,
+        })
+    }
+
+    /// Reads every line (see [`StoredSegment::reader`] for doing it in steps).
+    pub fn parse(&self) -> Result<Vec<Entry>, StoreError> {
+        let mut reader = self.reader()?;
+        while !reader.read_some(usize::MAX).map_err(|m| self.corrupt(m))? {}
+        let entries = reader.finish().map_err(|m| self.corrupt(m))?;
+        self.check(entries)
+    }
+
+    /// A reader of the segment's lines, a few at a time.
+    pub fn reader(&self) -> Result<SegmentReader<'_>, StoreError> {
+        SegmentReader::new(&self.device, self.segment, &self.text).map_err(|m| self.corrupt(m))
+    }
+
+    /// The segment's problem `message` as a store error.
+    pub fn corrupt(&self, message: String) -> StoreError {
+        StoreError::Corrupt(format!(
+            "記録{}〜{}: {message}",
+            self.segment.first, self.segment.last
+        ))
+    }
+
+    /// The entries read, once they are known to be what the record's key says.
+    pub fn check(&self, entries: Vec<Entry>) -> Result<Vec<Entry>, StoreError> {
+        if entries.is_empty() || self.key != segment_key(&entries) {
+            return Err(StoreError::Corrupt(format!(
+                "記録{}〜{}の保存場所が中身と合いません",
+                self.segment.first, self.segment.last
+            )));
+        }
+        Ok(entries)
+    }
+}
+
+/// Runs of consecutive entries of one device (each continuing the one before), borrowed.
+fn runs_of<'a>(entries: &[&'a Entry]) -> Vec<Vec<&'a Entry>> {
     let mut sorted: Vec<&Entry> = entries.to_vec();
     sorted.sort_by(|a, b| (&a.device, a.seq, &a.hash).cmp(&(&b.device, b.seq, &b.hash)));
-    let mut runs: Vec<Vec<Entry>> = Vec::new();
+    let mut runs: Vec<Vec<&Entry>> = Vec::new();
     for e in sorted {
         match runs.last_mut() {
             Some(run)
@@ -731,9 +793,9 @@ fn runs_of(entries: &[&Entry]) -> Vec<Vec<Entry>> {
                     p.device == e.device && p.seq + 1 == e.seq && p.hash == e.prev_hash
                 }) =>
             {
-                run.push(e.clone())
+                run.push(e)
             }
-            _ => runs.push(vec![e.clone()]),
+            _ => runs.push(vec![e]),
         }
     }
     runs

@@ -9,19 +9,24 @@
 //! permission), the page goes on with its IndexedDB copy and catches up at the next sync.
 
 use std::collections::{HashMap, HashSet};
+use std::future::Future;
+use std::pin::Pin;
 
 use wasm_bindgen::JsValue;
 
 use super::database::{DeviceInfo, LedgerStore};
 use super::folder_access as fs;
+use super::pacing::{mark, Pacer};
 use crate::jpdate::Timestamp;
 use crate::ledger::office_folder::{
-    add_continuation, add_full_chain, entries_after, parse_segment, segment_text, segments_to_read,
+    add_continuation, add_full_chain, entries_after, segment_text, segments_to_read,
     settings_in_device_file, sha256_of_stored_name, stored_file_name, DeviceFile, FolderMerge,
-    Segment, SegmentProblem, CHAIN_DIR, DEVICES_DIR, DEVICE_FILE, FILES_DIR, LEGACY_DIR, ROOT_DIR,
+    Segment, SegmentProblem, SegmentReader, CHAIN_DIR, DEVICES_DIR, DEVICE_FILE, FILES_DIR,
+    LEGACY_DIR, ROOT_DIR,
 };
 use crate::ledger::{
-    ChainOrigin, DeviceChain, DeviceId, Entry, Kind, OfficeLedger, OfficeSettings, StoredFile,
+    ChainOrigin, DeviceChain, DeviceId, Entry, HashCheck, Kind, OfficeLedger, OfficeSettings,
+    StoredFile,
 };
 
 /// This PC writes its whole chain as one segment again (and removes the small ones) when it
@@ -75,6 +80,12 @@ fn segments_in(listing: &[(String, bool)]) -> Vec<(Segment, String)> {
 }
 
 /// Syncs `ledger` (this PC's office ledger as loaded from `store`) with the folder.
+///
+/// With a `checker`, what is read has its chains' structure checked here and every entry's
+/// hash recomputed by the checker, all before anything is kept; if the checker finds a wrong
+/// hash (or cannot check), the sync is done again verifying everything here, so what is
+/// reported and kept is exactly what a sync without a checker reports and keeps.
+#[allow(clippy::too_many_arguments)]
 pub async fn sync(
     folder: &JsValue,
     store: &LedgerStore,
@@ -83,10 +94,58 @@ pub async fn sync(
     settings: &OfficeSettings,
     memory: &mut FolderMemory,
     now: Timestamp,
+    checker: Option<&dyn HashChecker>,
 ) -> Result<SyncReport, String> {
+    if let Some(checker) = checker {
+        let before = memory.clone();
+        let pass = sync_pass(
+            folder,
+            store,
+            ledger,
+            own,
+            settings,
+            memory,
+            now,
+            Some(checker),
+        );
+        if let Some(report) = pass.await? {
+            return Ok(report);
+        }
+        *memory = before;
+    }
+    sync_pass(folder, store, ledger, own, settings, memory, now, None)
+        .await
+        .map(Option::unwrap_or_default)
+}
+
+/// One sync; `None` when the checker found a wrong hash or could not check (then nothing
+/// read was kept).
+#[allow(clippy::too_many_arguments)]
+async fn sync_pass(
+    folder: &JsValue,
+    store: &LedgerStore,
+    ledger: &OfficeLedger,
+    own: &DeviceInfo,
+    settings: &OfficeSettings,
+    memory: &mut FolderMemory,
+    now: Timestamp,
+    checker: Option<&dyn HashChecker>,
+) -> Result<Option<SyncReport>, String> {
+    mark("sync-start");
     let root = dir(folder, ROOT_DIR).await?;
     let devices_dir = dir(&root, DEVICES_DIR).await?;
     let mut report = SyncReport::default();
+    let mut hashes = HashWork {
+        mode: if checker.is_some() {
+            HashCheck::Deferred
+        } else {
+            HashCheck::Recompute
+        },
+        checker,
+        pending: Vec::new(),
+        canonical: true,
+        pacer: Pacer::new(),
+    };
 
     // 1. This PC's own chain, files and device.json.
     if let Some(chain) = ledger.chain(&own.id) {
@@ -191,6 +250,7 @@ pub async fn sync(
                 &mut merged,
                 memory,
                 &mut report,
+                &mut hashes,
             )
             .await?;
         }
@@ -211,12 +271,28 @@ pub async fn sync(
                     &mut merged,
                     memory,
                     &mut report,
+                    &mut hashes,
                 )
                 .await?;
             }
         }
     }
 
+    mark("sync-read");
+    // Nothing read is kept before its hashes are checked.
+    if checker.is_some() {
+        if !hashes.canonical {
+            return Ok(None);
+        }
+        for answer in std::mem::take(&mut hashes.pending) {
+            match answer.await {
+                Ok(Some(bad)) if bad.iter().all(Vec::is_empty) => {}
+                _ => return Ok(None),
+            }
+        }
+    }
+
+    mark("sync-hashes");
     // 3. What is new here goes into IndexedDB in one transaction, with the files it names.
     let new: Vec<&Entry> = match &merged {
         None => Vec::new(),
@@ -234,6 +310,7 @@ pub async fn sync(
         }
     };
     let merged = merged.as_ref().unwrap_or(ledger);
+    mark("sync-new");
     if !new.is_empty() {
         let files = copy_files(&devices_dir, store, &new).await;
         report.files_copied = files.len() as u64;
@@ -242,6 +319,7 @@ pub async fn sync(
             .await
             .map_err(|e| e.to_string())? as u64;
     }
+    mark("sync-stored");
     report.devices = merged
         .chains()
         .map(|c| DeviceSeen {
@@ -252,13 +330,14 @@ pub async fn sync(
             is_this_pc: *c.device() == own.id,
         })
         .collect();
-    Ok(report)
+    Ok(Some(report))
 }
 
 async fn read_segments(
     chain_dir: &JsValue,
     device: &DeviceId,
     plan: &[Segment],
+    hashes: &mut HashWork<'_>,
 ) -> Result<Vec<(Segment, Vec<Entry>)>, SegmentProblem> {
     let mut out = Vec::with_capacity(plan.len());
     for s in plan {
@@ -272,9 +351,44 @@ async fn read_segments(
             .await
             .map_err(&problem)?
             .ok_or_else(|| problem("ファイルがありません".into()))?;
-        out.push((*s, parse_segment(device, *s, &text).map_err(problem)?));
+        let mut reader = SegmentReader::new(device, *s, &text).map_err(&problem)?;
+        while !reader.read_some(512).map_err(&problem)? {
+            hashes.pacer.step().await;
+        }
+        hashes.canonical &= reader.is_canonical();
+        let entries = reader.finish().map_err(problem)?;
+        if let Some(checker) = hashes.checker {
+            // The worker recomputes these hashes while this thread reads on.
+            let pending = checker.wrong_hashes(&[&text]);
+            let (send, receive) = futures::channel::oneshot::channel();
+            wasm_bindgen_futures::spawn_local(async move {
+                let _ = send.send(pending.await);
+            });
+            hashes.pending.push(receive);
+        }
+        out.push((*s, entries));
     }
     Ok(out)
+}
+
+/// What a [`HashChecker`] answers: per text, the lines whose content does not match their
+/// hash, or `None` when it could not check.
+pub type WrongHashes = Pin<Box<dyn Future<Output = Option<Vec<Vec<usize>>>>>>;
+
+/// Checks each entry's own hash on another thread (the page's ledger worker).
+pub trait HashChecker {
+    fn wrong_hashes(&self, texts: &[&str]) -> WrongHashes;
+}
+
+/// How one sync treats the hashes of what it reads, and the checks of them under way.
+struct HashWork<'a> {
+    mode: HashCheck,
+    checker: Option<&'a dyn HashChecker>,
+    /// The checker's answers to come, one per text read.
+    pending: Vec<futures::channel::oneshot::Receiver<Option<Vec<Vec<usize>>>>>,
+    /// Whether every line read was its entry's canonical text (what the checker needs).
+    canonical: bool,
+    pacer: Pacer,
 }
 
 /// The bytes of the files the new entries name, from whichever device folder holds them,
@@ -362,6 +476,7 @@ async fn read_chain_dir(
     merged: &mut Option<OfficeLedger>,
     memory: &mut FolderMemory,
     report: &mut SyncReport,
+    hashes: &mut HashWork<'_>,
 ) -> Result<(), String> {
     let listing = fs::list(chain_dir).await?;
     let segments = segments_in(&listing);
@@ -390,7 +505,7 @@ async fn read_chain_dir(
         // Nothing past what is held: still, the folder's version of the held part must be the
         // held one; its last segment's last entry says so.
         if let (Some(chain), Some(last)) = (&held_chain, only.iter().max_by_key(|s| s.last)) {
-            match read_segments(chain_dir, device, &[*last]).await {
+            match read_segments(chain_dir, device, &[*last], hashes).await {
                 Err(p) => report.problems.push(p),
                 Ok(read) => {
                     let tail = read[0]
@@ -404,7 +519,7 @@ async fn read_chain_dir(
             }
         }
     } else {
-        let read = match read_segments(chain_dir, device, &plan).await {
+        let read = match read_segments(chain_dir, device, &plan, hashes).await {
             Ok(r) => r,
             Err(p) => {
                 report.problems.push(p);
@@ -418,7 +533,7 @@ async fn read_chain_dir(
                 return Ok(());
             }
         };
-        outcome = add_continuation(merged, device, &after);
+        outcome = add_continuation(merged, device, &after, hashes.mode);
     }
     let outcome = match outcome {
         Ok(FolderMerge::NeedsFullRead) => {
@@ -426,7 +541,7 @@ async fn read_chain_dir(
             let Some(full_plan) = segments_to_read(&only, 0) else {
                 return Ok(());
             };
-            match read_segments(chain_dir, device, &full_plan).await {
+            match read_segments(chain_dir, device, &full_plan, hashes).await {
                 Err(p) => {
                     report.problems.push(p);
                     return Ok(());
@@ -436,7 +551,7 @@ async fn read_chain_dir(
                         report.problems.push(problem(CHAIN_DIR, m));
                         return Ok(());
                     }
-                    Ok(all) => add_full_chain(merged, device, all).map(|_| ()),
+                    Ok(all) => add_full_chain(merged, device, all, hashes.mode).map(|_| ()),
                 },
             }
         }

@@ -147,11 +147,11 @@ fn forget_now() {
     });
 }
 
-fn get(target: &JsValue, key: &str) -> JsValue {
+pub(crate) fn get(target: &JsValue, key: &str) -> JsValue {
     Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn message(pairs: &[(&str, JsValue)]) -> JsValue {
+pub(crate) fn message(pairs: &[(&str, JsValue)]) -> JsValue {
     let object = Object::new();
     for (key, value) in pairs {
         let _ = Reflect::set(&object, &JsValue::from_str(key), value);
@@ -202,6 +202,17 @@ pub fn serve() {
                 forget_now();
                 return;
             }
+            // The same program also serves as the ledger's worker.
+            Some(op) if op.starts_with("ledger_") => {
+                match crate::ui::ledger_worker::answer(op, &data) {
+                    Some(pairs) => {
+                        let mut all = vec![("op", JsValue::from("done")), ("id", id)];
+                        all.extend(pairs);
+                        message(&all)
+                    }
+                    None => return,
+                }
+            }
             _ => return,
         };
         let _ = reply_scope.post_message(&reply);
@@ -209,7 +220,13 @@ pub fn serve() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
     let _ = scope.post_message(&message(&[("op", "ready".into())]));
-    warm_up();
+    if get(&js_sys::global(), "__careplanRole")
+        .as_string()
+        .as_deref()
+        != Some("ledger")
+    {
+        warm_up();
+    }
 }
 
 /// Checks a small generated 第6表 once, so the browser compiles the checker's hot code with
@@ -240,8 +257,10 @@ pub struct Checker {
     next_id: Rc<Cell<u32>>,
 }
 
+/// A started worker of this program, with the requests waiting for its answers (also the
+/// ledger worker's, see [`crate::ui::ledger_worker`]).
 #[derive(Clone)]
-struct WorkerLink {
+pub(crate) struct WorkerLink {
     worker: Worker,
     ready: futures::future::Shared<oneshot::Receiver<()>>,
     /// Set when the worker failed: from then on everything runs on the main thread.
@@ -253,7 +272,7 @@ impl Checker {
     /// Starts the checking worker, or falls back to the main thread when that is impossible.
     pub fn start() -> Checker {
         Checker {
-            worker: start_worker().ok(),
+            worker: start_worker(WorkerRole::Check).ok(),
             next_id: Rc::default(),
         }
     }
@@ -290,7 +309,7 @@ impl Checker {
                     ("bytes", for_worker.clone().into()),
                     ("sha256", (!use_browser).into()),
                 ];
-                let reply = link.send(id, &request, Some(&for_worker.buffer()));
+                let reply = link.send(id, &request, Some(&Array::of1(&for_worker.buffer())));
                 // While the worker checks, this thread hashes.
                 let digest = if use_browser {
                     browser_hash::start_sha256(bytes)
@@ -366,22 +385,39 @@ impl WorkerLink {
         self.send(id, pairs, None)?.await.ok()
     }
 
+    /// Whether the worker has failed (then callers do the work on the main thread).
+    pub(crate) fn is_broken(&self) -> bool {
+        *self.broken.borrow()
+    }
+
+    /// Sends request `id`, handing every buffer in `transfer` over, and waits for its answer;
+    /// `None` if the worker failed.
+    pub(crate) async fn request_moving(
+        &self,
+        id: u32,
+        pairs: &[(&str, JsValue)],
+        transfer: &Array,
+    ) -> Option<JsValue> {
+        self.ready.clone().await.ok()?;
+        self.send(id, pairs, Some(transfer))?.await.ok()
+    }
+
     /// Sends request `id` to the (ready) worker, handing `transfer` over to it; the receiver
     /// gets its answer, or is dropped if the worker fails. `None` if it could not be sent.
     fn send(
         &self,
         id: u32,
         pairs: &[(&str, JsValue)],
-        transfer: Option<&js_sys::ArrayBuffer>,
+        transfer: Option<&Array>,
     ) -> Option<oneshot::Receiver<JsValue>> {
         let (send, receive) = oneshot::channel();
         self.waiting.borrow_mut().insert(id, send);
         let mut all = pairs.to_vec();
         all.push(("id", id.into()));
         let sent = match transfer {
-            Some(buffer) => self
+            Some(buffers) => self
                 .worker
-                .post_message_with_transfer(&message(&all), &Array::of1(buffer)),
+                .post_message_with_transfer(&message(&all), buffers),
             None => self.worker.post_message(&message(&all)),
         };
         if sent.is_err() {
@@ -413,7 +449,16 @@ async fn finish_sha256(digest: Option<PendingSha256>, bytes: &[u8]) -> String {
     }
 }
 
-fn start_worker() -> Result<WorkerLink, JsValue> {
+/// What a started worker is for: the checking worker warms the checker up when it starts, the
+/// ledger's worker does not need to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WorkerRole {
+    Check,
+    Ledger,
+}
+
+/// Starts a worker running this program (from the boot data the single file leaves).
+pub(crate) fn start_worker(role: WorkerRole) -> Result<WorkerLink, JsValue> {
     let boot = get(&js_sys::global(), "__careplanBoot");
     let glue = get(&boot, "glue")
         .as_string()
@@ -421,9 +466,13 @@ fn start_worker() -> Result<WorkerLink, JsValue> {
     let wasm: Uint8Array = get(&boot, "wasm").dyn_into()?;
     // The worker waits for the wasm bytes, starts the program, and the program's main calls
     // `serve`, which says "ready".
+    let role = match role {
+        WorkerRole::Check => "check",
+        WorkerRole::Ledger => "ledger",
+    };
     let source = format!(
-        "{glue}\n;self.onmessage = function (e) {{ self.onmessage = null; \
-         wasm_bindgen({{ module_or_path: e.data }}); }};"
+        "self.__careplanRole = \"{role}\";\n{glue}\n;self.onmessage = function (e) {{ \
+         self.onmessage = null; wasm_bindgen({{ module_or_path: e.data }}); }};"
     );
     let options = BlobPropertyBag::new();
     options.set_type("text/javascript");

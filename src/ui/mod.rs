@@ -12,6 +12,7 @@ mod download;
 mod drop_zone;
 mod dropped_folders;
 pub mod ledger;
+pub mod ledger_worker;
 pub mod places;
 mod plan_actual;
 mod runtime_status;

@@ -8,10 +8,11 @@
 //! anything that does not verify. What a backup cannot prove is who wrote it: anyone can
 //! write a self-consistent one. A checkpoint kept outside is what pins the history.
 
+mod fast;
 pub mod v1;
 
 use super::canonical::{canonicalize, parse_strict};
-use super::chain::{verify_device_chain, ChainOrigin, DeviceChain};
+use super::chain::{verify_device_chain_with, ChainOrigin, DeviceChain, HashCheck};
 use super::checkpoint::office_root;
 use super::checkpoint::{DeviceHead, OfficeCheckpoint};
 use super::device::DeviceId;
@@ -263,15 +264,39 @@ pub(crate) fn heads_of(ledger: &OfficeLedger) -> Vec<DeviceHead> {
         .collect()
 }
 
-fn chain_value(chain: &DeviceChain) -> Value {
-    let head = chain.head();
-    json!({
-        "device_id": chain.device().as_str(),
-        "origin": match chain.origin() { ChainOrigin::Bound => "bound", ChainOrigin::Legacy => "legacy" },
-        "entry_count": head.entry_count,
-        "head_hash": head.hash,
-        "entries": chain.entries().iter().map(Entry::to_value).collect::<Vec<_>>(),
-    })
+/// A chain's fields besides its entries, and its entries' lines, as a backup writes them.
+struct ChainText {
+    device_id: String,
+    origin: &'static str,
+    entry_count: u64,
+    head_hash: String,
+    lines: Vec<String>,
+}
+
+impl ChainText {
+    fn of(chain: &DeviceChain) -> ChainText {
+        let head = chain.head();
+        ChainText {
+            device_id: chain.device().as_str().to_string(),
+            origin: match chain.origin() {
+                ChainOrigin::Bound => "bound",
+                ChainOrigin::Legacy => "legacy",
+            },
+            entry_count: head.entry_count,
+            head_hash: head.hash,
+            lines: chain.entries().iter().map(Entry::to_json).collect(),
+        }
+    }
+
+    fn parts(&self) -> fast::ChainParts<'_> {
+        fast::ChainParts {
+            device_id: &self.device_id,
+            origin: self.origin,
+            entry_count: self.entry_count,
+            head_hash: &self.head_hash,
+            lines: self.lines.iter().map(String::as_str).collect(),
+        }
+    }
 }
 
 /// Writes a format-2 backup of `input.ledger` (whose chains are verified by construction) and
@@ -279,7 +304,8 @@ fn chain_value(chain: &DeviceChain) -> Value {
 ///
 /// Layout: the header, each chain's fields and then one entry per line, so the file can be
 /// read and compared with ordinary tools; whitespace carries no meaning (the digest is over
-/// the canonical form).
+/// the canonical form). Each entry's line is its canonical text, written once and used for
+/// both the file and the digest.
 pub fn write_backup(input: &BackupInput<'_>) -> Result<String, BackupError> {
     let ledger = input.ledger;
     let mut files: BTreeMap<&str, &StoredFile> = BTreeMap::new();
@@ -305,49 +331,54 @@ pub fn write_backup(input: &BackupInput<'_>) -> Result<String, BackupError> {
         "file_count": files.len() as u64,
         "checkpoint_root": office_root(&heads_of(ledger)),
     });
-    let chains: Vec<Value> = ledger.chains().map(chain_value).collect();
-    let conflicts: Vec<Value> = ledger
+    let chains: Vec<ChainText> = ledger.chains().map(ChainText::of).collect();
+    let conflicts: Vec<ChainText> = ledger
         .conflicts()
         .iter()
-        .map(|c| chain_value(&c.chain))
+        .map(|c| ChainText::of(&c.chain))
         .collect();
     let file_vs: Vec<Value> = files.values().map(|f| file_value(f)).collect();
 
+    // Everything but the chains, for the parts written from a value.
     let mut doc = Map::new();
     doc.insert("header".into(), header);
-    doc.insert("chains".into(), Value::Array(chains));
-    doc.insert("conflicts".into(), Value::Array(conflicts));
     doc.insert("files".into(), Value::Array(file_vs));
     doc.insert("settings".into(), Value::Object(input.settings.clone()));
     let doc = Value::Object(doc);
-    let digest = document_digest(&doc)?;
+    let chain_parts: Vec<fast::ChainParts<'_>> = chains.iter().map(ChainText::parts).collect();
+    let conflict_parts: Vec<fast::ChainParts<'_>> =
+        conflicts.iter().map(ChainText::parts).collect();
+    let digest = fast::digest_v2(
+        &doc["header"],
+        &chain_parts,
+        &conflict_parts,
+        &doc["files"],
+        &doc["settings"],
+    )?;
 
-    let line = json_line;
     let mut out = String::with_capacity(ledger.entry_count() as usize * 700 + 1024);
     out.push_str("{\n\"header\": ");
-    out.push_str(&line(&doc["header"]));
-    for key in ["chains", "conflicts"] {
+    out.push_str(&json_line(&doc["header"]));
+    for (key, items) in [("chains", &chains), ("conflicts", &conflicts)] {
         out.push_str(",\n\"");
         out.push_str(key);
         out.push_str("\": [");
-        let items = doc[key].as_array().expect("built as array");
         for (i, item) in items.iter().enumerate() {
             out.push_str(if i == 0 { "\n" } else { ",\n" });
             // The chain's own fields on one line, then its entries one per line.
-            let mut head = item.clone();
-            let entries = head
-                .as_object_mut()
-                .and_then(|o| o.remove("entries"))
-                .unwrap_or(Value::Array(Vec::new()));
-            let head_text = line(&head);
+            let head_text = json_line(&json!({
+                "device_id": item.device_id,
+                "origin": item.origin,
+                "entry_count": item.entry_count,
+                "head_hash": item.head_hash,
+            }));
             out.push_str(&head_text[..head_text.len() - 1]);
             out.push_str(",\"entries\":[");
-            let entries = entries.as_array().cloned().unwrap_or_default();
-            for (j, e) in entries.iter().enumerate() {
+            for (j, line) in item.lines.iter().enumerate() {
                 out.push_str(if j == 0 { "\n" } else { ",\n" });
-                out.push_str(&line(e));
+                out.push_str(line);
             }
-            out.push_str(if entries.is_empty() { "]}" } else { "\n]}" });
+            out.push_str(if item.lines.is_empty() { "]}" } else { "\n]}" });
         }
         out.push_str(if items.is_empty() { "]" } else { "\n]" });
     }
@@ -397,7 +428,7 @@ fn read_chain(
     })?;
     let origin = o.str("origin")?;
     let entry_count = o.u64("entry_count")?;
-    let head_hash = o.str("head_hash")?.to_string();
+    let head_hash = o.str("head_hash")?;
     let entries = o
         .array("entries")?
         .iter()
@@ -405,10 +436,50 @@ fn read_chain(
         .map(|(i, e)| Entry::from_value(e, &format!("{path}.entries[{i}]"), &device))
         .collect::<Result<Vec<_>, _>>()?;
     o.finish()?;
-    let v = verify_device_chain(office_number, &device, &entries);
+    let stated = StatedChain {
+        path,
+        origin,
+        entry_count,
+        head_hash,
+        index,
+        conflict,
+    };
+    chain_of(
+        office_number,
+        device,
+        entries,
+        &stated,
+        HashCheck::Recompute,
+    )
+}
+
+/// What a backup says about one chain besides its entries.
+struct StatedChain<'a> {
+    path: &'a str,
+    origin: &'a str,
+    entry_count: u64,
+    head_hash: &'a str,
+    /// Its place in `chains` or `conflicts`.
+    index: usize,
+    conflict: bool,
+}
+
+/// Verifies a chain read from a backup and checks it against what the backup says of it.
+/// `hashes`: [`HashCheck::Deferred`] only when the caller has checked every entry's hash.
+fn chain_of(
+    office_number: &str,
+    device: DeviceId,
+    entries: Vec<Entry>,
+    stated: &StatedChain<'_>,
+    hashes: HashCheck,
+) -> Result<DeviceChain, BackupError> {
+    let v = verify_device_chain_with(office_number, &device, &entries, hashes);
     if let Some((seq, _)) = v.first_bad {
-        return Err(if conflict {
-            BackupError::BranchTampered { branch: index, seq }
+        return Err(if stated.conflict {
+            BackupError::BranchTampered {
+                branch: stated.index,
+                seq,
+            }
         } else {
             BackupError::Tampered {
                 seq,
@@ -416,15 +487,20 @@ fn read_chain(
             }
         });
     }
-    let chain = DeviceChain::open(office_number, device, entries).expect("verified just now");
+    // Verified just now: not again.
+    let chain = DeviceChain::verified(office_number, device, entries);
     let head = chain.head();
     let stated_origin = match chain.origin() {
         ChainOrigin::Bound => "bound",
         ChainOrigin::Legacy => "legacy",
     };
-    if head.entry_count != entry_count || head.hash != head_hash || origin != stated_origin {
+    if head.entry_count != stated.entry_count
+        || head.hash != stated.head_hash
+        || stated.origin != stated_origin
+    {
         return Err(BackupError::HeaderMismatch(format!(
-            "{path} の件数・最終ハッシュ・始まりの種類が記録と一致しません"
+            "{} の件数・最終ハッシュ・始まりの種類が記録と一致しません",
+            stated.path
         )));
     }
     Ok(chain)
@@ -434,6 +510,17 @@ fn read_chain(
 /// header identity, every chain (first bad seq), the header's counts and まとめハッシュ, files
 /// against their SHA-256, and finally the document digest over everything.
 pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
+    // A backup written as this app writes it is read without a value of the whole document;
+    // anything else (or anything wrong) is decided by the strict reading below.
+    if let Some(backup) = fast::read_v2(text) {
+        return Ok(backup);
+    }
+    read_backup_strictly(text)
+}
+
+/// [`read_backup`] through a value of the whole document, always (every problem is named
+/// here; tests compare the two readings).
+pub fn read_backup_strictly(text: &str) -> Result<Backup, BackupError> {
     let doc = parse_strict(text).map_err(|e| BackupError::Format(e.0))?;
     let version = doc
         .get("header")
@@ -455,7 +542,42 @@ pub fn read_backup(text: &str) -> Result<Backup, BackupError> {
 
 fn read_v2(doc: &Value) -> Result<Backup, BackupError> {
     let mut o = Obj::new(doc, "").map_err(|_| BackupError::NotABackup)?;
-    let mut h = Obj::new(o.req("header")?, "header")?;
+    let header = read_header_v2(o.req("header")?)?;
+    let office = header.office_number.clone();
+    let chains = o
+        .array("chains")?
+        .iter()
+        .enumerate()
+        .map(|(i, cv)| read_chain(cv, &format!("chains[{i}]"), &office, i, false));
+    let conflicts = |o: &mut Obj<'_>| -> Result<Vec<DeviceChain>, BackupError> {
+        o.array("conflicts")?
+            .iter()
+            .enumerate()
+            .map(|(i, cv)| read_chain(cv, &format!("conflicts[{i}]"), &office, i, true))
+            .collect()
+    };
+    let mut ledger = OfficeLedger::new(&office);
+    add_chains(&mut ledger, chains)?;
+    let stated_heads = heads_of(&ledger);
+    for chain in conflicts(&mut o)? {
+        ledger
+            .add_chain(chain)
+            .map_err(|e| BackupError::Format(e.to_string()))?;
+    }
+    check_header(&header, &ledger, &stated_heads)?;
+    let (files, settings, stated_digest) = read_sealed_rest(o, doc, header.file_count)?;
+    Ok(Backup {
+        header,
+        ledger,
+        files,
+        settings,
+        document_sha256: stated_digest,
+    })
+}
+
+/// The header of a format-2 backup (its `format` and `format_version` already recognised).
+fn read_header_v2(v: &Value) -> Result<BackupHeader, BackupError> {
+    let mut h = Obj::new(v, "header")?;
     h.str("format")?;
     h.u64("format_version")?;
     let created_at_text = h.str("created_at")?;
@@ -479,12 +601,17 @@ fn read_v2(doc: &Value) -> Result<Backup, BackupError> {
             "ハッシュ方式・正規化方式が対応していないものです".into(),
         ));
     }
-    let office = header.office_number.clone();
+    Ok(header)
+}
 
-    let mut ledger = OfficeLedger::new(&office);
+/// Adds the backup's `chains` in order: one per device.
+fn add_chains(
+    ledger: &mut OfficeLedger,
+    chains: impl Iterator<Item = Result<DeviceChain, BackupError>>,
+) -> Result<(), BackupError> {
     let mut seen = std::collections::BTreeSet::new();
-    for (i, cv) in o.array("chains")?.iter().enumerate() {
-        let chain = read_chain(cv, &format!("chains[{i}]"), &office, i, false)?;
+    for (i, chain) in chains.enumerate() {
+        let chain = chain?;
         if !seen.insert(chain.device().clone()) {
             return Err(BackupError::Format(format!(
                 "chains[{i}]: 同じ端末の鎖が2つあります(食い違いは conflicts に入ります)"
@@ -494,13 +621,16 @@ fn read_v2(doc: &Value) -> Result<Backup, BackupError> {
             .add_chain(chain)
             .map_err(|e| BackupError::Format(e.to_string()))?;
     }
-    let stated_heads = heads_of(&ledger);
-    for (i, cv) in o.array("conflicts")?.iter().enumerate() {
-        let chain = read_chain(cv, &format!("conflicts[{i}]"), &office, i, true)?;
-        ledger
-            .add_chain(chain)
-            .map_err(|e| BackupError::Format(e.to_string()))?;
-    }
+    Ok(())
+}
+
+/// The header's counts and まとめハッシュ against the chains read (`stated_heads`: the heads
+/// of `chains` before the conflicts were added).
+fn check_header(
+    header: &BackupHeader,
+    ledger: &OfficeLedger,
+    stated_heads: &[DeviceHead],
+) -> Result<(), BackupError> {
     if ledger.device_count() as u64 != header.device_count
         || ledger.conflicts().len() as u64 != header.conflict_count
     {
@@ -515,17 +645,10 @@ fn read_v2(doc: &Value) -> Result<Backup, BackupError> {
             ledger.entry_count()
         )));
     }
-    if heads_of(&ledger) != stated_heads || office_root(&stated_heads) != header.checkpoint_root {
+    if heads_of(ledger) != stated_heads || office_root(stated_heads) != header.checkpoint_root {
         return Err(BackupError::HeaderMismatch(
             "見出しのまとめハッシュが端末の記録と一致しません".into(),
         ));
     }
-    let (files, settings, stated_digest) = read_sealed_rest(o, doc, header.file_count)?;
-    Ok(Backup {
-        header,
-        ledger,
-        files,
-        settings,
-        document_sha256: stated_digest,
-    })
+    Ok(())
 }

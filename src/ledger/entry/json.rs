@@ -445,19 +445,44 @@ impl Entry {
             prev_hash,
             hash,
         };
-        if &entry.to_value() != v {
+        // One spelling: compared as text, which is cheaper than building the value again.
+        if crate::ledger::canonical::canonicalize(v).ok() != Some(entry.to_json()) {
             return Err(FormatError(format!("{path} は正規の形で書かれていません")));
         }
         Ok(entry)
     }
 
-    /// Compact JSON text (what the IndexedDB store keeps per entry).
+    /// Compact JSON text (what the IndexedDB store and the office folder keep per entry):
+    /// the canonical text of [`Entry::to_value`], written without building the value.
     pub fn to_json(&self) -> String {
-        self.to_value().to_string()
+        let mut out = String::with_capacity(1024);
+        super::canonical::write_entry(&mut out, self, true);
+        out
+    }
+
+    /// The canonical text that is hashed: every field except `hash` (RFC 8785).
+    pub fn hashed_text(&self) -> String {
+        let mut out = String::with_capacity(1024);
+        super::canonical::write_entry(&mut out, self, false);
+        out
+    }
+
+    /// The entry whose canonical text (exactly [`Entry::to_json`]) `text` is; `None` for any
+    /// other text, even one [`Entry::from_json`] accepts.
+    pub fn from_canonical_json(text: &str, device: &DeviceId) -> Option<Entry> {
+        super::line::read_canonical_line(text, device)
     }
 
     /// Reads [`Entry::to_json`] output (strictly; see [`crate::ledger::canonical::parse_strict`]).
+    ///
+    /// A line that is the entry's canonical text (what this app always writes) is read
+    /// straight into the entry and accepted when it writes back to exactly the same bytes
+    /// (see [`super::line`]). Any other text takes the strict way through a `Value`, which
+    /// accepts other whitespace and key order, as before, and names what is wrong.
     pub fn from_json(text: &str, device: &DeviceId) -> Result<Entry, FormatError> {
+        if let Some(entry) = Entry::from_canonical_json(text, device) {
+            return Ok(entry);
+        }
         let v = crate::ledger::canonical::parse_strict(text).map_err(|e| FormatError(e.0))?;
         Entry::from_value(&v, "entry", device)
     }

@@ -11,8 +11,10 @@
 //! checks that the typed entry writes back to the same value. Only strings, integers, booleans,
 //! objects and arrays occur (no floats; see [`super::canonical`]).
 
+mod canonical;
 mod draft;
 mod json;
+mod line;
 mod model;
 
 pub use draft::{act_time_label, takes_act_time};

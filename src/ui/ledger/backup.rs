@@ -47,16 +47,20 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
     if actor.is_empty() {
         return Err(super::today_staff::ask_for_staff());
     }
-    let store = state.open().await.map_err(|e| e.to_string())?;
-    let read =
-        async { Ok::<_, crate::store::StoreError>((store.entries().await?, store.files().await?)) }
-            .await;
-    store.close();
-    let (entries, files) = read.map_err(|e| e.to_string())?;
-    let (ledger, problems) = OfficeLedger::from_entries(&settings.office_number, entries);
-    if !problems.is_empty() {
+    // What the page holds is the store's verified copy (see `LedgerState`): written as it is.
+    if state.verifying.get_untracked() {
+        return Err(
+            "台帳の確認が終わってから、もう一度「バックアップを書き出す」を押してください。".into(),
+        );
+    }
+    if !state.problems.with_untracked(Vec::is_empty) {
         return Err("台帳に問題のある記録があるため、書き出しませんでした。先にバックアップから復元してください。".into());
     }
+    let ledger = state.office.get_untracked();
+    let store = state.open().await.map_err(|e| e.to_string())?;
+    let files = store.files().await;
+    store.close();
+    let files = files.map_err(|e| e.to_string())?;
     let created_at = now();
     let text = write_backup(&BackupInput {
         app_version: env!("CARGO_PKG_VERSION"),
@@ -66,10 +70,17 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
         settings: &settings.to_map(),
     })
     .map_err(|e| e.to_string())?;
-    // Read what was written back, as a restore would, before calling it done.
-    let back =
-        read_backup(&text).map_err(|e| format!("書き出した内容の確認に失敗しました: {e}"))?;
-    if back.ledger != ledger || back.files.len() != files.len() {
+    // Read what was written back, as a restore would (in the ledger worker, when there is
+    // one, so the page stays responsive), before calling it done.
+    let back = match state.ledger_worker().read_backup(&text).await {
+        Some(answer) => answer,
+        None => read_backup(&text)
+            .map(|b| (b.ledger.summary(), b.files.len()))
+            .map_err(|e| e.to_string()),
+    };
+    let (summary, file_count) =
+        back.map_err(|e| format!("書き出した内容の確認に失敗しました: {e}"))?;
+    if summary != ledger.summary() || file_count != files.len() {
         return Err("書き出した内容が台帳と一致しません。もう一度お試しください。".into());
     }
     let file_name = backup_file_name(&settings.office_number, created_at);
@@ -78,7 +89,8 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
             let written = write_and_read_back(folder, &file_name, &text)
                 .await
                 .map_err(|e| format!("フォルダに書き出せませんでした: {e}"))?;
-            if written != text || read_backup(&written).is_err() {
+            // The same bytes as the text just read back and verified.
+            if written != text {
                 return Err(
                     "フォルダに書き出したファイルを読み直したところ、一致しませんでした。".into(),
                 );
@@ -95,7 +107,7 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
             "ダウンロードしたファイルを、USBやファイルサーバーに保管してください。".to_string()
         }
     };
-    let checkpoint = back.checkpoint();
+    let checkpoint = OfficeCheckpoint::of(&ledger, created_at);
     let draft = EntryDraft::new(
         actor,
         Subject::default(),
@@ -106,14 +118,14 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
             device_count: Some(ledger.device_count() as u64),
         },
     );
-    state.record(&[], vec![draft]).await?;
     let store = state.open().await.map_err(|e| e.to_string())?;
     let saved = store
         .set_meta(LAST_BACKUP_KEY, &created_at.to_rfc3339())
         .await;
     store.close();
     saved.map_err(|e| e.to_string())?;
-    state.reload().await;
+    // Recording reloads the ledger (with the backup time just saved).
+    state.record(&[], vec![draft]).await?;
     Ok(format!(
         "バックアップを書き出しました(端末{}台の記録{}件、ファイル{}件。読み直して確認済み)。{place}",
         ledger.device_count(),
@@ -187,7 +199,6 @@ async fn apply(state: LedgerState, backup: Backup, plan: RestorePlan) -> Result<
         store.close();
         adopted?;
     }
-    state.add_from(&plan.merged, &backup.files).await?;
     if state.last_backup.get_untracked().is_none() {
         let store = state.open().await.map_err(|e| e.to_string())?;
         let saved = store
@@ -196,16 +207,15 @@ async fn apply(state: LedgerState, backup: Backup, plan: RestorePlan) -> Result<
         store.close();
         saved.map_err(|e| e.to_string())?;
     }
-    match record {
-        Some(details) => {
-            state
-                .record(
-                    &[],
-                    vec![EntryDraft::new(actor, Subject::default(), details)],
-                )
-                .await?;
-        }
-        None => state.reload().await,
+    // Adding reloads the ledger (with the settings and backup time saved above).
+    state.add_from(&plan.merged, &backup.files).await?;
+    if let Some(details) = record {
+        state
+            .record(
+                &[],
+                vec![EntryDraft::new(actor, Subject::default(), details)],
+            )
+            .await?;
     }
     Ok(format!("復元しました。{}", plan.report.message_ja()))
 }

@@ -89,7 +89,8 @@ pub fn ChainStatus() -> impl IntoView {
             class:bad=move || state.status.with(|s| !s.ok)>
             {move || {
                 let s = state.status.get();
-                format!("{}{}", if s.ok { "✔ " } else { "✖ " }, s.text)
+                let mark = if s.pending { "… " } else if s.ok { "✔ " } else { "✖ " };
+                format!("{mark}{}", s.text)
             }}
         </p>
     }

@@ -15,7 +15,9 @@ use crate::ledger::settings::SETTINGS_KEY;
 use crate::store::folder_access::{
     choose_folder, folder_name, folder_supported, has_permission, request_permission,
 };
-use crate::store::office_folder::{settings_from_folder, sync, FolderMemory, SyncReport};
+use crate::store::office_folder::{
+    settings_from_folder, sync, FolderMemory, HashChecker, SyncReport,
+};
 
 /// Where the office folder stands on this PC.
 #[derive(Clone, Debug, PartialEq)]
@@ -228,7 +230,19 @@ async fn run_once(state: LedgerState, handle: &JsValue) -> Result<SyncReport, St
             let ledger = state.office.get_untracked();
             let settings = state.settings.get_untracked().unwrap_or_default();
             let mut memory = state.folder.memory.get_value();
-            let r = sync(handle, &store, &ledger, &own, &settings, &mut memory, now()).await;
+            let worker = state.ledger_worker();
+            let checker = worker.available().then_some(&worker as &dyn HashChecker);
+            let r = sync(
+                handle,
+                &store,
+                &ledger,
+                &own,
+                &settings,
+                &mut memory,
+                now(),
+                checker,
+            )
+            .await;
             state.folder.memory.set_value(memory);
             r
         }

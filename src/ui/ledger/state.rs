@@ -14,8 +14,13 @@ use leptos::task::spawn_local;
 use crate::jpdate::Timestamp;
 use crate::ledger::office::LoadProblem;
 use crate::ledger::settings::{LAST_BACKUP_KEY, SETTINGS_KEY};
-use crate::ledger::{Details, Entry, EntryDraft, OfficeLedger, OfficeSettings, StoredFile};
-use crate::store::{DeviceInfo, LedgerStore, StoreError, DATABASE_NAME};
+use crate::ledger::{
+    Details, Entry, EntryDraft, HashCheck, OfficeLedger, OfficeSettings, StoredFile,
+};
+use crate::store::{
+    mark, DeviceInfo, LedgerStore, Pacer, StoreError, StoredSegment, DATABASE_NAME,
+};
+use crate::ui::ledger_worker::LedgerWorker;
 
 use super::office_folder::{self, FolderSync};
 
@@ -31,6 +36,8 @@ pub enum Loading {
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChainStatusLine {
     pub ok: bool,
+    /// The entries are shown, and their hashes are still being recomputed (確認中).
+    pub pending: bool,
     pub text: String,
 }
 
@@ -65,6 +72,12 @@ pub struct LedgerState {
     /// How long the last load took (read, assemble, verify), in ms: shown to the browser
     /// benchmark as `data-load-ms` on the chain status.
     pub load_ms: RwSignal<f64>,
+    /// While the loaded entries are shown but the worker is still recomputing their hashes.
+    pub verifying: RwSignal<bool>,
+    /// Recomputes hashes off the main thread (see [`LedgerWorker`]).
+    worker: StoredValue<LedgerWorker, LocalStorage>,
+    /// Counts loads, so a load that a newer one overtook does not overwrite it.
+    generation: StoredValue<u64>,
 }
 
 /// The current time, as the ledger stores it.
@@ -84,13 +97,47 @@ fn office_of(entries: &[Entry]) -> String {
         .unwrap_or_default()
 }
 
-type ReadAll = (
-    OfficeLedger,
-    Vec<LoadProblem>,
-    Option<OfficeSettings>,
-    Option<Timestamp>,
-    DeviceInfo,
-);
+/// What one read of the store gives, before the entries are read from their text.
+struct Stored {
+    segments: Vec<StoredSegment>,
+    settings: Option<OfficeSettings>,
+    last_backup: Option<Timestamp>,
+    device: DeviceInfo,
+}
+
+/// Reads every segment's entries in steps short enough to keep the page answering; also
+/// says whether every line was its entry's canonical text (what the worker's hash check
+/// needs).
+async fn read_segments_in_steps(
+    segments: &[StoredSegment],
+) -> Result<(Vec<Entry>, bool), StoreError> {
+    let mut pacer = Pacer::new();
+    let mut entries = Vec::new();
+    let mut canonical = true;
+    for segment in segments {
+        let mut reader = segment.reader()?;
+        while !reader.read_some(256).map_err(|m| segment.corrupt(m))? {
+            pacer.step().await;
+        }
+        canonical &= reader.is_canonical();
+        let read = reader.finish().map_err(|m| segment.corrupt(m))?;
+        entries.extend(segment.check(read)?);
+        pacer.step().await;
+    }
+    Ok((entries, canonical))
+}
+
+/// The union in time order, copied in steps.
+async fn time_order_in_steps(office: &OfficeLedger) -> Vec<Entry> {
+    let order = office.time_order();
+    let mut pacer = Pacer::new();
+    let mut out = Vec::with_capacity(order.len());
+    for chunk in order.chunks(1024) {
+        out.extend(chunk.iter().map(|e| (*e).clone()));
+        pacer.step().await;
+    }
+    out
+}
 
 impl LedgerState {
     /// Creates the state for the app's database and starts loading it.
@@ -102,6 +149,7 @@ impl LedgerState {
     pub fn provide_named(db_name: &str) -> LedgerState {
         let office = RwSignal::new(Arc::new(OfficeLedger::new("")));
         let problems = RwSignal::new(Vec::<LoadProblem>::new());
+        let verifying = RwSignal::new(false);
         let state = LedgerState {
             db_name: StoredValue::new(db_name.to_string()),
             loading: RwSignal::new(Loading::Loading),
@@ -114,9 +162,22 @@ impl LedgerState {
             actor: RwSignal::new(String::new()),
             status: Memo::new(move |_| {
                 problems.with(|p| {
-                    if p.is_empty() {
+                    if p.is_empty() && verifying.get() {
                         ChainStatusLine {
                             ok: true,
+                            pending: true,
+                            text: office.with(|o| {
+                                format!(
+                                    "端末{}台の記録{}件を表示しています。書き換えがないか確認中です…",
+                                    o.device_count(),
+                                    o.entry_count()
+                                )
+                            }),
+                        }
+                    } else if p.is_empty() {
+                        ChainStatusLine {
+                            ok: true,
+                            pending: false,
                             text: office.with(|o| o.status_ja()),
                         }
                     } else {
@@ -127,6 +188,7 @@ impl LedgerState {
                         });
                         ChainStatusLine {
                             ok: false,
+                            pending: false,
                             text: format!(
                                 "台帳に問題が見つかりました。{}。問題のない記録はそのまま使えます。バックアップから復元すると、欠けた記録を取り戻せます",
                                 names.join("。")
@@ -138,6 +200,9 @@ impl LedgerState {
             restore_message: RwSignal::new(String::new()),
             folder: FolderSync::new(),
             load_ms: RwSignal::new(0.0),
+            verifying,
+            worker: StoredValue::new_local(LedgerWorker::start()),
+            generation: StoredValue::new(0),
         };
         provide_context(state);
         spawn_local(async move {
@@ -158,34 +223,122 @@ impl LedgerState {
     }
 
     /// Reads everything from the store into the signals.
+    ///
+    /// The entries are read from their text in steps, their chains' structure checked here
+    /// while the ledger worker recomputes every hash from the same text; the ledger is shown
+    /// as soon as it is assembled (status 「確認中」) and called verified when the worker
+    /// found every hash right. If it found a wrong one, or no worker could help, the entries
+    /// are verified here the whole way, so damage is reported exactly as before. Returns when
+    /// the ledger is verified.
     pub async fn reload(&self) {
         let started = js_sys::Date::now();
-        match self.read_all().await {
-            Ok((office, problems, settings, last_backup, device)) => {
-                if let Some(s) = &settings {
-                    let actor = self.actor.get_untracked();
-                    let chosen = super::today_staff::choose(&actor, &s.staff);
-                    if chosen != actor {
-                        self.actor.set(chosen);
+        let generation = self.generation.get_value() + 1;
+        self.generation.set_value(generation);
+        let current = move |state: &LedgerState| state.generation.get_value() == generation;
+        let stored = match self.read_store().await {
+            Ok(s) => s,
+            Err(e) => {
+                self.loading.set(Loading::Failed(e.to_string()));
+                return;
+            }
+        };
+        let texts: Vec<&str> = stored.segments.iter().map(|s| s.text.as_str()).collect();
+        let worker = self.worker.get_value();
+        let hash_check = (!texts.is_empty() && worker.available()).then(|| {
+            let pending = worker.wrong_hashes(&texts);
+            let (send, receive) = futures::channel::oneshot::channel();
+            spawn_local(async move {
+                let _ = send.send(pending.await);
+            });
+            receive
+        });
+        mark("ledger-read");
+        let (entries, canonical) = match read_segments_in_steps(&stored.segments).await {
+            Ok(e) => e,
+            Err(e) => {
+                self.loading.set(Loading::Failed(e.to_string()));
+                return;
+            }
+        };
+        mark("ledger-parsed");
+        // The worker's check holds only for lines that are their entries' canonical text.
+        let hash_check = hash_check.filter(|_| canonical);
+        let office_number = stored
+            .settings
+            .as_ref()
+            .map(|s| s.office_number.clone())
+            .filter(|o| !o.is_empty())
+            .unwrap_or_else(|| office_of(&entries));
+        let hashes = if hash_check.is_some() {
+            HashCheck::Deferred
+        } else {
+            HashCheck::Recompute
+        };
+        let (office, problems) = OfficeLedger::from_entries_with(&office_number, entries, hashes);
+        if !current(self) {
+            return;
+        }
+        if let Some(s) = &stored.settings {
+            let actor = self.actor.get_untracked();
+            let chosen = super::today_staff::choose(&actor, &s.staff);
+            if chosen != actor {
+                self.actor.set(chosen);
+            }
+        }
+        mark("ledger-assembled");
+        let in_order = time_order_in_steps(&office).await;
+        if !current(self) {
+            return;
+        }
+        self.verifying.set(hash_check.is_some());
+        self.entries.set(in_order);
+        self.office.set(Arc::new(office));
+        self.problems.set(problems);
+        self.settings.set(stored.settings);
+        self.last_backup.set(stored.last_backup);
+        self.device.set(Some(stored.device));
+        self.loading.set(Loading::Ready);
+        mark("ledger-shown");
+        if let Some(check) = hash_check {
+            mark("ledger-hashes-in-worker");
+            let all_right = check
+                .await
+                .ok()
+                .flatten()
+                .is_some_and(|bad| bad.iter().all(Vec::is_empty));
+            if !current(self) {
+                return;
+            }
+            if !all_right {
+                // A changed entry (or the worker failed): verify here, the whole way.
+                match read_segments_in_steps(&stored.segments).await {
+                    Ok((entries, _)) => {
+                        let (office, problems) =
+                            OfficeLedger::from_entries(&office_number, entries);
+                        if !current(self) {
+                            return;
+                        }
+                        self.entries.set(office.entries_in_time_order());
+                        self.office.set(Arc::new(office));
+                        self.problems.set(problems);
+                    }
+                    Err(e) => {
+                        self.verifying.set(false);
+                        self.loading.set(Loading::Failed(e.to_string()));
+                        return;
                     }
                 }
-                self.entries.set(office.entries_in_time_order());
-                self.office.set(Arc::new(office));
-                self.problems.set(problems);
-                self.settings.set(settings);
-                self.last_backup.set(last_backup);
-                self.device.set(Some(device));
-                self.loading.set(Loading::Ready);
-                self.load_ms.set(js_sys::Date::now() - started);
             }
-            Err(e) => self.loading.set(Loading::Failed(e.to_string())),
+            self.verifying.set(false);
         }
+        mark("ledger-verified");
+        self.load_ms.set(js_sys::Date::now() - started);
     }
 
-    async fn read_all(&self) -> Result<ReadAll, StoreError> {
+    async fn read_store(&self) -> Result<Stored, StoreError> {
         let store = self.open().await?;
         let result = async {
-            let entries = store.entries().await?;
+            let segments = store.segments().await?;
             let settings = match store.meta(SETTINGS_KEY).await? {
                 Some(text) => Some(
                     OfficeSettings::from_json(&text)
@@ -198,13 +351,12 @@ impl LedgerState {
                 .await?
                 .and_then(|t| Timestamp::parse_rfc3339(&t).ok());
             let device = store.device().await?;
-            let office_number = settings
-                .as_ref()
-                .map(|s| s.office_number.clone())
-                .filter(|o| !o.is_empty())
-                .unwrap_or_else(|| office_of(&entries));
-            let (office, problems) = OfficeLedger::from_entries(&office_number, entries);
-            Ok((office, problems, settings, last_backup, device))
+            Ok(Stored {
+                segments,
+                settings,
+                last_backup,
+                device,
+            })
         }
         .await;
         store.close();
@@ -319,6 +471,11 @@ impl LedgerState {
         store.close();
         self.reload().await;
         result
+    }
+
+    /// The ledger's worker (for work that would otherwise hold up the page).
+    pub fn ledger_worker(&self) -> LedgerWorker {
+        self.worker.get_value()
     }
 
     /// The settings, when set.

@@ -1,0 +1,173 @@
+//! The ledger's worker: recomputing every entry's hash off the main thread, while the page
+//! reads the same entries, checks the chains' structure ([`HashCheck::Deferred`]) and shows
+//! them. Two cores then share the work, and the page stays responsive while years of entries
+//! are verified.
+//!
+//! It is a second worker of the same program, started like the checking worker
+//! ([`crate::ui::check_worker`]; the program's `serve` answers both kinds of request), so a
+//! long check of files and a verification of the ledger do not wait for each other.
+//!
+//! Protocol: page → worker `{op:"ledger_hashes", id, texts}` (`texts`: an array of UTF-8
+//! `Uint8Array`s of entries' canonical JSON, one per line, their buffers moved to the worker);
+//! worker → page `{op:"done", id, bad}`, `bad` JSON text: per text, the lines (from 0) whose
+//! content does not match their hash, as [`canonical_entries_with_wrong_hash`] finds them
+//! (the page confirms each line is canonical as it reads it; a text it cannot confirm is
+//! verified on the page instead).
+//!
+//! `{op:"ledger_read_backup", id, text}` (`text`: a backup's UTF-8 bytes, moved) reads and
+//! verifies a backup as a restore would; the answer `{answer}` is JSON text of either the
+//! read ledger's summary and file count or the reason it was refused.
+//!
+//! Where no worker can be started (browser tests, an old browser) or it fails, the caller is
+//! told (`None`) and verifies on the main thread as before: nothing is ever taken as verified
+//! without the hashes having been recomputed somewhere.
+//!
+//! [`HashCheck::Deferred`]: crate::ledger::HashCheck::Deferred
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use js_sys::{Array, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+
+use super::check_worker::{get, start_worker, WorkerLink, WorkerRole};
+use crate::ledger::office::LedgerSummary;
+use crate::ledger::{canonical_entries_with_wrong_hash, read_backup};
+
+/// Answers a `ledger_…` request in the worker: the reply's fields besides `op` and `id`.
+pub(crate) fn answer(op: &str, data: &JsValue) -> Option<Vec<(&'static str, JsValue)>> {
+    match op {
+        "ledger_hashes" => {
+            let texts: Array = get(data, "texts").dyn_into().ok()?;
+            let bad: Vec<Vec<usize>> = texts
+                .iter()
+                .map(|t| match t.dyn_into::<Uint8Array>() {
+                    Ok(bytes) => wrong_hashes_in(&bytes.to_vec()),
+                    Err(_) => vec![0],
+                })
+                .collect();
+            let text = serde_json::to_string(&bad).unwrap_or_else(|_| "null".into());
+            Some(vec![("bad", text.into())])
+        }
+        "ledger_read_backup" => {
+            let bytes: Uint8Array = get(data, "text").dyn_into().ok()?;
+            let answer = match String::from_utf8(bytes.to_vec()) {
+                Err(_) => Err("UTF-8 ではありません".to_string()),
+                Ok(text) => read_backup(&text)
+                    .map(|b| (b.ledger.summary(), b.files.len()))
+                    .map_err(|e| e.to_string()),
+            };
+            let text = serde_json::to_string(&answer).unwrap_or_else(|_| "null".into());
+            Some(vec![("answer", text.into())])
+        }
+        _ => None,
+    }
+}
+
+/// The lines of `bytes` whose hash is wrong; text that is not UTF-8 counts as wrong as a
+/// whole (line 0), since no entry can be read from it.
+fn wrong_hashes_in(bytes: &[u8]) -> Vec<usize> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => canonical_entries_with_wrong_hash(text),
+        Err(_) => vec![0],
+    }
+}
+
+/// The page's handle on the ledger worker, started when there is first work for it (a page
+/// whose ledger is empty starts none).
+#[derive(Clone)]
+pub struct LedgerWorker {
+    link: Rc<RefCell<Option<WorkerLink>>>,
+    tried: Rc<Cell<bool>>,
+    next_id: Rc<Cell<u32>>,
+}
+
+impl LedgerWorker {
+    /// A handle; the worker itself starts on first use.
+    pub fn start() -> LedgerWorker {
+        LedgerWorker {
+            link: Rc::default(),
+            tried: Rc::default(),
+            next_id: Rc::default(),
+        }
+    }
+
+    /// The running worker, started now if it was not yet; `None` where none can run.
+    fn live(&self) -> Option<WorkerLink> {
+        if !self.tried.replace(true) {
+            *self.link.borrow_mut() = start_worker(WorkerRole::Ledger).ok();
+        }
+        self.link.borrow().clone().filter(|l| !l.is_broken())
+    }
+
+    /// Whether hashes can be checked off the main thread now (starts the worker).
+    pub fn available(&self) -> bool {
+        self.live().is_some()
+    }
+
+    /// Recomputes the hash of every entry in `texts` (each one entry's canonical JSON per
+    /// line) in the worker: per text, the lines whose content does not match their hash.
+    /// `None` when no worker could do it; the caller then verifies here.
+    ///
+    /// The texts are copied for the worker at once; the returned future owns everything it
+    /// needs, so the caller can spawn it and go on reading the same texts meanwhile.
+    pub fn wrong_hashes(
+        &self,
+        texts: &[&str],
+    ) -> impl std::future::Future<Output = Option<Vec<Vec<usize>>>> + 'static {
+        let link = self.live();
+        let count = texts.len();
+        let arrays = Array::new();
+        let buffers = Array::new();
+        if link.is_some() {
+            for text in texts {
+                let bytes = Uint8Array::from(text.as_bytes());
+                buffers.push(&bytes.buffer());
+                arrays.push(&bytes);
+            }
+        }
+        let id = self.next_id.get() + 1;
+        self.next_id.set(id);
+        async move {
+            let reply = link?
+                .request_moving(
+                    id,
+                    &[("op", "ledger_hashes".into()), ("texts", arrays.into())],
+                    &buffers,
+                )
+                .await?;
+            let bad: Vec<Vec<usize>> =
+                serde_json::from_str(&get(&reply, "bad").as_string()?).ok()?;
+            (bad.len() == count).then_some(bad)
+        }
+    }
+}
+
+impl LedgerWorker {
+    /// Reads and verifies backup `text` in the worker, as a restore would: the summary of the
+    /// ledger it holds and its number of files, or why it was refused. `None` when no worker
+    /// could do it; the caller then reads it here.
+    pub async fn read_backup(&self, text: &str) -> Option<Result<(LedgerSummary, usize), String>> {
+        let link = self.live()?;
+        let bytes = Uint8Array::from(text.as_bytes());
+        let id = self.next_id.get() + 1;
+        self.next_id.set(id);
+        let reply = link
+            .request_moving(
+                id,
+                &[
+                    ("op", "ledger_read_backup".into()),
+                    ("text", bytes.clone().into()),
+                ],
+                &Array::of1(&bytes.buffer()),
+            )
+            .await?;
+        serde_json::from_str(&get(&reply, "answer").as_string()?).ok()
+    }
+}
+
+impl crate::store::office_folder::HashChecker for LedgerWorker {
+    fn wrong_hashes(&self, texts: &[&str]) -> crate::store::office_folder::WrongHashes {
+        Box::pin(LedgerWorker::wrong_hashes(self, texts))
+    }
+}
