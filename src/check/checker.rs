@@ -465,10 +465,12 @@ fn example_name(kind: &FileKind, generation: LayoutGeneration) -> String {
 }
 
 fn report_name(name: &FileName, issues: &[NameIssue], columns: Option<usize>, emit: &mut Emitter) {
-    let base = name.base.as_str();
-    if crate::visible_text::has_hidden(base) {
-        let shown = crate::visible_text::visible(base);
-        let list = crate::visible_text::hidden_list(base).join("");
+    // Messages quote the name with hidden characters written out (〔U+202E〕).
+    let shown_base = crate::visible_text::visible(&name.base);
+    let base = shown_base.as_str();
+    if crate::visible_text::has_hidden(&name.base) {
+        let shown = base;
+        let list = crate::visible_text::hidden_list(&name.base).join("");
         emit.file(
             Code::FILENAME_HIDDEN_CHARACTERS,
             || format!("ファイル名「{shown}」に、画面に出ない文字{list}が含まれています。表示される名前と実際の名前が違って見えることがあります。"),
@@ -542,7 +544,10 @@ fn report_name(name: &FileName, issues: &[NameIssue], columns: Option<usize>, em
                 expected,
             } => emit.file(
                 Code::FILENAME_SHAPE,
-                || format!("ファイル名「{base}」の{token_name}「{token}」が{expected}ではありません。"),
+                || {
+                    let token = crate::visible_text::visible(token);
+                    format!("ファイル名「{base}」の{token_name}「{token}」が{expected}ではありません。")
+                },
                 Some(&format!("{token_name}は{expected}です。")),
             ),
             NameIssue::MissingParts { missing, expected } => {
@@ -574,7 +579,10 @@ fn report_name(name: &FileName, issues: &[NameIssue], columns: Option<usize>, em
             }
             NameIssue::Extension(ext) => emit.file(
                 Code::FILENAME_EXTENSION,
-                || format!("ファイル名「{base}」の拡張子が「.{ext}」です。"),
+                || format!(
+                    "ファイル名「{base}」の拡張子が「.{}」です。",
+                    crate::visible_text::visible(ext)
+                ),
                 Some("拡張子は大文字の「.CSV」にします（仕様の例はすべて「.CSV」です）。"),
             ),
             NameIssue::MonthNotReal(m) => emit.file(

@@ -117,7 +117,10 @@ test('formula-like and hostile file names stay inert: shown as text, neutralised
       { name: formula, mimeType: 'text/csv', buffer: Buffer.from('a,b\r\n') },
       { name: hostile, mimeType: 'text/csv', buffer: Buffer.from('a,b\r\n') },
     ]);
-    await fileCard(page, hostile).getByText('エラーがあります').waitFor();
+    // The direction override is written out, so the name reads as its bytes say.
+    await fileCard(page, hostile.replace('\u202E', '〔U+202E〕')).getByText('エラーがあります').waitFor();
+    assert.equal(await page.getByText('\u202E').count(), 0, 'the override itself is never shown');
+    await page.getByText('画面に出ない文字〔U+202E〕が含まれています').first().waitFor();
     await fileCard(page, formula).getByText('エラーがあります').waitFor();
     assert.equal(await page.locator('img').count(), 0);
     assert.deepEqual(dialogs, []);

@@ -53,6 +53,10 @@ test('a month recorded and looked up the way the office works', async () => {
     await page.reload();
     const staff = page.getByLabel('本日の担当者');
     await staff.waitFor();
+    // Once the ledger has loaded (the picker fills when the staff list arrives).
+    await page.getByRole('heading', { name: '利用者', exact: true }).waitFor();
+    await page.waitForFunction(() => document.getElementById('today-staff')?.value === '佐藤 花子', null, { timeout: 5000 })
+      .catch(() => {});
     assert.equal(await staff.inputValue(), '佐藤 花子');
 
     // The month's files.
