@@ -219,7 +219,12 @@ impl LedgerState {
     /// Opens the database (each operation opens and closes its own connection, so another
     /// tab's upgrade is never blocked by an idle page).
     pub async fn open(&self) -> Result<LedgerStore, StoreError> {
-        LedgerStore::open_named(&self.db_name.get_value()).await
+        // A task may outlive the page's state (tests mount and drop components).
+        let name = self
+            .db_name
+            .try_get_value()
+            .ok_or_else(|| StoreError::Browser("この画面はもう閉じられています".into()))?;
+        LedgerStore::open_named(&name).await
     }
 
     /// Reads everything from the store into the signals.
@@ -232,9 +237,14 @@ impl LedgerState {
     /// the ledger is verified.
     pub async fn reload(&self) {
         let started = js_sys::Date::now();
-        let generation = self.generation.get_value() + 1;
-        self.generation.set_value(generation);
-        let current = move |state: &LedgerState| state.generation.get_value() == generation;
+        // A reload started by a task can outlive the components that owned the state (in
+        // tests that mount and drop them): then it stops quietly instead of touching them.
+        let Some(generation) = self.generation.try_get_value().map(|g| g + 1) else {
+            return;
+        };
+        self.generation.try_set_value(generation);
+        let current =
+            move |state: &LedgerState| state.generation.try_get_value() == Some(generation);
         let stored = match self.read_store().await {
             Ok(s) => s,
             Err(e) => {
@@ -243,7 +253,9 @@ impl LedgerState {
             }
         };
         let texts: Vec<&str> = stored.segments.iter().map(|s| s.text.as_str()).collect();
-        let worker = self.worker.get_value();
+        let Some(worker) = self.worker.try_get_value() else {
+            return;
+        };
         let hash_check = (!texts.is_empty() && worker.available()).then(|| {
             let pending = worker.wrong_hashes(&texts);
             let (send, receive) = futures::channel::oneshot::channel();
