@@ -84,3 +84,15 @@ pub fn use_chosen_client() -> RwSignal<Option<ClientKey>> {
         .map(|c| c.0)
         .unwrap_or_else(|| RwSignal::new(None))
 }
+
+/// Moves focus to the element with this id (a field a message is about), if it exists.
+pub fn focus_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

@@ -213,7 +213,7 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             let name = partner_name(&office).get_untracked();
             if name.trim().is_empty() {
                 status.set(format!("相手先 {office} の事業所名を入力してください。"));
-                focus_element(&partner_field_id(&office));
+                crate::ui::places::focus_id(&partner_field_id(&office));
                 return;
             }
             plan.push((bytes, file, direction, name));
@@ -511,16 +511,5 @@ fn verdict_class(v: Verdict) -> &'static str {
         Verdict::Errors | Verdict::Unreadable => "verdict-error",
         Verdict::Attention => "verdict-attention",
         _ => "verdict-ok",
-    }
-}
-
-fn focus_element(id: &str) {
-    use wasm_bindgen::JsCast;
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-    {
-        let _ = el.focus();
     }
 }

@@ -47,15 +47,7 @@ pub fn choose(current: &str, staff: &[String]) -> String {
 /// When nobody is chosen yet: moves focus to the picker and says what to do (the message a
 /// form shows instead of acting).
 pub fn ask_for_staff() -> String {
-    if let Some(el) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(PICKER_ID))
-    {
-        use wasm_bindgen::JsCast;
-        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
-            let _ = el.focus();
-        }
-    }
+    crate::ui::places::focus_id(PICKER_ID);
     "画面の上の「本日の担当者」で、作業する人を選んでください。".into()
 }
 
