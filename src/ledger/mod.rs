@@ -7,6 +7,7 @@
 //! here edits or deletes an entry; a correction is a new entry that points at the old one.
 
 pub mod acts;
+pub mod attachments;
 pub mod backup;
 pub mod branch;
 pub mod canonical;
@@ -27,6 +28,7 @@ pub mod plan_actual_result;
 pub mod query;
 pub mod recording;
 pub mod reminders;
+pub mod renewals;
 pub mod retention;
 pub mod sample;
 pub mod settings;
