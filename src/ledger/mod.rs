@@ -21,6 +21,7 @@ pub mod file_groups;
 pub mod in_force;
 pub mod inspection;
 pub mod inspection_rows;
+pub mod keeping_sheet;
 pub mod migration;
 pub mod office;
 pub mod office_folder;
@@ -49,8 +50,9 @@ pub use checkpoint::{
 pub use describe::describe_ja;
 pub use device::DeviceId;
 pub use entry::{
-    CheckOutcome, Client, ClientKey, ConsentMethod, DeliveredDocument, Details, Direction, Entry,
-    EntryDraft, EntryRef, FileRef, Kind, Partner, RestoreOutcome, Subject, ValidationIssue,
+    CertificateKind, CheckOutcome, Client, ClientKey, ConsentMethod, DeliveredDocument, Details,
+    Direction, Entry, EntryDraft, EntryRef, FileRef, Kind, Partner, RenewalFacts, RenewalWhat,
+    RestoreOutcome, Subject, ValidationIssue,
 };
 pub use inspection::{inspection_sheet, InspectionSheet};
 pub use office::{ChainConflict, ChainMerge, MergeReport, OfficeLedger};
