@@ -208,10 +208,7 @@ fn an_old_backup_restores_and_its_chain_continues_with_attachments_and_renewals(
         .cloned()
         .collect();
     let before_states = renewal_states(&before);
-    let reminded = renewal_reminders(
-        &before_states,
-        CivilDate::new(2025, 6, 11).unwrap(),
-    );
+    let reminded = renewal_reminders(&before_states, CivilDate::new(2025, 6, 11).unwrap());
     assert!(
         reminded[0]
             .1

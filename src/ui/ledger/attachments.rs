@@ -9,7 +9,6 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-
 use super::settings::field_messages;
 use super::state::{now, LedgerState};
 use super::today_staff::ask_for_staff;
@@ -125,7 +124,17 @@ pub fn AttachmentsPanel() -> impl IntoView {
                 .rev()
                 .filter(|x| takes_attachments(x.kind()))
                 .take(LISTED)
-                .map(|x| (x.id(), format!("{} 記録{}: {}", state.device_label(&x.device), x.seq, describe_ja(x))))
+                .map(|x| {
+                    (
+                        x.id(),
+                        format!(
+                            "{} 記録{}: {}",
+                            state.device_label(&x.device),
+                            x.seq,
+                            describe_ja(x)
+                        ),
+                    )
+                })
                 .collect::<Vec<_>>()
         })
     };
@@ -133,13 +142,20 @@ pub fn AttachmentsPanel() -> impl IntoView {
     let on_file = move |ev: leptos::ev::Event| {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let file = input.files().and_then(|l| l.get(0));
-        chosen_name.set(file.as_ref().map(|f| visible(&f.name())).unwrap_or_default());
+        chosen_name.set(
+            file.as_ref()
+                .map(|f| visible(&f.name()))
+                .unwrap_or_default(),
+        );
         issues.update(|i| i.retain(|x| x.field != "subject.file"));
         status.set(String::new());
         // A too-big or empty file is said at once, before anything is read.
         if let Some(f) = &file {
             if let Some(p) = size_problem_ja(&f.name(), f.size() as u64) {
-                issues.set(vec![ValidationIssue { field: "subject.file", message: p }]);
+                issues.set(vec![ValidationIssue {
+                    field: "subject.file",
+                    message: p,
+                }]);
             }
         }
         chosen.set_value(file);
@@ -158,21 +174,30 @@ pub fn AttachmentsPanel() -> impl IntoView {
             Mode::SendList => match parse_month(&month.get_untracked()) {
                 Some(m) => AttachAs::SendList(m),
                 None => {
-                    issues.set(vec![ValidationIssue { field: "subject.service_month", message: "どの月の送受信一覧かを選んでください".into() }]);
+                    issues.set(vec![ValidationIssue {
+                        field: "subject.service_month",
+                        message: "どの月の送受信一覧かを選んでください".into(),
+                    }]);
                     return;
                 }
             },
             Mode::ToEntry => match parse_entry_value(&to_entry.get_untracked()) {
                 Some(r) => AttachAs::ToEntry(r),
                 None => {
-                    issues.set(vec![ValidationIssue { field: "details.attached_to_seq", message: "添付する先の記録を選んでください".into() }]);
+                    issues.set(vec![ValidationIssue {
+                        field: "details.attached_to_seq",
+                        message: "添付する先の記録を選んでください".into(),
+                    }]);
                     return;
                 }
             },
             Mode::Document => AttachAs::Document,
         };
         let Some(file) = chosen.get_value() else {
-            issues.set(vec![ValidationIssue { field: "subject.file", message: "添付するファイルを選んでください".into() }]);
+            issues.set(vec![ValidationIssue {
+                field: "subject.file",
+                message: "添付するファイルを選んでください".into(),
+            }]);
             return;
         };
         busy.set(true);
@@ -180,16 +205,34 @@ pub fn AttachmentsPanel() -> impl IntoView {
         status.set("ファイルを読んでいます…".into());
         spawn_local(async move {
             let outcome: Result<String, Vec<ValidationIssue>> = async {
-                let file_issue = |m: String| vec![ValidationIssue { field: "subject.file", message: m }];
+                let file_issue = |m: String| {
+                    vec![ValidationIssue {
+                        field: "subject.file",
+                        message: m,
+                    }]
+                };
                 let (name, bytes) = read_chosen(file).await.map_err(file_issue)?;
                 if let Some(p) = content_problem_ja(&name, &bytes, &what) {
                     return Err(file_issue(p));
                 }
-                let file_ref = FileRef { name, size: bytes.len() as u64, sha256: sha256_hex(&bytes) };
-                let own = state.device.with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
+                let file_ref = FileRef {
+                    name,
+                    size: bytes.len() as u64,
+                    sha256: sha256_hex(&bytes),
+                };
+                let own = state
+                    .device
+                    .with_untracked(|d| d.as_ref().map(|d| d.id.clone()));
                 let text = Some(note.get_untracked()).filter(|n| !n.trim().is_empty());
                 let draft = state.entries.with_untracked(|e| {
-                    attachment_draft(&state.actor.get_untracked(), file_ref, &what, text, e, own.as_ref())
+                    attachment_draft(
+                        &state.actor.get_untracked(),
+                        file_ref,
+                        &what,
+                        text,
+                        e,
+                        own.as_ref(),
+                    )
                 });
                 draft.validate_at(now())?;
                 status.set("保存しています…".into());
@@ -198,7 +241,9 @@ pub fn AttachmentsPanel() -> impl IntoView {
                     .await
                     .map_err(|e| file_issue(format!("保存できませんでした: {e}")))?;
                 Ok(match &what {
-                    AttachAs::SendList(m) => format!("{}分の送受信一覧を保存しました", m.format_ja()),
+                    AttachAs::SendList(m) => {
+                        format!("{}分の送受信一覧を保存しました", m.format_ja())
+                    }
                     _ => "添付を保存しました".to_string(),
                 })
             }
@@ -236,7 +281,11 @@ pub fn AttachmentsPanel() -> impl IntoView {
                     if let Some(old) = shown.get_untracked() {
                         let _ = web_sys::Url::revoke_object_url(&old.url);
                     }
-                    shown.set(Some(Shown { url, content, name: visible(&file.name) }));
+                    shown.set(Some(Shown {
+                        url,
+                        content,
+                        name: visible(&file.name),
+                    }));
                 }
             }
         });
@@ -306,7 +355,7 @@ pub fn AttachmentsPanel() -> impl IntoView {
                     </div>
                 </Show>
                 <div class="field">
-                    <label for="attach-file" class="big-button secondary file-label">"ファイルを選ぶ"</label>
+                    <label for="attach-file" class="big-button secondary file-label">"添付するファイルを選ぶ"</label>
                     <input id="attach-file" class="visually-hidden" type="file" aria-describedby="err-attach-file"
                         accept=move || if mode.get() == Mode::Document { "" } else { ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg" }
                         on:change=on_file/>
@@ -378,4 +427,3 @@ pub fn AttachmentsPanel() -> impl IntoView {
         </section>
     }
 }
-

@@ -63,7 +63,9 @@ pub fn RenewalsPanel() -> impl IntoView {
         if let Some(s) = found {
             // A licence and a certificate run a year; the others are typed.
             new_due.set(match s.what {
-                RenewalWhat::Licence | RenewalWhat::Certificate => date_value(s.due_on.add_years(1)),
+                RenewalWhat::Licence | RenewalWhat::Certificate => {
+                    date_value(s.due_on.add_years(1))
+                }
                 _ => String::new(),
             });
         }
@@ -71,7 +73,11 @@ pub fn RenewalsPanel() -> impl IntoView {
         done_issues.set(Vec::new());
         done_status.set(String::new());
         selected.set(Some(item));
-        request_animation_frame(|| focus_id(DONE_FIRST_FIELD));
+        // After the place has opened (which focuses its heading first).
+        set_timeout(
+            || focus_id(DONE_FIRST_FIELD),
+            std::time::Duration::from_millis(150),
+        );
     };
     // A reminder's 「済んだことを記録」 opens the form of its item.
     Effect::new(move |_| {
@@ -119,22 +125,40 @@ pub fn RenewalsPanel() -> impl IntoView {
         let on = parse_date(&done_on.get_untracked());
         let due = parse_date(&new_due.get_untracked());
         if on.is_none() {
-            missing.push(ValidationIssue { field: "details.done_on", message: "済ませた日を入力してください".into() });
+            missing.push(ValidationIssue {
+                field: "details.done_on",
+                message: "済ませた日を入力してください".into(),
+            });
         }
         if due.is_none() {
-            missing.push(ValidationIssue { field: "details.new_due_on", message: format!("新しい{}を入力してください", s.what.due_label_ja()) });
+            missing.push(ValidationIssue {
+                field: "details.new_due_on",
+                message: format!("新しい{}を入力してください", s.what.due_label_ja()),
+            });
         }
         let (Some(on), Some(due)) = (on, due) else {
             done_issues.set(missing);
             return;
         };
         let version = (s.what == RenewalWhat::ClientApp).then(|| done_version.get_untracked());
-        let draft = done_draft(&state.actor.get_untracked(), &s.item, on, due, version, Some(done_note.get_untracked()));
-        record(draft, done_issues, done_status, Box::new(move || {
-            done_note.set(String::new());
-            done_version.set(String::new());
-            selected.set(None);
-        }));
+        let draft = done_draft(
+            &state.actor.get_untracked(),
+            &s.item,
+            on,
+            due,
+            version,
+            Some(done_note.get_untracked()),
+        );
+        record(
+            draft,
+            done_issues,
+            done_status,
+            Box::new(move || {
+                done_note.set(String::new());
+                done_version.set(String::new());
+                selected.set(None);
+            }),
+        );
     };
 
     // The form to add an item.
@@ -167,7 +191,10 @@ pub fn RenewalsPanel() -> impl IntoView {
         ev.prevent_default();
         let w = what.get_untracked();
         let Some(due_on) = parse_date(&due.get_untracked()) else {
-            add_issues.set(vec![ValidationIssue { field: "details.due_on", message: format!("{}を入力してください", w.due_label_ja()) }]);
+            add_issues.set(vec![ValidationIssue {
+                field: "details.due_on",
+                message: format!("{}を入力してください", w.due_label_ja()),
+            }]);
             return;
         };
         let facts = match w {
@@ -190,7 +217,10 @@ pub fn RenewalsPanel() -> impl IntoView {
                 ..RenewalFacts::default()
             },
         };
-        let Some(device) = state.device.with_untracked(|d| d.as_ref().map(|d| d.id.clone())) else {
+        let Some(device) = state
+            .device
+            .with_untracked(|d| d.as_ref().map(|d| d.id.clone()))
+        else {
             return;
         };
         let draft = item_draft(
@@ -201,10 +231,19 @@ pub fn RenewalsPanel() -> impl IntoView {
             due_on,
             facts,
         );
-        record(draft, add_issues, add_status, Box::new(move || due.set(String::new())));
+        record(
+            draft,
+            add_issues,
+            add_status,
+            Box::new(move || due.set(String::new())),
+        );
     };
 
-    let staff = move || state.settings.with(|s| s.as_ref().map(|s| s.staff.clone()).unwrap_or_default());
+    let staff = move || {
+        state
+            .settings
+            .with(|s| s.as_ref().map(|s| s.staff.clone()).unwrap_or_default())
+    };
     let today = move || now().japan_date();
 
     view! {
