@@ -73,7 +73,7 @@ pub fn ReminderBar() -> impl IntoView {
                         };
                         view! {
                             <li class="reminder-line">
-                                <span>"⏰ " {line.clone()}</span>
+                                <span>"⚠ " {line.clone()}</span>
                                 <button type="button" class="small" on:click=open
                                     aria-label=format!("済んだことを記録({line})")>"済んだことを記録"</button>
                             </li>
@@ -86,7 +86,7 @@ pub fn ReminderBar() -> impl IntoView {
                         };
                         view! {
                             <li class="reminder-line">
-                                <span>"📄 " {line.clone()}</span>
+                                <span>"⚠ " {line.clone()}</span>
                                 <button type="button" class="small" on:click=open
                                     aria-label=format!("送受信一覧を保存({})", month.format_ja())>"送受信一覧を保存"</button>
                             </li>

@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
-  singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir, sha256, OFFICE_SCREEN,
+  singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir, sha256, OFFICE_SCREEN, ROOT,
 } from './support.mjs';
 import {
-  region, openCheck, openPlace, setUpOffice, checkAndRecord, storedEntries, chooseStaff,
+  region, openCheck, openPlace, setUpOffice, storedEntries, chooseStaff, exportBackup, FILES,
 } from './ledger_steps.mjs';
 
 let stick;
@@ -59,6 +59,18 @@ function pdf(text, size) {
   return Buffer.concat(parts);
 }
 
+/** The month `n` months before this one (Japan time), as `YYYY-MM`. */
+function monthsAgo(n) {
+  const d = new Date(Date.now() + 9 * 3600_000);
+  const m = d.getUTCFullYear() * 12 + d.getUTCMonth() - n;
+  return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+}
+
+/** A real 2×2 PNG (a screenshot stands in). */
+function tinyPng() {
+  return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+}
+
 /** Today in Japan plus `days`, as `YYYY-MM-DD`. */
 function japanDay(days) {
   const d = new Date(Date.now() + 9 * 3600_000 + days * 86_400_000);
@@ -82,7 +94,19 @@ test('attachments, renewals and the keeping sheet, from a USB stick', { timeout:
   const { page, problems, close } = await openProfile(profile, stick.url, { viewport: OFFICE_SCREEN });
   try {
     await setUpOffice(page);
-    await checkAndRecord(page, fixtures);
+    // The files were sent on the 1st two months ago: that month's 送受信一覧 is due now.
+    const sentMonth = monthsAgo(2);
+    await openCheck(page);
+    await page.getByLabel('ファイルを選ぶ', { exact: true }).setInputFiles(FILES.map((f) => path.join(fixtures, f)));
+    const panel = region(page, '台帳に記録');
+    await panel.getByLabel('1310000002 の事業所名').fill('ひまわり訪問介護');
+    await panel.getByLabel('送信・受信した日時(ここに並ぶファイル全部)').fill(`${sentMonth}-01T10:00`);
+    await panel.getByRole('button', { name: '台帳に記録' }).click();
+    await panel.getByText('保存しました(ファイル2件、記録4件)').waitFor();
+    const [year, month] = sentMonth.split('-').map(Number);
+    const due = `${year}年${month}月分の送受信一覧がまだ保存されていません`;
+    const bar = page.getByTestId('reminder-bar');
+    await bar.getByText(due).waitFor();
 
     // A 差替 of the recorded 利用票, with its reason.
     await openPlace(page, '記録を追加');
@@ -108,7 +132,16 @@ test('attachments, renewals and the keeping sheet, from a USB stick', { timeout:
     await attach.getByRole('button', { name: '台帳に保存' }).click();
     await page.getByTestId('attach-status').filter({ hasText: '添付を保存しました' }).waitFor({ timeout: 60_000 });
 
-    // May's 送受信一覧 (3 MB): from the menu it is 添付・送受信一覧 → the month → the file → 保存.
+    // The reminder leads to the form set for its month: then the file, then 保存 (3 clicks).
+    await bar.getByRole('button', { name: `送受信一覧を保存(${year}年${month}月)` }).click();
+    await page.getByRole('navigation', { name: '台帳の中の場所' }).getByRole('link', { name: '添付・送受信一覧', current: 'page' }).waitFor();
+    assert.equal(await attach.getByLabel('対象の月').inputValue(), sentMonth);
+    await attach.getByLabel('添付するファイルを選ぶ').setInputFiles({ name: `送受信一覧_${sentMonth}.png`, mimeType: 'image/png', buffer: tinyPng() });
+    await attach.getByRole('button', { name: '台帳に保存' }).click();
+    await page.getByTestId('attach-status').filter({ hasText: `${year}年${month}月分の送受信一覧を保存しました` }).waitFor();
+    await bar.getByText(due).waitFor({ state: 'detached' });
+
+    // May 2025's 送受信一覧 (3 MB): from the menu it is 添付・送受信一覧 → the month → the file → 保存.
     const list = pdf('Soujushin Ichiran 2025-05', 3 * 1024 * 1024);
     await attach.getByLabel('送受信一覧(月ごと)').check();
     await attach.getByLabel('対象の月').fill('2025-05');
@@ -179,6 +212,8 @@ test('attachments, renewals and the keeping sheet, from a USB stick', { timeout:
     await sheet.getByRole('cell', { name: '差替の添付' }).first().waitFor();
     await sheet.getByRole('cell', { name: '送受信一覧 令和7年5月' }).first().waitFor();
     await sheet.getByRole('cell', { name: sha256(minutes) }).waitFor();
+    const part6 = sheet.locator('section', { hasText: '6. 添付書類・送受信一覧' });
+    await part6.scrollIntoViewIfNeeded();
     await shot(page, '4-inspection-sheet');
 
     // A licence due in 20 days, owned by 鈴木 一郎.
@@ -189,7 +224,6 @@ test('attachments, renewals and the keeping sheet, from a USB stick', { timeout:
     await add.getByLabel('次の支払日').fill(japanDay(20));
     await add.getByRole('button', { name: '登録する' }).click();
     await page.getByTestId('renewal-add-status').filter({ hasText: '記録しました' }).waitFor();
-    const bar = page.getByTestId('reminder-bar');
     await bar.getByText('(あと20日)。担当: 鈴木 一郎').waitFor();
     // On every page, also after a reload.
     await openCheck(page);
@@ -216,6 +250,24 @@ test('attachments, renewals and the keeping sheet, from a USB stick', { timeout:
     assert.equal(done.actor, '鈴木 一郎');
     assert.ok(!JSON.stringify(lines).toLowerCase().includes('password"'), 'no password field anywhere');
 
+    // A backup carries the new kinds and the attached bytes; the independent verifier of
+    // docs/backup-format.md §9 (Python, standard library only) accepts it.
+    await exportBackup(page, '佐藤 花子', path.join(work, 'backup.json'));
+    const backup = JSON.parse(await readFile(path.join(work, 'backup.json'), 'utf8'));
+    const kinds = new Set(backup.chains.flatMap((c) => c.entries.map((e) => e.kind)));
+    for (const k of ['send_list', 'attachment', 'renewal_item', 'renewal_done', 'replaced']) assert.ok(kinds.has(k), k);
+    for (const bytes of [minutes, list]) {
+      const f = backup.files.find((x) => x.sha256 === sha256(bytes));
+      assert.ok(f, 'attached bytes in the backup');
+      assert.equal(sha256(Buffer.from(f.base64, 'base64')), sha256(bytes));
+    }
+    const doc = await readFile(path.join(ROOT, 'docs/backup-format.md'), 'utf8');
+    const verifier = doc.split('## 9.')[1].split('```python\n')[1].split('\n```')[0];
+    await writeFile(path.join(work, 'verify.py'), verifier);
+    const verdict = execFileSync('python3', [path.join(work, 'verify.py'), path.join(work, 'backup.json')], { encoding: 'utf8' });
+    assert.match(verdict, /^OK: 1 devices, \d+ entries, root [0-9a-f]{64}/, verdict);
+
+
     // The keeping sheet: one A4 page with the office's real settings.
     await openPlace(page, '保存と管理の記録');
     const keeping = page.getByRole('article', { name: '証跡の保存と管理' });
@@ -228,7 +280,7 @@ test('attachments, renewals and the keeping sheet, from a USB stick', { timeout:
     assert.match(info, /A4/, info);
     const text = execFileSync('pdftotext', ['-layout', pdfFile, '-'], { encoding: 'utf8' });
     for (const want of ['証跡の保存と管理', 'さくら居宅介護支援事業所', '1310000001', '佐藤 花子、鈴木 一郎',
-      '完結日から2年', '7日ごと', 'ライセンス(事業所番号', '次の支払日 令和', '担当 鈴木 一郎', '管理責任者', '作成日 令和']) {
+      '完結日から2年', '7日ごと', '佐藤 花子(パソコン', 'ファイルを含む', 'ライセンス(事業所番号', '次の支払日 令和', '担当 鈴木 一郎', '管理責任者', '作成日 令和']) {
       assert.ok(text.includes(want), `${want} in:\n${text}`);
     }
     assert.ok(!text.includes('運営指導用 記録票'), 'only the keeping sheet is printed');
@@ -236,6 +288,7 @@ test('attachments, renewals and the keeping sheet, from a USB stick', { timeout:
       await writeFile(path.join(SHOTS, 'keeping.pdf'), await readFile(pdfFile));
       execFileSync('pdftoppm', ['-png', '-r', '60', pdfFile, path.join(SHOTS, 'keeping-page')]);
     }
+
     assert.deepEqual(problems, []);
   } finally {
     await close();

@@ -249,7 +249,7 @@ pub fn RenewalsPanel() -> impl IntoView {
     view! {
         <section class="ledger-panel" aria-labelledby="renewals-heading">
             <h3 id="renewals-heading">"更新・期限の管理"</h3>
-            <p class="panel-note no-secret" data-testid="no-secret">"🔒 パスワードや証明書のファイルは、この台帳には保存しません。ここに記録するのは、期限と担当者だけです。パスワードは入力しないでください。"</p>
+            <p class="panel-note no-secret" data-testid="no-secret">"パスワードや証明書のファイルは、この台帳には保存しません。ここに記録するのは、期限と担当者だけです。パスワードは入力しないでください。"</p>
             {move || {
                 let list = states.get();
                 if list.is_empty() {
@@ -322,7 +322,7 @@ pub fn RenewalsPanel() -> impl IntoView {
         </section>
         <section class="ledger-panel" aria-labelledby="renewal-add-heading">
             <h3 id="renewal-add-heading">"期限のあるものを登録"</h3>
-            <p class="panel-note">"🔒 パスワード・証明書のファイル・暗証番号は入力しません。期限と担当者だけを記録します。"</p>
+            <p class="panel-note">"パスワード・証明書のファイル・暗証番号は入力しません。期限と担当者だけを記録します。"</p>
             <form on:submit=submit_add novalidate>
                 <div class="field-row">
                     <div class="field">
