@@ -13,6 +13,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
   singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir, sha256, OFFICE_SCREEN, ROOT,
+  expectNoAxeViolations,
 } from './support.mjs';
 import {
   region, openCheck, openPlace, setUpOffice, storedEntries, chooseStaff, exportBackup, FILES,
@@ -20,6 +21,7 @@ import {
 
 let stick;
 let work;
+let profile;
 const SHOTS = process.env.SCREENSHOTS ?? null;
 
 before(async () => {
@@ -30,6 +32,7 @@ before(async () => {
 after(async () => {
   await stick?.cleanup();
   await rm(work, { recursive: true, force: true });
+  if (profile) await rm(profile, { recursive: true, force: true });
 });
 
 /**
@@ -90,7 +93,7 @@ async function downloadBytes(page, button) {
 
 test('attachments, renewals and the keeping sheet, from a USB stick', { timeout: 600_000 }, async () => {
   const fixtures = path.join(await generatedFixtureDir(), 'valid');
-  const profile = await freshProfileDir();
+  profile = await freshProfileDir();
   const { page, problems, close } = await openProfile(profile, stick.url, { viewport: OFFICE_SCREEN });
   try {
     await setUpOffice(page);
@@ -292,6 +295,32 @@ test('attachments, renewals and the keeping sheet, from a USB stick', { timeout:
     assert.deepEqual(problems, []);
   } finally {
     await close();
-    await rm(profile, { recursive: true, force: true });
+  }
+});
+
+test('the new places and the reminder bar meet WCAG 2.2 AA', { timeout: 300_000 }, async (t) => {
+  if (!profile) return t.skip('needs the ledger of the first test');
+  // The same profile, opened so the test (never the page) may inject axe-core.
+  const { page, close } = await openProfile(profile, stick.url, { viewport: OFFICE_SCREEN, bypassCSP: true });
+  try {
+    await chooseStaff(page, '佐藤 花子');
+    await openPlace(page, '更新・期限');
+    const add = region(page, '期限のあるものを登録');
+    await add.getByLabel('種類').selectOption({ label: '電子証明書' });
+    await add.getByLabel('担当者').selectOption('佐藤 花子');
+    await add.getByLabel('有効期限').fill(japanDay(5));
+    await add.getByRole('button', { name: '登録する' }).click();
+    await page.getByTestId('reminder-bar').getByText('(あと5日)。担当: 佐藤 花子').waitFor();
+    await page.getByRole('button', { name: /^済んだことを記録\(電子証明書/ }).first().click();
+    await page.getByRole('heading', { name: /^済んだことを記録: 電子証明書/ }).waitFor();
+    await expectNoAxeViolations(page, '更新・期限(お知らせと記録の form)');
+    await openPlace(page, '添付・送受信一覧');
+    await region(page, '保存した添付・送受信一覧').getByRole('button', { name: /^保存\(/ }).first().waitFor();
+    await expectNoAxeViolations(page, '添付・送受信一覧');
+    await openPlace(page, '保存と管理の記録');
+    await page.getByRole('article', { name: '証跡の保存と管理' }).waitFor();
+    await expectNoAxeViolations(page, '保存と管理の記録');
+  } finally {
+    await close();
   }
 });
