@@ -20,6 +20,15 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
   apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# The print tests read page.pdf output (pdfinfo, pdftotext, pdftoppm); a Japanese font makes
+# the printed and screenshotted pages readable, as on the offices' Windows PCs.
+if ! command -v pdftotext >/dev/null || ! fc-list :lang=ja 2>/dev/null | grep -q .; then
+  step "apt: poppler-utils, fonts-ipafont-gothic (reading printed PDFs, Japanese glyphs)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq poppler-utils fonts-ipafont-gothic >/dev/null
+fi
+
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   step "rustup: wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown

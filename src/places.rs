@@ -19,8 +19,14 @@ pub enum LedgerPlace {
     Records,
     /// 記録を追加: the later events (取込, 保存場所, 同意, 交付 …).
     Add,
+    /// 添付・送受信一覧: the month's send/receive list and documents behind entries.
+    Attachments,
     /// 運営指導の印刷.
     Print,
+    /// 更新・期限: licence, certificates, password, client app.
+    Renewals,
+    /// 証跡の保存と管理: the keeping sheet for the operating-rules binder.
+    Keeping,
     /// バックアップ・台帳フォルダ.
     Backup,
     /// 設定.
@@ -28,11 +34,14 @@ pub enum LedgerPlace {
 }
 
 /// The menu of the ledger: every place but a client's own page.
-pub const LEDGER_MENU: [LedgerPlace; 6] = [
+pub const LEDGER_MENU: [LedgerPlace; 9] = [
     LedgerPlace::Clients,
     LedgerPlace::Records,
     LedgerPlace::Add,
+    LedgerPlace::Attachments,
     LedgerPlace::Print,
+    LedgerPlace::Renewals,
+    LedgerPlace::Keeping,
     LedgerPlace::Backup,
     LedgerPlace::Settings,
 ];
@@ -43,7 +52,10 @@ impl LedgerPlace {
             LedgerPlace::Clients | LedgerPlace::Client => "利用者",
             LedgerPlace::Records => "記録一覧",
             LedgerPlace::Add => "記録を追加",
+            LedgerPlace::Attachments => "添付・送受信一覧",
             LedgerPlace::Print => "運営指導の印刷",
+            LedgerPlace::Renewals => "更新・期限",
+            LedgerPlace::Keeping => "保存と管理の記録",
             LedgerPlace::Backup => "バックアップ・台帳フォルダ",
             LedgerPlace::Settings => "設定",
         }
@@ -56,7 +68,10 @@ impl LedgerPlace {
             LedgerPlace::Client => "client",
             LedgerPlace::Records => "records",
             LedgerPlace::Add => "add",
+            LedgerPlace::Attachments => "attachments",
             LedgerPlace::Print => "print",
+            LedgerPlace::Renewals => "renewals",
+            LedgerPlace::Keeping => "keeping",
             LedgerPlace::Backup => "backup",
             LedgerPlace::Settings => "settings",
         }

@@ -118,6 +118,11 @@ pub fn seal(
             replaces_device,
             ..
         } => Some((*s, replaces_device)),
+        Details::Attachment {
+            attached_to_seq: Some(s),
+            attached_to_device,
+            ..
+        } => Some((*s, attached_to_device)),
         _ => None,
     };
     if let Some((r, device)) = refers_to {

@@ -105,6 +105,47 @@ fn describe_details(e: &Entry, kind: &str, about: &str) -> String {
             ),
             None => format!("{kind}: 「{name}」"),
         },
+        Details::SendList => format!(
+            "{kind}: {}分{about}",
+            e.subject
+                .service_month
+                .map(|m| m.format_ja())
+                .unwrap_or_default()
+        ),
+        Details::Attachment {
+            note,
+            attached_to_seq,
+            ..
+        } => {
+            let to = attached_to_seq
+                .map(|s| format!("(記録{s}に添付)"))
+                .unwrap_or_default();
+            let note = note
+                .as_deref()
+                .map(|n| format!(": {n}"))
+                .unwrap_or_default();
+            format!("{kind}{to}{about}{note}")
+        }
+        Details::RenewalItem {
+            what,
+            owner,
+            due_on,
+            ..
+        } => format!(
+            "{kind}: {} {} {}(担当: {owner})",
+            what.label_ja(),
+            what.due_label_ja(),
+            due_on.format_wareki_ja()
+        ),
+        Details::RenewalDone {
+            done_on,
+            new_due_on,
+            ..
+        } => format!(
+            "{kind}: {}に済ませました。次の期限 {}",
+            done_on.format_wareki_ja(),
+            new_due_on.format_wareki_ja()
+        ),
     }
 }
 

@@ -5,6 +5,7 @@
 //! from [`super::in_force`]; the words and rows printed (and saved as CSV) come from
 //! [`super::inspection_rows`].
 
+use super::attachments::{client_attachments, send_lists_of};
 use super::checkpoint::OfficeCheckpoint;
 use super::device::DeviceId;
 use super::entry::{Client, ClientKey, Details, Entry, EntryRef, FileRef, Kind};
@@ -36,6 +37,18 @@ pub struct NoteRow {
     pub kind: Kind,
     pub corrects: Option<EntryRef>,
     pub text: String,
+}
+
+/// A kept document on the sheet: an 添付 about the client, or the month's 送受信一覧.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRow {
+    pub entry: EntryRef,
+    /// 「送受信一覧 令和7年5月」, 「差替の添付」, 「資料」.
+    pub what: String,
+    pub note: Option<String>,
+    pub file: FileRef,
+    pub recorded_at: Timestamp,
+    pub actor: String,
 }
 
 /// The latest checkpoint recorded in the ledger.
@@ -90,6 +103,8 @@ pub struct InspectionSheet {
     pub unplaced: MonthRecords,
     pub replacements: Vec<Replacement>,
     pub notes: Vec<NoteRow>,
+    /// The 添付 about the client in the period, then the period's 送受信一覧, oldest first.
+    pub attachments: Vec<AttachmentRow>,
     /// 予定↔実績 per (provider 事業所番号, month), filled in by the page from the kept files.
     pub plan_actual: BTreeMap<(String, YearMonth), PlanActualResult>,
     pub latest_checkpoint: Option<CheckpointRow>,
@@ -132,6 +147,9 @@ impl InspectionSheet {
                     push(format!("計画 {}", x.partner_name), f);
                 }
             }
+        }
+        for a in &self.attachments {
+            push(a.what.clone(), &a.file);
         }
         for s in &self.partners {
             for c in s.schedules.iter().chain(&s.actuals).chain(&s.others) {
@@ -323,6 +341,7 @@ pub fn inspection_sheet(
         }),
         _ => None,
     });
+    let attachments = attachment_rows(entries, client, from, to);
     let device_names = ledger.device_labels().into_iter().collect();
     let checkpoint = OfficeCheckpoint::of(ledger, now);
     Some(InspectionSheet {
@@ -339,6 +358,7 @@ pub fn inspection_sheet(
         unplaced: all_plans.unplaced,
         replacements,
         notes,
+        attachments,
         plan_actual: BTreeMap::new(),
         latest_checkpoint,
         device_names,
@@ -347,4 +367,53 @@ pub fn inspection_sheet(
         entry_count: checkpoint.entry_count(),
         head_hash: checkpoint.root,
     })
+}
+
+/// The sheet's kept documents: the client's 添付 of the period, then its 送受信一覧.
+fn attachment_rows(
+    entries: &[Entry],
+    client: &ClientKey,
+    from: YearMonth,
+    to: YearMonth,
+) -> Vec<AttachmentRow> {
+    let row = |e: &Entry, what: String, note: Option<String>| {
+        e.subject.file.clone().map(|file| AttachmentRow {
+            entry: e.id(),
+            what,
+            note,
+            file,
+            recorded_at: e.recorded_at,
+            actor: e.actor.clone(),
+        })
+    };
+    let mut out: Vec<AttachmentRow> = client_attachments(entries, client, from, to)
+        .into_iter()
+        .filter_map(|e| {
+            let note = match &e.details {
+                Details::Attachment { note, .. } => note.clone(),
+                _ => None,
+            };
+            let what = match e
+                .attached_to()
+                .and_then(|r| entries.iter().find(|x| x.id() == r))
+            {
+                Some(target) => format!("{}の添付", target.kind().label_ja()),
+                None => "資料".to_string(),
+            };
+            row(e, what, note)
+        })
+        .collect();
+    out.extend(
+        send_lists_of(entries, from, to)
+            .into_iter()
+            .filter_map(|e| {
+                let month = e.subject.service_month?;
+                let what = format!(
+                    "送受信一覧 {}",
+                    month.format_wareki().unwrap_or_else(|| month.format_ja())
+                );
+                row(e, what, None)
+            }),
+    );
+    out
 }

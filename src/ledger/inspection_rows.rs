@@ -592,6 +592,30 @@ pub fn sheet_text(sheet: &InspectionSheet) -> SheetText {
         }],
     });
 
+    parts.push(SheetPart {
+        heading: "6. 添付書類・送受信一覧".into(),
+        lines: Vec::new(),
+        tables: vec![SheetTable {
+            caption: "台帳に保存した書類(原本のとおり台帳から取り出せます)".into(),
+            notes: Vec::new(),
+            columns: vec!["書類", "ファイル名", "説明", "保存日時", "記録者"],
+            rows: sheet
+                .attachments
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.what.clone(),
+                        visible(&a.file.name),
+                        a.note.clone().unwrap_or_default(),
+                        time(a.recorded_at),
+                        format!("{}({})", a.actor, sheet.device_name(&a.entry.device)),
+                    ]
+                })
+                .collect(),
+            empty: "この期間の添付書類・送受信一覧はありません",
+        }],
+    });
+
     let appendix = SheetTable {
         caption: "付表 ファイルの指紋(SHA-256: ファイルが1文字でも変わると値が変わります)".into(),
         notes: Vec::new(),

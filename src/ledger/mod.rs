@@ -7,6 +7,7 @@
 //! here edits or deletes an entry; a correction is a new entry that points at the old one.
 
 pub mod acts;
+pub mod attachments;
 pub mod backup;
 pub mod branch;
 pub mod canonical;
@@ -20,6 +21,7 @@ pub mod file_groups;
 pub mod in_force;
 pub mod inspection;
 pub mod inspection_rows;
+pub mod keeping_sheet;
 pub mod migration;
 pub mod office;
 pub mod office_folder;
@@ -27,6 +29,7 @@ pub mod plan_actual_result;
 pub mod query;
 pub mod recording;
 pub mod reminders;
+pub mod renewals;
 pub mod retention;
 pub mod sample;
 pub mod settings;
@@ -48,8 +51,9 @@ pub use checkpoint::{
 pub use describe::describe_ja;
 pub use device::DeviceId;
 pub use entry::{
-    CheckOutcome, Client, ClientKey, ConsentMethod, DeliveredDocument, Details, Direction, Entry,
-    EntryDraft, EntryRef, FileRef, Kind, Partner, RestoreOutcome, Subject, ValidationIssue,
+    CertificateKind, CheckOutcome, Client, ClientKey, ConsentMethod, DeliveredDocument, Details,
+    Direction, Entry, EntryDraft, EntryRef, FileRef, Kind, Partner, RenewalFacts, RenewalWhat,
+    RestoreOutcome, Subject, ValidationIssue,
 };
 pub use inspection::{inspection_sheet, InspectionSheet};
 pub use office::{ChainConflict, ChainMerge, MergeReport, OfficeLedger};

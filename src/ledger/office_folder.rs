@@ -371,13 +371,20 @@ pub fn add_full_chain(
     }
 }
 
+/// Extensions a kept file keeps in `files/`: documents staff open from the folder. Anything
+/// else (an attached `.exe`, `.js`, `.lnk` …) becomes `.bin`, so a double click in the shared
+/// folder never runs what someone attached.
+const KEPT_EXTENSIONS: [&str; 9] = [
+    "csv", "pdf", "png", "jpg", "jpeg", "txt", "xlsx", "docx", "json",
+];
+
 /// The name a recorded file gets in `files/`: its SHA-256 and a short extension from its
 /// original name (`.csv`, `.pdf`…), so staff browsing the folder can open it.
 pub fn stored_file_name(sha256: &str, original_name: &str) -> String {
     let ext = original_name
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
-        .filter(|e| (1..=5).contains(&e.len()) && e.bytes().all(|b| b.is_ascii_alphanumeric()))
+        .filter(|e| KEPT_EXTENSIONS.contains(&e.as_str()))
         .unwrap_or_else(|| "bin".into());
     format!("{sha256}.{ext}")
 }
@@ -661,6 +668,11 @@ mod tests {
         assert_eq!(stored_file_name(&sha, "UPPLAN_x.CSV"), format!("{sha}.csv"));
         assert_eq!(stored_file_name(&sha, "no extension"), format!("{sha}.bin"));
         assert_eq!(stored_file_name(&sha, "evil.c/sv"), format!("{sha}.bin"));
+        assert_eq!(stored_file_name(&sha, "一覧.PDF"), format!("{sha}.pdf"));
+        assert_eq!(
+            stored_file_name(&sha, "資料\u{202E}fdp.exe"),
+            format!("{sha}.bin")
+        );
         assert_eq!(
             sha256_of_stored_name(&format!("{sha}.csv")),
             Some(sha.as_str())

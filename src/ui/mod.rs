@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod ledger_worker;
 pub mod places;
 mod plan_actual;
+pub mod reminder_bar;
 mod runtime_status;
 mod table;
 mod workspace;
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
     places::provide_places();
     let place = places::use_place();
     ledger::LedgerState::provide();
+    reminder_bar::ReminderTarget::provide();
 
     let tab = move |target: Place, label: &'static str| {
         let current = move || place.get().is_ledger() == target.is_ledger();
@@ -59,6 +61,7 @@ pub fn App() -> impl IntoView {
                 <InspectionDayShortcut/>
             </div>
             <RuntimeStatus/>
+            <reminder_bar::ReminderBar/>
         </header>
         <main class="app-main" id="main" tabindex="-1">
             <div id=places::place_id(Place::Check) hidden=move || place.get() != Place::Check>

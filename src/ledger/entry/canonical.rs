@@ -262,12 +262,59 @@ fn write_details(out: &mut String, details: &Details) {
             o.str("name", name);
             o.str("office_number", office_number);
         }
+        Details::SendList => {}
+        Details::Attachment {
+            note,
+            attached_to_seq,
+            attached_to_device,
+        } => {
+            o.opt_str(
+                "attached_to_device",
+                attached_to_device.as_ref().map(|d| d.as_str()),
+            );
+            o.opt_u64("attached_to_seq", *attached_to_seq);
+            o.opt_str("note", note.as_deref());
+        }
+        Details::RenewalItem {
+            item,
+            what,
+            owner,
+            due_on,
+            facts,
+        } => {
+            let date = |d: Option<crate::jpdate::CivilDate>| d.map(|d| d.to_yyyymmdd());
+            o.opt_u64("amount_yen", facts.amount_yen);
+            o.opt_str("app_version", facts.app_version.as_deref());
+            o.opt_str("applied_on", date(facts.applied_on).as_deref());
+            o.opt_str("certificate", facts.certificate.map(|c| c.as_str()));
+            o.str("due_on", &due_on.to_yyyymmdd());
+            o.opt_str("free_until", date(facts.free_until).as_deref());
+            o.str("item", item);
+            o.opt_str("office_number", facts.office_number.as_deref());
+            o.str("owner", owner);
+            o.opt_str("terminal", facts.terminal.as_deref());
+            o.opt_str("updated_on", date(facts.updated_on).as_deref());
+            o.str("what", what.as_str());
+        }
+        Details::RenewalDone {
+            item,
+            done_on,
+            new_due_on,
+            app_version,
+            note,
+        } => {
+            o.opt_str("app_version", app_version.as_deref());
+            o.str("done_on", &done_on.to_yyyymmdd());
+            o.str("item", item);
+            o.str("new_due_on", &new_due_on.to_yyyymmdd());
+            o.opt_str("note", note.as_deref());
+        }
     }
     o.close();
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::jpdate::{CivilDate, Timestamp, YearMonth};
     use crate::ledger::canonical::canonicalize;
@@ -275,7 +322,7 @@ mod tests {
     use crate::ledger::device::DeviceId;
     use crate::ledger::sample::{sample_device, sample_device_chain};
 
-    fn every_details() -> Vec<Details> {
+    pub(in crate::ledger::entry) fn every_details() -> Vec<Details> {
         let d = sample_device(3);
         let date = CivilDate::parse_yyyymmdd("20250401").unwrap();
         vec![
@@ -366,6 +413,69 @@ mod tests {
                 name: "事務室PC".into(),
                 office_number: "1310000001".into(),
                 migrated_from: None,
+            },
+            Details::SendList,
+            Details::Attachment {
+                note: None,
+                attached_to_seq: Some(4),
+                attached_to_device: None,
+            },
+            Details::Attachment {
+                note: Some("担当者会議の記録 \"5月\"\n".into()),
+                attached_to_seq: Some(4),
+                attached_to_device: Some(d.clone()),
+            },
+            Details::Attachment {
+                note: Some("資料".into()),
+                attached_to_seq: None,
+                attached_to_device: None,
+            },
+            Details::RenewalItem {
+                item: "licence-1".into(),
+                what: RenewalWhat::Licence,
+                owner: "佐藤 花子".into(),
+                due_on: date,
+                facts: RenewalFacts {
+                    office_number: Some("1310000001".into()),
+                    applied_on: Some(date),
+                    free_until: Some(date),
+                    amount_yen: Some(21_000),
+                    ..RenewalFacts::default()
+                },
+            },
+            Details::RenewalItem {
+                item: "cert-1".into(),
+                what: RenewalWhat::Certificate,
+                owner: "鈴木".into(),
+                due_on: date,
+                facts: RenewalFacts {
+                    certificate: Some(CertificateKind::DelegatedBilling),
+                    terminal: Some("事務室PC".into()),
+                    app_version: Some("V2.3".into()),
+                    updated_on: Some(date),
+                    ..RenewalFacts::default()
+                },
+            },
+            Details::RenewalItem {
+                item: "kj".into(),
+                what: RenewalWhat::IdPassword,
+                owner: "鈴木".into(),
+                due_on: date,
+                facts: RenewalFacts::default(),
+            },
+            Details::RenewalDone {
+                item: "kj".into(),
+                done_on: date,
+                new_due_on: date,
+                app_version: None,
+                note: None,
+            },
+            Details::RenewalDone {
+                item: "app".into(),
+                done_on: date,
+                new_due_on: date,
+                app_version: Some("3.0.1".into()),
+                note: Some("更新しました".into()),
             },
             Details::DeviceNamed {
                 device_id: d.clone(),

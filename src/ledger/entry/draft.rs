@@ -8,6 +8,13 @@ fn is_hex64(s: &str) -> bool {
 }
 
 use crate::check::identify::is_digits;
+
+/// A renewal item's id: 1–40 of `a-z`, `0-9`, `-` (ASCII, so it is the same everywhere).
+pub fn is_item_id(s: &str) -> bool {
+    (1..=40).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
 use crate::check::rules::is_insured_number;
 
 impl EntryDraft {
@@ -258,6 +265,105 @@ impl EntryDraft {
                     );
                 }
             }
+            Details::SendList => {
+                needs_file(&mut issue);
+                if s.service_month.is_none() {
+                    issue(
+                        "subject.service_month",
+                        "どの月の送受信一覧かを選んでください",
+                    );
+                }
+            }
+            Details::Attachment {
+                note,
+                attached_to_seq,
+                ..
+            } => {
+                needs_file(&mut issue);
+                if note.as_deref().is_some_and(|n| n.trim().is_empty()) {
+                    issue("details.note", "説明が空です(不要なら省略してください)");
+                }
+                if attached_to_seq.is_none() && note.is_none() {
+                    issue(
+                        "details.note",
+                        "資料には、何の資料かが分かる説明を入力してください",
+                    );
+                }
+                if *attached_to_seq == Some(0) {
+                    issue(
+                        "details.attached_to_seq",
+                        "添付する先の記録を選んでください",
+                    );
+                }
+            }
+            Details::RenewalItem {
+                item,
+                owner,
+                facts,
+                what,
+                ..
+            } => {
+                if !is_item_id(item) {
+                    issue(
+                        "details.item",
+                        "項目の識別子は半角英小文字・数字・ハイフンの1〜40文字です",
+                    );
+                }
+                if owner.trim().is_empty() {
+                    issue("details.owner", "担当者を選んでください");
+                }
+                if let Some(o) = &facts.office_number {
+                    if !is_digits(o, 10) {
+                        issue(
+                            "details.office_number",
+                            "事業所番号は半角数字10桁で入力してください",
+                        );
+                    }
+                }
+                if *what == RenewalWhat::Licence && facts.office_number.is_none() {
+                    issue(
+                        "details.office_number",
+                        "ライセンスの事業所番号を入力してください",
+                    );
+                }
+                if *what == RenewalWhat::Certificate && facts.certificate.is_none() {
+                    issue("details.certificate", "電子証明書の種類を選んでください");
+                }
+                for (field, text) in [
+                    ("details.terminal", &facts.terminal),
+                    ("details.app_version", &facts.app_version),
+                ] {
+                    if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                        issue(field, "空の項目があります(不要なら省略してください)");
+                    }
+                }
+            }
+            Details::RenewalDone {
+                item,
+                done_on,
+                new_due_on,
+                app_version,
+                note,
+            } => {
+                if !is_item_id(item) {
+                    issue("details.item", "どの項目の更新かを選んでください");
+                }
+                if new_due_on <= done_on {
+                    issue(
+                        "details.new_due_on",
+                        "新しい期限は、済ませた日より後の日付にしてください",
+                    );
+                }
+                if [app_version, note]
+                    .iter()
+                    .any(|t| t.as_deref().is_some_and(|t| t.trim().is_empty()))
+                {
+                    issue(
+                        "details.note",
+                        "空の項目があります(不要なら省略してください)",
+                    );
+                }
+            }
             Details::Checkpoint { head_hash, .. }
             | Details::BackupExported { head_hash, .. }
             | Details::BackupRestored {
@@ -335,6 +441,9 @@ impl EntryDraft {
             }
             Details::Completion { completed_on } => {
                 issues.extend(date_issue("details.completed_on", "完結日", *completed_on))
+            }
+            Details::RenewalDone { done_on, .. } => {
+                issues.extend(date_issue("details.done_on", "済ませた日", *done_on))
             }
             _ => {}
         }

@@ -283,6 +283,80 @@ impl Details {
                 "source_head_hash": source_head_hash,
                 "appended": appended,
             }),
+            Details::SendList => json!({}),
+            Details::Attachment {
+                note,
+                attached_to_seq,
+                attached_to_device,
+            } => {
+                let mut v = json!({});
+                if let Some(n) = note {
+                    v["note"] = json!(n);
+                }
+                if let Some(s) = attached_to_seq {
+                    v["attached_to_seq"] = json!(s);
+                }
+                if let Some(d) = attached_to_device {
+                    v["attached_to_device"] = json!(d.as_str());
+                }
+                v
+            }
+            Details::RenewalItem {
+                item,
+                what,
+                owner,
+                due_on,
+                facts,
+            } => {
+                let mut v = json!({
+                    "item": item, "what": what.as_str(), "owner": owner,
+                    "due_on": due_on.to_yyyymmdd(),
+                });
+                if let Some(o) = &facts.office_number {
+                    v["office_number"] = json!(o);
+                }
+                if let Some(d) = facts.applied_on {
+                    v["applied_on"] = date_str(d);
+                }
+                if let Some(d) = facts.free_until {
+                    v["free_until"] = date_str(d);
+                }
+                if let Some(n) = facts.amount_yen {
+                    v["amount_yen"] = json!(n);
+                }
+                if let Some(c) = facts.certificate {
+                    v["certificate"] = json!(c.as_str());
+                }
+                if let Some(t) = &facts.terminal {
+                    v["terminal"] = json!(t);
+                }
+                if let Some(a) = &facts.app_version {
+                    v["app_version"] = json!(a);
+                }
+                if let Some(d) = facts.updated_on {
+                    v["updated_on"] = date_str(d);
+                }
+                v
+            }
+            Details::RenewalDone {
+                item,
+                done_on,
+                new_due_on,
+                app_version,
+                note,
+            } => {
+                let mut v = json!({
+                    "item": item, "done_on": done_on.to_yyyymmdd(),
+                    "new_due_on": new_due_on.to_yyyymmdd(),
+                });
+                if let Some(a) = app_version {
+                    v["app_version"] = json!(a);
+                }
+                if let Some(n) = note {
+                    v["note"] = json!(n);
+                }
+                v
+            }
         }
     }
 
@@ -368,6 +442,47 @@ impl Details {
                 source_entry_count: o.u64("source_entry_count")?,
                 source_head_hash: o.str("source_head_hash")?.to_string(),
                 appended: o.u64("appended")?,
+            },
+            Kind::SendList => Details::SendList,
+            Kind::Attachment => Details::Attachment {
+                note: o.opt_str("note")?.map(str::to_string),
+                attached_to_seq: o.opt_u64("attached_to_seq")?,
+                attached_to_device: opt_device(
+                    &mut o,
+                    "attached_to_device",
+                    &p("attached_to_device"),
+                )?,
+            },
+            Kind::RenewalItem => {
+                let opt_date = |o: &mut Obj<'_>, key: &'static str| {
+                    o.opt_str(key)?.map(|s| parse_date(s, &p(key))).transpose()
+                };
+                Details::RenewalItem {
+                    item: o.str("item")?.to_string(),
+                    what: parse_enum(o.str("what")?, &p("what"), RenewalWhat::parse)?,
+                    owner: o.str("owner")?.to_string(),
+                    due_on: parse_date(o.str("due_on")?, &p("due_on"))?,
+                    facts: RenewalFacts {
+                        office_number: o.opt_str("office_number")?.map(str::to_string),
+                        applied_on: opt_date(&mut o, "applied_on")?,
+                        free_until: opt_date(&mut o, "free_until")?,
+                        amount_yen: o.opt_u64("amount_yen")?,
+                        certificate: o
+                            .opt_str("certificate")?
+                            .map(|s| parse_enum(s, &p("certificate"), CertificateKind::parse))
+                            .transpose()?,
+                        terminal: o.opt_str("terminal")?.map(str::to_string),
+                        app_version: o.opt_str("app_version")?.map(str::to_string),
+                        updated_on: opt_date(&mut o, "updated_on")?,
+                    },
+                }
+            }
+            Kind::RenewalDone => Details::RenewalDone {
+                item: o.str("item")?.to_string(),
+                done_on: parse_date(o.str("done_on")?, &p("done_on"))?,
+                new_due_on: parse_date(o.str("new_due_on")?, &p("new_due_on"))?,
+                app_version: o.opt_str("app_version")?.map(str::to_string),
+                note: o.opt_str("note")?.map(str::to_string),
             },
         };
         o.finish()?;

@@ -17,5 +17,5 @@ mod json;
 mod line;
 mod model;
 
-pub use draft::{act_time_label, takes_act_time};
+pub use draft::{act_time_label, is_item_id, takes_act_time};
 pub use model::*;

@@ -42,11 +42,22 @@ pub enum Kind {
     BackupRestored,
     /// 端末の登録: a device names itself (first entry of its chain, and on renaming).
     DeviceNamed,
+    /// 送受信一覧: the client app's send/receive list of a month, saved as a PDF or image
+    /// (the app keeps its history only on its own screen).
+    SendList,
+    /// 添付: a document attached to an earlier entry (the minutes behind a 差替, a signed
+    /// consent page), or on its own as a 資料 with a note.
+    Attachment,
+    /// 更新・期限の登録: something that expires (licence, 電子証明書, ID password, client app),
+    /// its owner and date; a later one for the same item changes it.
+    RenewalItem,
+    /// 更新済み: a renewal was done (by the actor, on a day), with the new date.
+    RenewalDone,
 }
 
 impl Kind {
     /// Every kind, in display order.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 20] = [
         Kind::Received,
         Kind::Sent,
         Kind::CheckResult,
@@ -63,6 +74,10 @@ impl Kind {
         Kind::BackupExported,
         Kind::BackupRestored,
         Kind::DeviceNamed,
+        Kind::SendList,
+        Kind::Attachment,
+        Kind::RenewalItem,
+        Kind::RenewalDone,
     ];
 
     /// The stable serialized name. Never change one: it is inside every hash.
@@ -84,6 +99,10 @@ impl Kind {
             Kind::BackupExported => "backup_exported",
             Kind::BackupRestored => "backup_restored",
             Kind::DeviceNamed => "device_named",
+            Kind::SendList => "send_list",
+            Kind::Attachment => "attachment",
+            Kind::RenewalItem => "renewal_item",
+            Kind::RenewalDone => "renewal_done",
         }
     }
 
@@ -106,6 +125,10 @@ impl Kind {
             Kind::BackupExported => "バックアップ書出",
             Kind::BackupRestored => "バックアップ復元",
             Kind::DeviceNamed => "端末の登録",
+            Kind::SendList => "送受信一覧",
+            Kind::Attachment => "添付",
+            Kind::RenewalItem => "更新・期限の登録",
+            Kind::RenewalDone => "更新済み",
         }
     }
 
@@ -314,6 +337,109 @@ impl DeliveredDocument {
     }
 }
 
+/// What a renewal item is (更新・期限の管理).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RenewalWhat {
+    /// ライセンス: one per 事業所番号, paid yearly.
+    Licence,
+    /// 電子証明書, installed on one terminal.
+    Certificate,
+    /// The KJ… login ID's password (its expiry only: never the password).
+    IdPassword,
+    /// The national client app (an old version causes errors).
+    ClientApp,
+}
+
+impl RenewalWhat {
+    pub const ALL: [RenewalWhat; 4] = [
+        RenewalWhat::Licence,
+        RenewalWhat::Certificate,
+        RenewalWhat::IdPassword,
+        RenewalWhat::ClientApp,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RenewalWhat::Licence => "licence",
+            RenewalWhat::Certificate => "certificate",
+            RenewalWhat::IdPassword => "id_password",
+            RenewalWhat::ClientApp => "client_app",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            RenewalWhat::Licence => "ライセンス",
+            RenewalWhat::Certificate => "電子証明書",
+            RenewalWhat::IdPassword => "KJ IDのパスワード",
+            RenewalWhat::ClientApp => "クライアントソフト",
+        }
+    }
+    /// What its date is called.
+    pub fn due_label_ja(self) -> &'static str {
+        match self {
+            RenewalWhat::Licence => "次の支払日",
+            RenewalWhat::Certificate => "有効期限",
+            RenewalWhat::IdPassword => "パスワードの期限",
+            RenewalWhat::ClientApp => "次に版を確かめる日",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RenewalWhat> {
+        RenewalWhat::ALL.into_iter().find(|w| w.as_str() == s)
+    }
+}
+
+/// Which 電子証明書.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CertificateKind {
+    /// 介護保険証明書.
+    CareInsurance,
+    /// 請求委任事業所用ケアプラン証明書.
+    DelegatedBilling,
+}
+
+impl CertificateKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CertificateKind::CareInsurance => "care_insurance",
+            CertificateKind::DelegatedBilling => "delegated_billing",
+        }
+    }
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            CertificateKind::CareInsurance => "介護保険証明書",
+            CertificateKind::DelegatedBilling => "請求委任事業所用ケアプラン証明書",
+        }
+    }
+    pub fn parse(s: &str) -> Option<CertificateKind> {
+        match s {
+            "care_insurance" => Some(CertificateKind::CareInsurance),
+            "delegated_billing" => Some(CertificateKind::DelegatedBilling),
+            _ => None,
+        }
+    }
+}
+
+/// The facts of a renewal item beyond its date, each where the item has it. Never a
+/// secret: no password, no certificate file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RenewalFacts {
+    /// ライセンス: the 事業所番号 it is for.
+    pub office_number: Option<String>,
+    /// ライセンス: 申込日.
+    pub applied_on: Option<CivilDate>,
+    /// ライセンス: 無料期間の終わり (the free-pass campaign's year).
+    pub free_until: Option<CivilDate>,
+    /// ライセンス: 金額 (円, 税込).
+    pub amount_yen: Option<u64>,
+    /// 電子証明書: which one.
+    pub certificate: Option<CertificateKind>,
+    /// 電子証明書: the PC it is installed on.
+    pub terminal: Option<String>,
+    /// クライアントソフト: the version last installed.
+    pub app_version: Option<String>,
+    /// クライアントソフト: when it was last updated.
+    pub updated_on: Option<CivilDate>,
+}
+
 /// What a バックアップ復元 did to the local ledger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RestoreOutcome {
@@ -437,6 +563,36 @@ pub enum Details {
         /// its id, length and head hash.
         migrated_from: Option<ChainHead>,
     },
+    /// The file is `subject.file`, the month `subject.service_month`.
+    SendList,
+    Attachment {
+        /// What the document is (required for a 資料 on its own).
+        note: Option<String>,
+        /// The entry it belongs to (a 差替, 同意, 交付), when it is attached to one.
+        attached_to_seq: Option<u64>,
+        /// That entry's device, when not this entry's own.
+        attached_to_device: Option<DeviceId>,
+    },
+    RenewalItem {
+        /// The item's id (lower-case letters, digits and `-`): later entries name it.
+        item: String,
+        what: RenewalWhat,
+        /// 担当者: who follows it (a name from the staff list).
+        owner: String,
+        /// The date to act by (see [`RenewalWhat::due_label_ja`]).
+        due_on: CivilDate,
+        facts: RenewalFacts,
+    },
+    RenewalDone {
+        item: String,
+        /// When it was done.
+        done_on: CivilDate,
+        /// The item's next date after this renewal.
+        new_due_on: CivilDate,
+        /// クライアントソフト: the version now installed.
+        app_version: Option<String>,
+        note: Option<String>,
+    },
 }
 
 impl Details {
@@ -458,6 +614,10 @@ impl Details {
             Details::BackupExported { .. } => Kind::BackupExported,
             Details::BackupRestored { .. } => Kind::BackupRestored,
             Details::DeviceNamed { .. } => Kind::DeviceNamed,
+            Details::SendList => Kind::SendList,
+            Details::Attachment { .. } => Kind::Attachment,
+            Details::RenewalItem { .. } => Kind::RenewalItem,
+            Details::RenewalDone { .. } => Kind::RenewalDone,
         }
     }
 }
@@ -549,6 +709,23 @@ impl Entry {
             device: device.clone().unwrap_or_else(|| self.device.clone()),
             seq,
         })
+    }
+
+    /// The entry an 添付 belongs to, on its own device unless it names another.
+    pub fn attached_to(&self) -> Option<EntryRef> {
+        match &self.details {
+            Details::Attachment {
+                attached_to_seq: Some(seq),
+                attached_to_device,
+                ..
+            } => Some(EntryRef {
+                device: attached_to_device
+                    .clone()
+                    .unwrap_or_else(|| self.device.clone()),
+                seq: *seq,
+            }),
+            _ => None,
+        }
     }
 
     /// When the act happened: the time staff gave, else the recording time.

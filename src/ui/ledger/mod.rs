@@ -1,43 +1,48 @@
 //! The evidence ledger's views (証跡台帳): recording checked files, the later events, views per
 //! user / month / partner, printing for an inspection, checkpoints, backups and settings.
 //!
-//! The ledger is a set of places (利用者, 記録一覧, 記録を追加, 運営指導の印刷, バックアップ・
-//! 台帳フォルダ, 設定; see `crate::places`), one shown at a time beside its menu. The shared
+//! The ledger is a set of places (利用者, 記録一覧, 記録を追加, 添付・送受信一覧, 運営指導の印刷,
+//! 更新・期限, 保存と管理の記録, バックアップ・台帳フォルダ, 設定; see `crate::places`), one shown at a time beside its menu. The shared
 //! state ([`LedgerState`]) is provided once by the App, so the 「台帳に記録」 panel on the
 //! checking page and the ledger's places see the same entries. Components only call the
 //! ledger core and the store; they hold no domain logic.
 
+mod attachments;
 mod backup;
 mod browse;
 mod checkpoint;
 mod clients;
 mod events;
 mod folder;
+mod keeping;
 mod office_folder;
 mod print;
 mod record;
+mod renewals;
 mod settings;
 mod state;
 mod today_staff;
 
 use leptos::prelude::*;
 
+pub use attachments::AttachmentsPanel;
 pub use backup::BackupPanel;
 pub use browse::{EntryTable, LedgerBrowser, VersionTable};
 pub use checkpoint::CheckpointPanel;
 pub use clients::{ClientFinder, ClientPage};
 pub use events::EventForm;
+pub use keeping::KeepingPanel;
 pub use office_folder::{FolderStatus, OfficeFolderPanel};
 pub use print::{InspectionPanel, InspectionSheet};
 pub use record::{summary_of, RecordCheckedFiles};
+pub use renewals::RenewalsPanel;
 pub use settings::SettingsForm;
-pub use state::{LedgerState, Loading};
+pub use state::{now, LedgerState, Loading};
 pub use today_staff::TodayStaff;
 
 use crate::ledger::time_sanity::time_doubts;
 use crate::ledger::{backup_reminder, past_retention};
 use crate::ui::places::{place_id, use_place, LedgerPlace, Place, LEDGER_MENU};
-use state::now;
 
 /// 「最後のバックアップ: N日前」, always visible in the ledger, with a reminder when due.
 #[component]
@@ -211,7 +216,10 @@ pub fn LedgerView() -> impl IntoView {
                         <PlaceView at=at place=LedgerPlace::Client><ClientPage/></PlaceView>
                         <PlaceView at=at place=LedgerPlace::Records><LedgerBrowser/> <RetentionList/></PlaceView>
                         <PlaceView at=at place=LedgerPlace::Add><EventForm/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Attachments><AttachmentsPanel/></PlaceView>
                         <PlaceView at=at place=LedgerPlace::Print><InspectionPanel/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Renewals><RenewalsPanel/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Keeping><KeepingPanel/></PlaceView>
                         <PlaceView at=at place=LedgerPlace::Backup><OfficeFolderPanel/> <BackupPanel/> <CheckpointPanel/></PlaceView>
                         <PlaceView at=at place=LedgerPlace::Settings><SettingsForm/></PlaceView>
                     </div>
