@@ -22,7 +22,7 @@
 
 use super::chain::{verify_from_with, DeviceChain, HashCheck, Verification};
 use super::device::DeviceId;
-use super::entry::Entry;
+use super::entry::{Entry, Kind};
 use super::office::{ChainMerge, OfficeLedger};
 use super::settings::OfficeSettings;
 use super::value_io::FormatError;
@@ -371,6 +371,15 @@ pub fn add_full_chain(
     }
 }
 
+/// Whether an entry of `kind` names bytes that go to `files/`: a file received or sent, and
+/// an attachment (送受信一覧, 添付). A チェック結果 or 取込 names the same file again.
+pub fn keeps_bytes(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Received | Kind::Sent | Kind::DeletionReceived | Kind::SendList | Kind::Attachment
+    )
+}
+
 /// Extensions a kept file keeps in `files/`: documents staff open from the folder. Anything
 /// else (an attached `.exe`, `.js`, `.lnk` …) becomes `.bin`, so a double click in the shared
 /// folder never runs what someone attached.
@@ -669,6 +678,12 @@ mod tests {
         assert_eq!(stored_file_name(&sha, "no extension"), format!("{sha}.bin"));
         assert_eq!(stored_file_name(&sha, "evil.c/sv"), format!("{sha}.bin"));
         assert_eq!(stored_file_name(&sha, "一覧.PDF"), format!("{sha}.pdf"));
+        // Attachments' bytes go to files/ like received and sent files; a check result
+        // only names a file already there.
+        assert!(
+            keeps_bytes(Kind::SendList) && keeps_bytes(Kind::Attachment) && keeps_bytes(Kind::Sent)
+        );
+        assert!(!keeps_bytes(Kind::CheckResult) && !keeps_bytes(Kind::RenewalDone));
         assert_eq!(
             stored_file_name(&sha, "資料\u{202E}fdp.exe"),
             format!("{sha}.bin")

@@ -19,14 +19,13 @@ use super::folder_access as fs;
 use super::pacing::{mark, Pacer};
 use crate::jpdate::Timestamp;
 use crate::ledger::office_folder::{
-    add_continuation, add_full_chain, entries_after, segment_text, segments_to_read,
+    add_continuation, add_full_chain, entries_after, keeps_bytes, segment_text, segments_to_read,
     settings_in_device_file, sha256_of_stored_name, stored_file_name, DeviceFile, ExactText,
     FolderMerge, Segment, SegmentProblem, SegmentReader, CHAIN_DIR, DEVICES_DIR, DEVICE_FILE,
     FILES_DIR, LEGACY_DIR, ROOT_DIR,
 };
 use crate::ledger::{
-    ChainOrigin, DeviceChain, DeviceId, Entry, HashCheck, Kind, OfficeLedger, OfficeSettings,
-    StoredFile,
+    ChainOrigin, DeviceChain, DeviceId, Entry, HashCheck, OfficeLedger, OfficeSettings, StoredFile,
 };
 
 /// This PC writes its whole chain as one segment again (and removes the small ones) when it
@@ -194,13 +193,7 @@ async fn sync_pass(
             .filter(|c| c.origin() == ChainOrigin::Legacy)
             .flat_map(|c| c.entries());
         for e in chain.entries().iter().chain(legacy_entries) {
-            let (true, Some(file)) = (
-                matches!(
-                    e.kind(),
-                    Kind::Received | Kind::Sent | Kind::DeletionReceived
-                ),
-                &e.subject.file,
-            ) else {
+            let (true, Some(file)) = (keeps_bytes(e.kind()), &e.subject.file) else {
                 continue;
             };
             let name = stored_file_name(&file.sha256, &file.name);

@@ -13,10 +13,10 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
   singleFileOnStick, openProfile, freshProfileDir, generatedFixtureDir, sha256, OFFICE_SCREEN, ROOT,
-  expectNoAxeViolations,
+  expectNoAxeViolations, readOpfsFolder, writeOpfsFolder,
 } from './support.mjs';
 import {
-  region, openCheck, openPlace, setUpOffice, storedEntries, chooseStaff, exportBackup, FILES,
+  region, openLedger, openCheck, openPlace, setUpOffice, storedEntries, chooseStaff, exportBackup, FILES,
 } from './ledger_steps.mjs';
 
 let stick;
@@ -322,5 +322,76 @@ test('the new places and the reminder bar meet WCAG 2.2 AA', { timeout: 300_000 
     await expectNoAxeViolations(page, '保存と管理の記録');
   } finally {
     await close();
+  }
+});
+
+/** A PC whose folder dialog answers with the profile's folder 「台帳フォルダ」 (see office.test.mjs). */
+async function openPcWithFolder(dir) {
+  const pc = await openProfile(dir, stick.url, { viewport: OFFICE_SCREEN, extraArgs: ['--allow-file-access-from-files'] });
+  await pc.context.addInitScript(() => {
+    window.showDirectoryPicker = async () => (await navigator.storage.getDirectory())
+      .getDirectoryHandle('台帳フォルダ', { create: true });
+  });
+  await pc.page.reload();
+  return pc;
+}
+
+test('an attached PDF goes to the office folder and another PC gets it byte-identical', { timeout: 300_000 }, async () => {
+  const dirA = await freshProfileDir();
+  const dirB = await freshProfileDir();
+  const list = pdf('Soujushin Ichiran (office folder)', 2 * 1024 * 1024);
+  const exe = Buffer.from('MZ attached, never runnable from the folder');
+  let folderOfA;
+  try {
+    let { page, problems, close } = await openPcWithFolder(dirA);
+    try {
+      await setUpOffice(page);
+      await openPlace(page, 'バックアップ・台帳フォルダ');
+      await region(page, '台帳フォルダ(事業所のパソコンで共有)').getByRole('button', { name: '台帳フォルダを選ぶ' }).click();
+      await page.getByTestId('folder-status').filter({ hasText: '台帳はこのパソコンと台帳フォルダ「台帳フォルダ」にあります' }).waitFor();
+      await openPlace(page, '添付・送受信一覧');
+      const attach = region(page, '添付・送受信一覧');
+      await attach.getByLabel('添付するファイルを選ぶ').setInputFiles({ name: '送受信一覧.pdf', mimeType: 'application/pdf', buffer: list });
+      await attach.getByRole('button', { name: '台帳に保存' }).click();
+      await page.getByTestId('attach-status').filter({ hasText: '分の送受信一覧を保存しました' }).waitFor();
+      await attach.getByLabel('資料(説明をつけて)').check();
+      await attach.getByLabel('添付するファイルを選ぶ').setInputFiles({ name: 'tool.exe', mimeType: 'application/octet-stream', buffer: exe });
+      await attach.getByLabel('説明(何の資料か)').fill('実行ファイル');
+      await attach.getByRole('button', { name: '台帳に保存' }).click();
+      await page.getByTestId('attach-status').filter({ hasText: '添付を保存しました' }).waitFor();
+      const wanted = `/files/${sha256(list)}.pdf`;
+      for (let i = 0; i < 100; i++) {
+        folderOfA = await readOpfsFolder(page, '台帳フォルダ');
+        if (Object.keys(folderOfA).some((n) => n.endsWith(`/files/${sha256(exe)}.bin`))) break;
+        await page.waitForTimeout(200);
+      }
+      const names = Object.keys(folderOfA);
+      const pdfName = names.find((n) => n.endsWith(wanted));
+      assert.ok(pdfName, names.join('\n'));
+      assert.equal(sha256(Buffer.from(folderOfA[pdfName], 'base64')), sha256(list));
+      assert.ok(names.some((n) => n.endsWith(`/files/${sha256(exe)}.bin`)), 'an .exe is kept as .bin');
+      assert.ok(!names.some((n) => n.endsWith('.exe')), names.join('\n'));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+
+    ({ page, problems, close } = await openPcWithFolder(dirB));
+    try {
+      await writeOpfsFolder(page, '台帳フォルダ', folderOfA);
+      await openLedger(page);
+      await region(page, '台帳フォルダ(事業所のパソコンで共有)').getByRole('button', { name: '台帳フォルダを選ぶ' }).click();
+      await page.getByRole('heading', { name: '利用者', exact: true }).waitFor();
+      await openPlace(page, '添付・送受信一覧');
+      const got = await downloadBytes(page, region(page, '保存した添付・送受信一覧').getByRole('button', { name: '保存(送受信一覧.pdf)' }));
+      assert.equal(got.name, '送受信一覧.pdf');
+      assert.equal(sha256(got.bytes), sha256(list));
+      assert.deepEqual(problems, []);
+    } finally {
+      await close();
+    }
+  } finally {
+    await rm(dirA, { recursive: true, force: true });
+    await rm(dirB, { recursive: true, force: true });
   }
 });
