@@ -39,6 +39,22 @@
 //!   CPU without the hash, one thread) would take about 50 ms on two cores, 1.3× iconv: the
 //!   goal needs a faster core (the byte loop), not only a faster shell. Records are kept in a third less memory than before (a field 8 bytes, a row 40;
 //!   peak RSS 62 → 44 MB).
+//!
+//! Measured again 2026-12-02 (branch checkspeed, after b4809a5), the machine loaded more than
+//! before (iconv alone 40–99 ms on the folder in one session): one 第6表 0.48–1.06× iconv
+//! (56–104 ms, two clusters near 60 and 95 ms; iconv 40–72 ms), the folder 0.42–0.69× (119–160
+//! ms). Timed inside the process on the folder: finding and opening the files 2.7 ms, checking
+//! on both cores until 57–60 ms, the reconciliation 31 ms (most on one core), the summary 1 ms.
+//! A profile of the whole process (perf, 20 kHz): `checker::run` 29% (the byte loop and the
+//! column rules, inlined), SHA-256 8%, page faults 13% (first writes of the kept records: as
+//! many faults, 11,000, as the peak RSS of 44 MB has pages), `plan_actual::compare` 10%,
+//! `check_totals` 4%, `resolve_versions` 3%, `build_units` 3%, malloc and free about 7%.
+//! Tried and not kept: making room for a kept file's records at its first record (no
+//! doubling and copying): the copies left the profile, but the faults stayed (10,927: the
+//! records are written once either way) and the whole process was no faster beyond the noise.
+//! What would move the figure: keeping less per record (a 第6表 record keeps 11 fields of 8
+//! bytes and a 40-byte row; the fields that are the same in a run of records could be kept
+//! once per run), and the reconciliation's per-file work done beside the checking.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -7,6 +7,9 @@
 //! - `OUT_DIR/office/*.CSV`: a realistic month, 20 files (30 users, 4 providers, a 計画 set)
 //!   with one bad file (the 通所リハビリテーション 第6表 予定 has a 作成年月日 of 2025-05-32)
 //!   and one missed visit (濵田 正男 様, 被保険者番号 0000020001, 2025-05-01, 111111);
+//! - `OUT_DIR/real-size/*.CSV`: an office's month at its real size, for the check page's
+//!   benchmark: 40 users, 6 providers, one 利用票 unit per user and provider and each
+//!   provider's 実績, 246 files, everything consistent;
 //! - `OUT_DIR/history/<step>/*.CSV`: one client history in the order it happens, for the
 //!   inspection sheet's end-to-end test (1-plan: the plan to both providers; 2-may: May
 //!   利用票 to both; 3-replace: a new May 利用票 to 訪問介護 with one more visit; 4-delete:
@@ -31,6 +34,7 @@ fn main() -> std::io::Result<()> {
         ("clean", month.files()),
         ("missed-visit", missed),
         ("office", office),
+        ("real-size", OfficeMonth::forty_users().files_per_user()),
     ] {
         let dir = out.join(folder);
         std::fs::create_dir_all(&dir)?;

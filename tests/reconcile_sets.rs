@@ -634,3 +634,30 @@ fn the_result_serializes_for_the_page_export() {
     assert!(json.contains("\"state\":\"planned_only\""));
     assert!(json.contains("\"code\":\"PLAN_ACTUAL_NOT_PERFORMED\""));
 }
+
+#[test]
+fn the_forty_user_month_per_user_is_246_clean_files() {
+    let office = OfficeMonth::forty_users();
+    assert_eq!(office.providers().len(), 6);
+    let files = office.files_per_user();
+    assert_eq!(files.len(), 40 * 2 * 3 + 6);
+    let mut names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), files.len(), "every file has a name of its own");
+    for f in &check(&files) {
+        assert!(
+            f.report.findings.is_empty(),
+            "{}: {:?}",
+            f.report.name,
+            f.report.findings
+        );
+    }
+    let r = run(&files);
+    assert!(r.cross_file.is_empty(), "{}", show(&r));
+    assert_eq!(r.plan_vs_actual.len(), 40);
+    assert!(r
+        .plan_vs_actual
+        .iter()
+        .all(|m| m.outcome() == MonthOutcome::Same));
+}

@@ -341,6 +341,26 @@ pub fn canonical_entries_with_wrong_hash(jsonl: &str) -> Vec<usize> {
         .collect()
 }
 
+/// The lines (from 0) of `jsonl` that are not both their entry's canonical text (read
+/// straight, written back to the same bytes) and carrying the hash of their content: what
+/// another thread confirms for a reader that read the lines by
+/// [`Entry::from_line_unconfirmed`]. An empty answer means every line is exactly what
+/// [`Entry::from_canonical_json`] accepts, with a right hash.
+pub fn lines_not_confirmed(jsonl: &str) -> Vec<usize> {
+    // The lines do not name their device, and no canonical text holds it: any id reads them.
+    let any = DeviceId::from_random([0; 16]);
+    jsonl
+        .split('\n')
+        .enumerate()
+        .filter(|(_, line)| {
+            let confirmed = canonical_line_hash_is_right(line)
+                && Entry::from_canonical_json(line, &any).is_some();
+            !line.is_empty() && !confirmed
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// Whether one entry's canonical text (see [`canonical_entries_with_wrong_hash`]) carries
 /// the hash of its content.
 pub fn canonical_line_hash_is_right(line: &str) -> bool {

@@ -112,6 +112,10 @@ pub struct SegmentReader<'a> {
     lines: std::iter::Enumerate<std::str::Lines<'a>>,
     entries: Vec<Entry>,
     canonical: bool,
+    /// The text has a carriage return somewhere (its lines may still read canonically).
+    has_cr: bool,
+    /// Lines are read straight, their write-back confirmed on another thread.
+    confirmed_elsewhere: bool,
 }
 
 impl<'a> SegmentReader<'a> {
@@ -137,7 +141,17 @@ impl<'a> SegmentReader<'a> {
             lines: text.lines().enumerate(),
             entries: Vec::with_capacity(expected.min(text.len() / 64 + 1)),
             canonical: true,
+            has_cr: text.as_bytes().contains(&b'\r'),
+            confirmed_elsewhere: false,
         })
+    }
+
+    /// Reads the lines straight ([`Entry::from_line_unconfirmed`]): for a caller that has
+    /// another thread confirm every line by [`crate::ledger::chain::lines_not_confirmed`]
+    /// and treats [`SegmentReader::is_canonical`] as "canonical if that confirms it".
+    pub fn confirmed_elsewhere(mut self) -> Self {
+        self.confirmed_elsewhere = true;
+        self
     }
 
     /// Reads up to `max_lines` more lines; `Ok(true)` once every line is read.
@@ -146,7 +160,12 @@ impl<'a> SegmentReader<'a> {
             let Some((i, line)) = self.lines.next() else {
                 return Ok(true);
             };
-            let entry = match Entry::from_canonical_json(line, self.device) {
+            let straight = if self.confirmed_elsewhere {
+                Entry::from_line_unconfirmed(line, self.device)
+            } else {
+                Entry::from_canonical_json(line, self.device)
+            };
+            let entry = match straight {
                 Some(e) => e,
                 None => {
                     self.canonical = false;
@@ -174,6 +193,12 @@ impl<'a> SegmentReader<'a> {
         self.canonical
     }
 
+    /// Whether the whole text is exactly [`segment_text`] of its entries (so it can be kept
+    /// as it is, not written again): every line canonical, each ended by one `\n`.
+    pub fn is_exact_text(&self) -> bool {
+        self.canonical && !self.has_cr
+    }
+
     /// The entries, once every line is read: exactly the seqs the segment's name says.
     pub fn finish(self) -> Result<Vec<Entry>, String> {
         let segment = self.segment;
@@ -187,6 +212,40 @@ impl<'a> SegmentReader<'a> {
         }
         Ok(self.entries)
     }
+}
+
+/// A text read from the office folder that is exactly [`segment_text`] of a device's
+/// entries `first..=last` (see [`SegmentReader::is_exact_text`]) and whose entries joined the
+/// office ledger: storing those entries again can keep this text instead of writing it anew.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExactText {
+    pub device: DeviceId,
+    pub first: u64,
+    pub last: u64,
+    /// The hash of entry `last`: it commits to every entry before it in the text's chain.
+    pub last_hash: String,
+}
+
+/// Which of `texts` (in order) are, one after another, exactly the run of `device`'s entries
+/// `first..=last` ending in `last_hash`; `None` when they do not tile the run exactly.
+pub fn texts_for_run(
+    texts: &[ExactText],
+    device: &DeviceId,
+    first: u64,
+    last: u64,
+    last_hash: &str,
+) -> Option<Vec<usize>> {
+    let mut picked = Vec::new();
+    let mut next = first;
+    while next <= last {
+        let i = texts
+            .iter()
+            .position(|t| &t.device == device && t.first == next && t.last <= last)?;
+        picked.push(i);
+        next = texts[i].last + 1;
+    }
+    let end = &texts[*picked.last()?];
+    (end.last == last && end.last_hash == last_hash).then_some(picked)
 }
 
 /// Which of a device's segments to read to learn what comes after the `held` entries this PC
@@ -437,6 +496,90 @@ mod tests {
         assert!(parse_segment(&d, backwards, &text).is_err());
         assert!(parse_segment(&d, Segment { first: 0, last: 3 }, &text).is_err());
         assert!(parse_segment(&d, s, "").is_err());
+    }
+
+    #[test]
+    fn a_text_is_exact_only_when_it_is_the_segment_text_itself() {
+        let (chain, _) = sample_device_chain(1, 6, 3, 2, false);
+        let d = sample_device(1);
+        let s = Segment { first: 1, last: 6 };
+        let text = segment_text(chain.entries());
+        let mut exact = SegmentReader::new(&d, s, &text).unwrap();
+        while !exact.read_some(2).unwrap() {}
+        assert!(exact.is_exact_text());
+        // Windows line ends read the same entries, but the text is not what this app writes.
+        let crlf = text.replace('\n', "\r\n");
+        let mut other = SegmentReader::new(&d, s, &crlf).unwrap();
+        while !other.read_some(2).unwrap() {}
+        assert!(!other.is_exact_text());
+        assert_eq!(other.finish().unwrap(), chain.entries());
+    }
+
+    #[test]
+    fn lines_read_straight_are_the_same_entries_and_the_other_thread_finds_what_is_not_canonical() {
+        let (chain, _) = sample_device_chain(1, 8, 3, 2, false);
+        let d = sample_device(1);
+        let s = Segment { first: 1, last: 8 };
+        let text = segment_text(chain.entries());
+        let mut straight = SegmentReader::new(&d, s, &text)
+            .unwrap()
+            .confirmed_elsewhere();
+        while !straight.read_some(3).unwrap() {}
+        assert!(straight.is_canonical());
+        assert_eq!(straight.finish().unwrap(), chain.entries());
+        assert!(crate::ledger::chain::lines_not_confirmed(&text).is_empty());
+        // A line that reads straight but is not the canonical text (an escape this app never
+        // writes), and a line whose content does not match its hash: both found.
+        let lines: Vec<&str> = text.lines().collect();
+        let escaped = lines[2].replacen("\"actor\":\"", "\"actor\":\"\\u0020", 1);
+        assert_ne!(escaped, lines[2]);
+        // Its stated hash made right for its own bytes: the hash check alone would pass it.
+        let member = ",\"hash\":\"";
+        let at = escaped.find(member).unwrap() + member.len();
+        let without = format!("{}{}", &escaped[..at - member.len()], &escaped[at + 65..]);
+        let escaped = format!(
+            "{}{}{}",
+            &escaped[..at],
+            crate::fingerprint::sha256_hex(without.as_bytes()),
+            &escaped[at + 64..]
+        );
+        assert!(crate::ledger::chain::canonical_line_hash_is_right(&escaped));
+        assert!(Entry::from_line_unconfirmed(&escaped, &d).is_some());
+        let changed = lines[5].replacen("\"seq\":6", "\"seq\":6 ", 1);
+        let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        edited[2] = escaped;
+        edited[5] = changed;
+        let edited = edited.join("\n") + "\n";
+        assert_eq!(
+            crate::ledger::chain::lines_not_confirmed(&edited),
+            vec![2, 5]
+        );
+    }
+
+    #[test]
+    fn texts_tile_a_run_only_exactly_and_up_to_its_last_hash() {
+        let d = sample_device(1);
+        let other = sample_device(2);
+        let t = |device: &DeviceId, first, last, hash: &str| ExactText {
+            device: device.clone(),
+            first,
+            last,
+            last_hash: hash.into(),
+        };
+        let texts = [
+            t(&d, 11, 20, "h20"),
+            t(&other, 1, 10, "x10"),
+            t(&d, 1, 10, "h10"),
+            t(&d, 21, 25, "h25"),
+        ];
+        assert_eq!(texts_for_run(&texts, &d, 1, 25, "h25"), Some(vec![2, 0, 3]));
+        assert_eq!(texts_for_run(&texts, &d, 1, 10, "h10"), Some(vec![2]));
+        // Another history ending elsewhere, a run starting mid-text, a run past the texts.
+        assert_eq!(texts_for_run(&texts, &d, 1, 20, "other"), None);
+        assert_eq!(texts_for_run(&texts, &d, 5, 20, "h20"), None);
+        assert_eq!(texts_for_run(&texts, &d, 1, 30, "h30"), None);
+        assert_eq!(texts_for_run(&texts, &d, 1, 15, "h15"), None);
+        assert_eq!(texts_for_run(&texts, &other, 1, 10, "x10"), Some(vec![1]));
     }
 
     #[test]

@@ -37,12 +37,15 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::fingerprint::sha256_hex;
 use crate::jpdate::Timestamp;
 use crate::ledger::migration::migrate_v1;
-use crate::ledger::office_folder::{segment_text, Segment, SegmentReader};
+use crate::ledger::office_folder::{
+    segment_text, texts_for_run, ExactText, Segment, SegmentReader,
+};
 use crate::ledger::settings::SETTINGS_KEY;
 use crate::ledger::{
     seal, AppendError, ChainHead, Details, DeviceId, Entry, EntryDraft, KeptBranch, OfficeSettings,
     StoredFile, Subject,
 };
+use crate::store::pacing::Pacer;
 
 /// One name for this app's database. All `file://` pages of a browser share one storage
 /// origin, so the name must not collide with other local pages.
@@ -472,28 +475,64 @@ impl LedgerStore {
         entries: &[&Entry],
         files: &[StoredFile],
     ) -> Result<usize, StoreError> {
+        self.add_entries_keeping(entries, files, &[]).await
+    }
+
+    /// [`LedgerStore::add_entries`], keeping `texts` read from the office folder as they are
+    /// where they are exactly a run's text (a new PC joining stores every chain without
+    /// writing 100,000 entries anew).
+    ///
+    /// The segments' records are made before the transaction, in steps that let the page
+    /// answer: a transaction commits by itself when a step yields with no request pending.
+    pub async fn add_entries_keeping(
+        &self,
+        entries: &[&Entry],
+        files: &[StoredFile],
+        texts: &[(ExactText, JsValue)],
+    ) -> Result<usize, StoreError> {
         for f in files {
             if sha256_hex(&f.bytes) != f.sha256 {
                 return Err(StoreError::Corrupt(format!("ファイル {}", f.sha256)));
             }
         }
         let runs = runs_of(entries);
+        let held_before = self.segment_keys().await?;
+        let spans: Vec<ExactText> = texts.iter().map(|(t, _)| t.clone()).collect();
+        let mut pacer = Pacer::new();
+        let mut records: Vec<(String, usize, JsValue)> = Vec::new();
+        for run in &runs {
+            let key = segment_key(run);
+            if held_before.contains(&key) {
+                continue;
+            }
+            let (first, last) = (run[0], run[run.len() - 1]);
+            let kept = texts_for_run(&spans, &first.device, first.seq, last.seq, &last.hash).map(
+                |picked| {
+                    picked
+                        .iter()
+                        .fold(js_sys::JsString::from(""), |all, &i| {
+                            all.concat(&texts[i].1)
+                        })
+                        .into()
+                },
+            );
+            let text = kept.unwrap_or_else(|| JsValue::from_str(&segment_text(run)));
+            records.push((key, run.len(), segment_record_with_text(run, &text)));
+            pacer.step().await;
+        }
         let tx = self
             .db
             .transaction(&[SEGMENTS, FILES], TransactionMode::ReadWrite)?;
         let store = tx.store(SEGMENTS)?;
+        // Another tab may have added some meanwhile.
         let held: HashSet<String> = store
             .get_all_keys(None, None)
             .await?
             .iter()
             .filter_map(JsValue::as_string)
             .collect();
-        let new_runs: Vec<&Vec<&Entry>> = runs
-            .iter()
-            .filter(|r| !held.contains(&segment_key(r)))
-            .collect();
-        let added = new_runs.iter().map(|r| r.len()).sum();
-        let records: Vec<JsValue> = new_runs.iter().map(|r| segment_record(r)).collect();
+        records.retain(|(key, _, _)| !held.contains(key));
+        let added = records.iter().map(|(_, n, _)| n).sum();
         let file_store = tx.store(FILES)?;
         let held_files: HashSet<String> = file_store
             .get_all_keys(None, None)
@@ -506,7 +545,7 @@ impl LedgerStore {
             .filter(|f| !held_files.contains(&f.sha256))
             .map(|f| file_record(&f.sha256, &f.bytes))
             .collect();
-        let writes = records.iter().map(|r| store.add(r, None));
+        let writes = records.iter().map(|(_, _, r)| store.add(r, None));
         let file_writes = file_records.iter().map(|r| file_store.put(r, None));
         let (written, files_written) = futures::future::join(
             futures::future::join_all(writes),
@@ -518,6 +557,20 @@ impl LedgerStore {
         }
         finish(tx).await?;
         Ok(added)
+    }
+
+    /// The keys of every stored segment.
+    async fn segment_keys(&self) -> Result<HashSet<String>, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[SEGMENTS], TransactionMode::ReadOnly)?;
+        Ok(tx
+            .store(SEGMENTS)?
+            .get_all_keys(None, None)
+            .await?
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect())
     }
 
     /// The SHA-256 of every kept file (one read, for deciding what to copy).
@@ -700,6 +753,11 @@ fn segment_key<E: Borrow<Entry>>(run: &[E]) -> String {
 }
 
 fn segment_record<E: Borrow<Entry>>(run: &[E]) -> JsValue {
+    segment_record_with_text(run, &JsValue::from_str(&segment_text(run)))
+}
+
+/// A segment's record, with `text` its entries' [`segment_text`].
+fn segment_record_with_text<E: Borrow<Entry>>(run: &[E], text: &JsValue) -> JsValue {
     let record = Object::new();
     let (first, last) = (run[0].borrow(), run[run.len() - 1].borrow());
     set(&record, "key", &JsValue::from_str(&segment_key(run)));
@@ -707,7 +765,7 @@ fn segment_record<E: Borrow<Entry>>(run: &[E]) -> JsValue {
     set(&record, "first", &JsValue::from_f64(first.seq as f64));
     set(&record, "last", &JsValue::from_f64(last.seq as f64));
     set(&record, "head", &JsValue::from_str(&last.hash));
-    set(&record, "jsonl", &JsValue::from_str(&segment_text(run)));
+    set(&record, "jsonl", text);
     record.into()
 }
 

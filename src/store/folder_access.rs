@@ -148,10 +148,19 @@ async fn file_of(folder: &JsValue, name: &str) -> Result<Option<JsValue>, String
 
 /// The text of a file (`None` when there is none).
 pub async fn read_text(folder: &JsValue, name: &str) -> Result<Option<String>, String> {
+    Ok(read_text_value(folder, name)
+        .await?
+        .and_then(|v| v.as_string()))
+}
+
+/// The text of a file as the browser's string (`None` when there is none), for a caller that
+/// keeps it as it is (storing it again costs no copy out of the program's memory).
+pub async fn read_text_value(folder: &JsValue, name: &str) -> Result<Option<JsValue>, String> {
     let Some(file) = file_of(folder, name).await? else {
         return Ok(None);
     };
-    Ok(call(&file, "text", &[]).await?.as_string())
+    let text = call(&file, "text", &[]).await?;
+    Ok(text.is_string().then_some(text))
 }
 
 /// The bytes of a file (`None` when there is none).

@@ -20,9 +20,9 @@ use super::pacing::{mark, Pacer};
 use crate::jpdate::Timestamp;
 use crate::ledger::office_folder::{
     add_continuation, add_full_chain, entries_after, keeps_bytes, segment_text, segments_to_read,
-    settings_in_device_file, sha256_of_stored_name, stored_file_name, DeviceFile, FolderMerge,
-    Segment, SegmentProblem, SegmentReader, CHAIN_DIR, DEVICES_DIR, DEVICE_FILE, FILES_DIR,
-    LEGACY_DIR, ROOT_DIR,
+    settings_in_device_file, sha256_of_stored_name, stored_file_name, DeviceFile, ExactText,
+    FolderMerge, Segment, SegmentProblem, SegmentReader, CHAIN_DIR, DEVICES_DIR, DEVICE_FILE,
+    FILES_DIR, LEGACY_DIR, ROOT_DIR,
 };
 use crate::ledger::{
     ChainOrigin, DeviceChain, DeviceId, Entry, HashCheck, OfficeLedger, OfficeSettings, StoredFile,
@@ -78,6 +78,15 @@ fn segments_in(listing: &[(String, bool)]) -> Vec<(Segment, String)> {
         .collect()
 }
 
+/// What one sync gives back: its report and, when it added entries, the merged office
+/// ledger exactly as it was verified and stored (so the page can show it without reading
+/// and verifying everything again).
+#[derive(Debug, Default)]
+pub struct Synced {
+    pub report: SyncReport,
+    pub merged: Option<OfficeLedger>,
+}
+
 /// Syncs `ledger` (this PC's office ledger as loaded from `store`) with the folder.
 ///
 /// With a `checker`, what is read has its chains' structure checked here and every entry's
@@ -94,7 +103,7 @@ pub async fn sync(
     memory: &mut FolderMemory,
     now: Timestamp,
     checker: Option<&dyn HashChecker>,
-) -> Result<SyncReport, String> {
+) -> Result<Synced, String> {
     if let Some(checker) = checker {
         let before = memory.clone();
         let pass = sync_pass(
@@ -129,7 +138,7 @@ async fn sync_pass(
     memory: &mut FolderMemory,
     now: Timestamp,
     checker: Option<&dyn HashChecker>,
-) -> Result<Option<SyncReport>, String> {
+) -> Result<Option<Synced>, String> {
     mark("sync-start");
     let root = dir(folder, ROOT_DIR).await?;
     let devices_dir = dir(&root, DEVICES_DIR).await?;
@@ -144,6 +153,9 @@ async fn sync_pass(
         pending: Vec::new(),
         canonical: true,
         pacer: Pacer::new(),
+        candidates: Vec::new(),
+        accepted: Vec::new(),
+        ahead: HashMap::new(),
     };
 
     // 1. This PC's own chain, files and device.json.
@@ -226,6 +238,9 @@ async fn sync_pass(
     // Copied only when some folder holds something unseen: years of entries are not copied
     // for a sync that finds nothing.
     let mut merged: Option<OfficeLedger> = None;
+    // First every chain folder and what it lists; the files not seen yet start to be read
+    // at once, so the browser reads the next device's chain while this one is parsed.
+    let mut folders: Vec<ChainFolder> = Vec::new();
     for (name, is_dir) in fs::list(&devices_dir).await? {
         let Some(device) = DeviceId::parse(&name).filter(|_| is_dir) else {
             continue;
@@ -234,18 +249,13 @@ async fn sync_pass(
             continue;
         };
         if let Some(chain_dir) = fs::subfolder(&device_dir, CHAIN_DIR, false).await? {
-            let key = name.clone();
-            read_chain_dir(
-                &chain_dir,
-                &device,
-                &key,
-                ledger,
-                &mut merged,
-                memory,
-                &mut report,
-                &mut hashes,
-            )
-            .await?;
+            let listing = fs::list(&chain_dir).await?;
+            folders.push(ChainFolder {
+                dir: chain_dir,
+                device: device.clone(),
+                key: name.clone(),
+                listing,
+            });
         }
         if let Some(legacy_dir) = fs::subfolder(&device_dir, LEGACY_DIR, false).await? {
             for (legacy_name, is_dir) in fs::list(&legacy_dir).await? {
@@ -256,19 +266,37 @@ async fn sync_pass(
                     continue;
                 };
                 let key = format!("{name}/{LEGACY_DIR}/{legacy_name}");
-                read_chain_dir(
-                    &chain_dir,
-                    &legacy,
-                    &key,
-                    ledger,
-                    &mut merged,
-                    memory,
-                    &mut report,
-                    &mut hashes,
-                )
-                .await?;
+                let listing = fs::list(&chain_dir).await?;
+                folders.push(ChainFolder {
+                    dir: chain_dir,
+                    device: legacy,
+                    key,
+                    listing,
+                });
             }
         }
+    }
+    for f in &folders {
+        let seen = memory.seen.get(&f.key);
+        for (_, name) in segments_in(&f.listing) {
+            if seen.is_none_or(|s| !s.contains(&name)) {
+                hashes.prefetch(&f.dir, &f.key, &name);
+            }
+        }
+    }
+    for f in &folders {
+        read_chain_dir(
+            &f.dir,
+            &f.device,
+            &f.key,
+            &f.listing,
+            ledger,
+            &mut merged,
+            memory,
+            &mut report,
+            &mut hashes,
+        )
+        .await?;
     }
 
     mark("sync-read");
@@ -302,33 +330,35 @@ async fn sync_pass(
                 .collect()
         }
     };
-    let merged = merged.as_ref().unwrap_or(ledger);
     mark("sync-new");
     if !new.is_empty() {
         let files = copy_files(&devices_dir, store, &new).await;
         report.files_copied = files.len() as u64;
         report.added = store
-            .add_entries(&new, &files)
+            .add_entries_keeping(&new, &files, &hashes.accepted)
             .await
             .map_err(|e| e.to_string())? as u64;
     }
     mark("sync-stored");
-    report.devices = merged
+    let shown = merged.as_ref().unwrap_or(ledger);
+    report.devices = shown
         .chains()
         .map(|c| DeviceSeen {
             device: c.device().clone(),
-            name: merged.device_label(c.device()),
+            name: shown.device_label(c.device()),
             entries: c.len() as u64,
             last_entry_at: c.entries().iter().map(|e| e.recorded_at).max(),
             is_this_pc: *c.device() == own.id,
         })
         .collect();
-    Ok(Some(report))
+    let merged = merged.filter(|_| report.added > 0);
+    Ok(Some(Synced { report, merged }))
 }
 
 async fn read_segments(
     chain_dir: &JsValue,
     device: &DeviceId,
+    key: &str,
     plan: &[Segment],
     hashes: &mut HashWork<'_>,
 ) -> Result<Vec<(Segment, Vec<Entry>)>, SegmentProblem> {
@@ -340,25 +370,46 @@ async fn read_segments(
             file: name.clone(),
             message,
         };
-        let text = fs::read_text(chain_dir, &name)
+        let value = hashes
+            .read(chain_dir, key, &name)
             .await
             .map_err(&problem)?
             .ok_or_else(|| problem("ファイルがありません".into()))?;
-        let mut reader = SegmentReader::new(device, *s, &text).map_err(&problem)?;
-        while !reader.read_some(512).map_err(&problem)? {
-            hashes.pacer.step().await;
-        }
-        hashes.canonical &= reader.is_canonical();
-        let entries = reader.finish().map_err(problem)?;
-        if let Some(checker) = hashes.checker {
-            // The worker recomputes these hashes while this thread reads on.
+        let text = value
+            .as_string()
+            .ok_or_else(|| problem("文字として読めません".into()))?;
+        // The checker confirms every line (canonical, right hash) on its thread while this
+        // one reads the lines straight; its answer counts only if the text reads here.
+        let confirming = hashes.checker.map(|checker| {
             let pending = checker.wrong_hashes(&[&text]);
             let (send, receive) = futures::channel::oneshot::channel();
             wasm_bindgen_futures::spawn_local(async move {
                 let _ = send.send(pending.await);
             });
-            hashes.pending.push(receive);
+            receive
+        });
+        let mut reader = SegmentReader::new(device, *s, &text).map_err(&problem)?;
+        if confirming.is_some() {
+            reader = reader.confirmed_elsewhere();
         }
+        while !reader.read_some(512).map_err(&problem)? {
+            hashes.pacer.step().await;
+        }
+        hashes.canonical &= reader.is_canonical();
+        let exact = reader.is_exact_text();
+        let entries = reader.finish().map_err(problem)?;
+        if let (true, Some(last)) = (exact, entries.last()) {
+            hashes.candidates.push((
+                ExactText {
+                    device: device.clone(),
+                    first: s.first,
+                    last: s.last,
+                    last_hash: last.hash.clone(),
+                },
+                value,
+            ));
+        }
+        hashes.pending.extend(confirming);
         out.push((*s, entries));
     }
     Ok(out)
@@ -382,6 +433,47 @@ struct HashWork<'a> {
     /// Whether every line read was its entry's canonical text (what the checker needs).
     canonical: bool,
     pacer: Pacer,
+    /// Exact texts of the chain folder being read, until its entries are accepted.
+    candidates: Vec<(ExactText, JsValue)>,
+    /// Exact texts whose entries joined the ledger: stored as they are.
+    accepted: Vec<(ExactText, JsValue)>,
+    /// Segment files being read ahead, by chain folder key and file name.
+    ahead: HashMap<(String, String), futures::channel::oneshot::Receiver<TextRead>>,
+}
+
+/// One chain folder of the office folder: a device's chain, or a one-chain ledger a device
+/// keeps under `legacy/`; `key` names it for remembering what was seen.
+struct ChainFolder {
+    dir: JsValue,
+    device: DeviceId,
+    key: String,
+    listing: Vec<(String, bool)>,
+}
+
+/// A file's text as the browser read it (`None`: there is no such file).
+type TextRead = Result<Option<JsValue>, String>;
+
+impl HashWork<'_> {
+    /// Starts reading a segment file now, for [`HashWork::read`] to take later.
+    fn prefetch(&mut self, chain_dir: &JsValue, key: &str, name: &str) {
+        let (send, receive) = futures::channel::oneshot::channel();
+        let (dir, file) = (chain_dir.clone(), name.to_string());
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = send.send(fs::read_text_value(&dir, &file).await);
+        });
+        self.ahead
+            .insert((key.to_string(), name.to_string()), receive);
+    }
+
+    /// A segment file's text: read ahead if it was, else read now.
+    async fn read(&mut self, chain_dir: &JsValue, key: &str, name: &str) -> TextRead {
+        if let Some(ahead) = self.ahead.remove(&(key.to_string(), name.to_string())) {
+            if let Ok(read) = ahead.await {
+                return read;
+            }
+        }
+        fs::read_text_value(chain_dir, name).await
+    }
 }
 
 /// The bytes of the files the new entries name, from whichever device folder holds them,
@@ -465,14 +557,15 @@ async fn read_chain_dir(
     chain_dir: &JsValue,
     device: &DeviceId,
     key: &str,
+    listing: &[(String, bool)],
     ledger: &OfficeLedger,
     merged: &mut Option<OfficeLedger>,
     memory: &mut FolderMemory,
     report: &mut SyncReport,
     hashes: &mut HashWork<'_>,
 ) -> Result<(), String> {
-    let listing = fs::list(chain_dir).await?;
-    let segments = segments_in(&listing);
+    let segments = segments_in(listing);
+    hashes.candidates.clear();
     let seen = memory.seen.entry(key.to_string()).or_default();
     if segments.iter().all(|(_, n)| seen.contains(n)) {
         return Ok(());
@@ -498,7 +591,7 @@ async fn read_chain_dir(
         // Nothing past what is held: still, the folder's version of the held part must be the
         // held one; its last segment's last entry says so.
         if let (Some(chain), Some(last)) = (&held_chain, only.iter().max_by_key(|s| s.last)) {
-            match read_segments(chain_dir, device, &[*last], hashes).await {
+            match read_segments(chain_dir, device, key, &[*last], hashes).await {
                 Err(p) => report.problems.push(p),
                 Ok(read) => {
                     let tail = read[0]
@@ -512,7 +605,7 @@ async fn read_chain_dir(
             }
         }
     } else {
-        let read = match read_segments(chain_dir, device, &plan, hashes).await {
+        let read = match read_segments(chain_dir, device, key, &plan, hashes).await {
             Ok(r) => r,
             Err(p) => {
                 report.problems.push(p);
@@ -534,7 +627,7 @@ async fn read_chain_dir(
             let Some(full_plan) = segments_to_read(&only, 0) else {
                 return Ok(());
             };
-            match read_segments(chain_dir, device, &full_plan, hashes).await {
+            match read_segments(chain_dir, device, key, &full_plan, hashes).await {
                 Err(p) => {
                     report.problems.push(p);
                     return Ok(());
@@ -556,6 +649,7 @@ async fn read_chain_dir(
             for (_, n) in &segments {
                 seen.insert(n.clone());
             }
+            hashes.accepted.append(&mut hashes.candidates);
         }
         Err(v) => {
             let bad = v.first_bad.as_ref().map_or(0, |(s, _)| *s);

@@ -66,6 +66,8 @@ fn file_section_id(upload_id: u64) -> String {
 struct CheckContext {
     /// The upload whose findings a row's button opened.
     opened: RwSignal<Option<u64>>,
+    /// The page of file sections shown (see [`CARDS_PER_PAGE`]).
+    card_page: RwSignal<usize>,
     clients: Memo<ClientNames>,
 }
 
@@ -77,10 +79,13 @@ pub fn CheckResults() -> impl IntoView {
     let ledger = use_context::<LedgerState>();
     let uploads = workspace.uploads;
     let reconciliation = workspace.reconciliation;
-    let report = Memo::new(move |_| {
-        let cross_file = reconciliation.with(|r| r.as_ref().map(|r| r.cross_file.clone()));
-        uploads.with(|all| run_report(all, cross_file.unwrap_or_default()))
-    });
+    // The whole report (every file's findings) is made only when it is saved: made on every
+    // change, it copied every file's findings each time a file was done.
+    let report = move || {
+        let cross_file =
+            reconciliation.with_untracked(|r| r.as_ref().map(|r| r.cross_file.clone()));
+        uploads.with_untracked(|all| run_report(all, cross_file.unwrap_or_default()))
+    };
     let partner_names = Memo::new(move |_| {
         ledger.map_or_else(HashMap::new, |l| {
             l.entries
@@ -94,6 +99,7 @@ pub fn CheckResults() -> impl IntoView {
     });
     let context = CheckContext {
         opened: RwSignal::new(None),
+        card_page: RwSignal::new(0),
         clients,
     };
     provide_context(context);
@@ -105,13 +111,13 @@ pub fn CheckResults() -> impl IntoView {
                 .with(|s| s.as_ref().map(|s| s.office_number.clone()))
         });
         let names = partner_names.get();
-        report.with(|r| {
+        reconciliation.with(|reconciled| {
             uploads.with(|all| {
                 let states: Vec<(&str, FileState)> = all
                     .iter()
                     .map(|u| {
                         let state = match &u.state {
-                            UploadState::Reading | UploadState::Checking => FileState::Checking,
+                            UploadState::Reading => FileState::Checking,
                             UploadState::Unreadable => FileState::Unreadable,
                             UploadState::Checked(o) => FileState::Checked {
                                 report: &o.report,
@@ -121,8 +127,7 @@ pub fn CheckResults() -> impl IntoView {
                         (u.path(), state)
                     })
                     .collect();
-                let compared = reconciliation.with(Option::is_some);
-                let cross_file = compared.then_some(r.cross_file.as_slice());
+                let cross_file = reconciled.as_ref().map(|r| r.cross_file.as_slice());
                 file_rows(&states, cross_file, our_office.as_deref(), &|office| {
                     names.get(office).cloned()
                 })
@@ -132,6 +137,9 @@ pub fn CheckResults() -> impl IntoView {
             })
         })
     });
+    let cross_file = move || {
+        reconciliation.with(|r| r.as_ref().map(|r| r.cross_file.clone()).unwrap_or_default())
+    };
     let busy = move || workspace.busy_count();
     let reconciling =
         move || busy() == 0 && !uploads.with(Vec::is_empty) && reconciliation.with(Option::is_none);
@@ -158,11 +166,11 @@ pub fn CheckResults() -> impl IntoView {
     });
 
     let save_json = move |_| {
-        let json = report.with_untracked(RunReport::to_json);
+        let json = report().to_json();
         save_bytes("点検結果.json", "application/json", json.as_bytes());
     };
     let save_csv = move |_| {
-        let bytes = report.with_untracked(|r| to_csv(&finding_rows(r)));
+        let bytes = to_csv(&finding_rows(&report()));
         save_bytes("点検結果.csv", "text/csv", &bytes);
     };
     let print = move |_| {
@@ -213,7 +221,7 @@ pub fn CheckResults() -> impl IntoView {
                     </button>
                 </div>
                 {move || {
-                    let cross = report.with(|r| r.cross_file.clone());
+                    let cross = cross_file();
                     (!cross.is_empty()).then(|| view! { <CrossFileFindings findings=cross/> })
                 }}
                 {move || {
@@ -225,17 +233,22 @@ pub fn CheckResults() -> impl IntoView {
                 }}
                 <RecordCheckedFiles/>
                 <h3 class="files-title">"ファイルごとの指摘"</h3>
+                <CardPager total=Signal::derive(move || uploads.with(Vec::len))/>
                 {move || {
-                    let cross = report.with(|r| r.cross_file.clone());
+                    let cross = cross_file();
                     let compared = reconciliation.with(Option::is_some);
-                    uploads
-                        .with(|all| unit_groups(all))
+                    let page = context.card_page.get();
+                    uploads.with(|all| {
+                        let page = page.min(all.len().saturating_sub(1) / CARDS_PER_PAGE);
+                        page_of_groups(unit_groups(all), page)
+                    })
                         .into_iter()
                         .map(|group| {
                             view! { <UnitGroup group=group cross_file=cross.clone() compared=compared/> }
                         })
                         .collect_view()
                 }}
+                <CardPager total=Signal::derive(move || uploads.with(Vec::len))/>
             </Show>
         </section>
     }
@@ -245,7 +258,18 @@ pub fn CheckResults() -> impl IntoView {
 #[component]
 fn FileStatusTable(rows: Memo<Vec<(u64, FileRow)>>) -> impl IntoView {
     let context = expect_context::<CheckContext>();
+    let uploads = Workspace::use_context().uploads;
     let jump = move |id: u64| {
+        // The page of sections with the file's, then its findings opened.
+        let at = uploads.with_untracked(|all| {
+            unit_groups(all)
+                .iter()
+                .flat_map(|g| g.uploads.iter().map(|u| u.id))
+                .position(|u| u == id)
+        });
+        if let Some(at) = at {
+            context.card_page.set(at / CARDS_PER_PAGE);
+        }
         context.opened.set(Some(id));
         // After the section's findings are open: bring it up and give it the focus.
         request_animation_frame(move || {
@@ -301,6 +325,61 @@ fn FileStatusTable(rows: Memo<Vec<(u64, FileRow)>>) -> impl IntoView {
             >
                 {body}
             </CaptionedTable>
+        </div>
+    }
+}
+
+/// How many files' sections the page shows at once. A month of 250 files as 250 sections
+/// is thousands of elements, drawn again whenever files are done; 50 keep each drawing short
+/// (the check page's benchmark: no task over 200 ms), and a file's row in the first table
+/// turns to its page.
+const CARDS_PER_PAGE: usize = 50;
+
+/// The groups' files on page `page` (of [`CARDS_PER_PAGE`]), in the groups' order; a group
+/// cut by a page's end goes on with its heading on the next.
+fn page_of_groups(groups: Vec<Group>, page: usize) -> Vec<Group> {
+    let first = page * CARDS_PER_PAGE;
+    let mut seen = 0;
+    let mut out = Vec::new();
+    for group in groups {
+        let n = group.uploads.len();
+        let (from, to) = (
+            first.saturating_sub(seen).min(n),
+            (first + CARDS_PER_PAGE).saturating_sub(seen).min(n),
+        );
+        seen += n;
+        if from < to {
+            out.push(Group {
+                heading: group.heading,
+                uploads: group.uploads[from..to].to_vec(),
+            });
+        }
+        if seen >= first + CARDS_PER_PAGE {
+            break;
+        }
+    }
+    out
+}
+
+/// 「1〜50件目(全246件)」 and the buttons to the pages before and after, when the files are
+/// more than a page.
+#[component]
+fn CardPager(total: Signal<usize>) -> impl IntoView {
+    let page = expect_context::<CheckContext>().card_page;
+    // A page past the end (files removed) shows the last.
+    let last_page = move || total.get().saturating_sub(1) / CARDS_PER_PAGE;
+    let shown = move || page.get().min(last_page());
+    view! {
+        <div class="pager no-print" hidden=move || total.get() <= CARDS_PER_PAGE>
+            <button type="button" class="secondary small" disabled={move || shown() == 0}
+                on:click=move |_| page.set(shown().saturating_sub(1))>{format!("前の{CARDS_PER_PAGE}件")}</button>
+            <span class="pager-position">{move || {
+                let first = shown() * CARDS_PER_PAGE + 1;
+                let last = (first + CARDS_PER_PAGE - 1).min(total.get());
+                format!("ファイル {first}〜{last}件目(全{}件)", total.get())
+            }}</span>
+            <button type="button" class="secondary small" disabled={move || shown() >= last_page()}
+                on:click=move |_| page.set(shown() + 1)>{format!("次の{CARDS_PER_PAGE}件")}</button>
         </div>
     }
 }
@@ -446,8 +525,7 @@ fn FileCard(upload: Upload, caused: Vec<CrossFileFinding>, compared: bool) -> im
     let title_id = format!("{section_id}-title");
     let asked = move || context.opened.get() == Some(id);
     let body = match upload.state.clone() {
-        UploadState::Reading => view! { <p class="pending">"読み込み中…"</p> }.into_any(),
-        UploadState::Checking => view! { <p class="pending">"点検中…"</p> }.into_any(),
+        UploadState::Reading => view! { <p class="pending">"点検中…"</p> }.into_any(),
         UploadState::Unreadable => view! {
             <p class="verdict errors">
                 <span aria-hidden="true">"✖ "</span>

@@ -9,10 +9,11 @@
 //!
 //! Protocol: page → worker `{op:"ledger_hashes", id, texts}` (`texts`: an array of UTF-8
 //! `Uint8Array`s of entries' canonical JSON, one per line, their buffers moved to the worker);
-//! worker → page `{op:"done", id, bad}`, `bad` JSON text: per text, the lines (from 0) whose
-//! content does not match their hash, as [`canonical_entries_with_wrong_hash`] finds them
-//! (the page confirms each line is canonical as it reads it; a text it cannot confirm is
-//! verified on the page instead).
+//! worker → page `{op:"done", id, bad}`, `bad` JSON text: per text, the lines (from 0) that are
+//! not their entry's canonical text or whose content does not match their hash, as
+//! [`lines_not_confirmed`] finds them. The page reads the same lines straight meanwhile
+//! (`SegmentReader::confirmed_elsewhere`, half the cost), and any line found here makes it
+//! verify everything itself.
 //!
 //! `{op:"ledger_read_backup", id, text}` (`text`: a backup's UTF-8 bytes, moved) reads and
 //! verifies a backup as a restore would; the answer `{answer}` is JSON text of either the
@@ -32,7 +33,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::check_worker::{get, start_worker, WorkerLink, WorkerRole};
 use crate::ledger::office::LedgerSummary;
-use crate::ledger::{canonical_entries_with_wrong_hash, read_backup};
+use crate::ledger::{lines_not_confirmed, read_backup};
 
 /// Answers a `ledger_…` request in the worker: the reply's fields besides `op` and `id`.
 pub(crate) fn answer(op: &str, data: &JsValue) -> Option<Vec<(&'static str, JsValue)>> {
@@ -68,7 +69,7 @@ pub(crate) fn answer(op: &str, data: &JsValue) -> Option<Vec<(&'static str, JsVa
 /// whole (line 0), since no entry can be read from it.
 fn wrong_hashes_in(bytes: &[u8]) -> Vec<usize> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => canonical_entries_with_wrong_hash(text),
+        Ok(text) => lines_not_confirmed(text),
         Err(_) => vec![0],
     }
 }

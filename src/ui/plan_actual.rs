@@ -1,7 +1,8 @@
 //! 予定↔実績 on the page, read like a 利用票: one month calendar per client (services × days,
 //! a 曜日 row with 土・日 marked, the month's totals at the end), each cell a mark and a word
 //! (○ 予定どおり, △ 違う, × 実績なし, ＋ 予定外 …), never colour alone. Clients with differences
-//! come first and open; the others are folded into one line each (「違いなし: 18人」).
+//! come first and open; the others are folded into one line each (「違いなし: 18人」), whose
+//! calendars are made when it is first opened.
 //! The differences can be saved as CSV for Excel.
 
 use std::collections::HashMap;
@@ -75,13 +76,19 @@ pub fn PlanActualCalendars(
         of(MonthOutcome::NotCompared),
         of(MonthOutcome::Same),
     );
+    // A folded list's calendars are made when it is first opened: a month of 40 clients
+    // without differences is thousands of cells nobody may look at, and making them with
+    // the rest of the results was most of the longest task on the page (the check page's
+    // benchmark). A click on the summary (also Enter or Space on it) opens it.
     let folded = move |label: &'static str, list: Vec<UserMonth>| {
         (!list.is_empty()).then(|| {
             let summary = format!("{label}: {}人", list.len());
+            let opened = RwSignal::new(false);
+            let list = StoredValue::new(list);
             view! {
                 <details class="folded-months">
-                    <summary>{summary}</summary>
-                    {calendars(list)}
+                    <summary on:click=move |_| opened.set(true)>{summary}</summary>
+                    {move || opened.get().then(|| calendars(list.get_value()))}
                 </details>
             }
         })

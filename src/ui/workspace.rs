@@ -28,8 +28,8 @@ pub struct Upload {
 /// Where a file is in its life on the page.
 #[derive(Clone, Debug)]
 pub enum UploadState {
+    /// Being read and checked (the page shows files done a few times a second, all at once).
     Reading,
-    Checking,
     Checked(Box<CheckOutcome>),
     /// The browser could not read it (removed stick, permission).
     Unreadable,
@@ -109,26 +109,30 @@ impl Workspace {
         self.reconciliation.set(None);
         let checker = self.checker.get_value();
         spawn_local(async move {
+            // Files done since the page last showed progress.
+            let mut done: Vec<(u64, Arc<Vec<u8>>, UploadState)> = Vec::new();
+            let mut shown = js_sys::Date::now();
             for (id, file) in jobs {
                 let blob = gloo_file::File::from(file.unchecked_into::<File>());
                 let Ok(buffer) = gloo_file::futures::read_as_array_buffer(&blob).await else {
-                    self.set_state(id, |u| u.state = UploadState::Unreadable);
+                    done.push((id, Arc::default(), UploadState::Unreadable));
                     continue;
                 };
                 // The page keeps a copy (for the ledger; a `Vec` shared as it is, as making
                 // it an `Arc<[u8]>` would copy it again); the browser's buffer itself goes
                 // to the checking worker.
                 let bytes = Arc::new(js_sys::Uint8Array::new(&buffer).to_vec());
-                self.set_state(id, |u| {
-                    u.bytes = bytes.clone();
-                    u.state = UploadState::Checking;
-                });
                 let path = self
                     .with_upload(id, |u| u.path().to_owned())
                     .unwrap_or_default();
                 let outcome = checker.check(&path, &bytes, Some(buffer)).await;
-                self.set_state(id, |u| u.state = UploadState::Checked(Box::new(outcome)));
+                done.push((id, bytes, UploadState::Checked(Box::new(outcome))));
+                if js_sys::Date::now() - shown >= SHOW_PROGRESS_MS {
+                    self.show_done(&mut done);
+                    shown = js_sys::Date::now();
+                }
             }
+            self.show_done(&mut done);
             // The last batch to finish reconciles everything on the page.
             if self.uploads.with_untracked(|all| busy_in(all)) == 0 {
                 let outcome = checker.reconcile().await;
@@ -146,12 +150,25 @@ impl Workspace {
         self.checker.with_value(Checker::forget);
     }
 
-    fn set_state(self, id: u64, change: impl FnOnce(&mut Upload)) {
+    /// Puts the files in `done` on the page, all in one change (emptying `done`).
+    fn show_done(self, done: &mut Vec<(u64, Arc<Vec<u8>>, UploadState)>) {
+        if done.is_empty() {
+            return;
+        }
         self.uploads.update(|all| {
-            if let Some(upload) = all.iter_mut().find(|u| u.id == id) {
-                change(upload);
+            let mut done = done.drain(..).peekable();
+            // Files are done in the order they were added.
+            for upload in all.iter_mut() {
+                let Some((id, ..)) = done.peek() else { break };
+                if upload.id == *id {
+                    if let Some((_, bytes, state)) = done.next() {
+                        upload.bytes = bytes;
+                        upload.state = state;
+                    }
+                }
             }
         });
+        done.clear();
     }
 
     fn with_upload<T>(self, id: u64, read: impl FnOnce(&Upload) -> T) -> Option<T> {
@@ -160,10 +177,15 @@ impl Workspace {
     }
 }
 
+/// How often the page shows the files checked so far while a batch is checked, in ms. Each
+/// showing redraws the results, so one per file would redraw a month of 250 files 250 times
+/// (the check page's benchmark: tasks of several hundred ms at the end of a month's check).
+const SHOW_PROGRESS_MS: f64 = 250.0;
+
 fn busy_in(uploads: &[Upload]) -> usize {
     uploads
         .iter()
-        .filter(|u| matches!(u.state, UploadState::Reading | UploadState::Checking))
+        .filter(|u| matches!(u.state, UploadState::Reading))
         .count()
 }
 

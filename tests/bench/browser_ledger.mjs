@@ -15,13 +15,14 @@
 // and the longest main-thread task of each (PerformanceObserver 'longtask', goal ≤ 200 ms).
 // For a same-run baseline, it first runs the native `bench_ledger` on the same ledger and
 // prints the page's time as a multiple of the native core's where both measure the same work.
-// Figures are printed; nothing is asserted.
+// Figures are printed; nothing is asserted. BENCH_PROFILE=1 adds where each long step spends its time.
 import { execFileSync } from 'node:child_process';
 import { readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { ROOT, singleFileOnStick, writeOpfsFolder } from '../e2e/support.mjs';
+import { openLedger, openPlace } from '../e2e/ledger_steps.mjs';
 
 const DEVICES = Number(process.argv[2] ?? 5);
 const PER_DEVICE = Number(process.argv[3] ?? 20000);
@@ -62,14 +63,66 @@ async function openPc() {
   await context.addInitScript((name) => {
     window.showDirectoryPicker = async () => (await navigator.storage.getDirectory()).getDirectoryHandle(name, { create: true });
     window.__longest = 0;
+    // When the user clicked (the event's own time), so a step can be timed in the page from
+    // the click to the page's mark, without the test's polling in between.
+    window.__clickAt = NaN;
+    addEventListener('click', (e) => { window.__clickAt = e.timeStamp; }, true);
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration);
     }).observe({ type: 'longtask', buffered: true });
   }, FOLDER);
   const page = context.pages()[0] ?? await context.newPage();
-  page.setDefaultTimeout(600_000);
+  page.setDefaultTimeout(180_000);
   await page.goto(stick.url);
   return { dir, context, page };
+}
+
+// BENCH_PROFILE=1: each step's CPU profile (Chrome DevTools protocol), the functions with the
+// most time of their own printed under it, so a missed goal says where the time goes.
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const cdp = new WeakMap();
+async function profileStart(page) {
+  if (!PROFILE) return;
+  const session = await page.context().newCDPSession(page);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 500 });
+  await session.send('Profiler.start');
+  cdp.set(page, session);
+}
+async function profileStop(page, label, top = 14) {
+  const session = cdp.get(page);
+  if (!session) return;
+  cdp.delete(page);
+  const { profile } = await session.send('Profiler.stop');
+  await session.detach();
+  const self = new Map();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  profile.samples.forEach((id, i) => {
+    const f = byId.get(id).callFrame;
+    const name = f.functionName || `(${f.url.split('/').pop() || 'anonymous'})`;
+    self.set(name, (self.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+  });
+  console.log(`     profile of ${label}, most time of their own:`);
+  const rows = [...self].filter(([n]) => n !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top);
+  for (const [n, t] of rows) console.log(`       ${ms(t).padStart(9)}  ${n.slice(0, 110)}`);
+  if (process.env.BENCH_PROFILE_TREE) {
+    // Time with the function anywhere on the stack, for the crate's own functions.
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const total = new Map();
+    profile.samples.forEach((id, i) => {
+      const seen = new Set();
+      for (let n = id; n !== undefined; n = parent.get(n)) {
+        const name = byId.get(n).callFrame.functionName;
+        if (name.includes(process.env.BENCH_PROFILE_TREE) && !seen.has(name)) {
+          seen.add(name);
+          total.set(name, (total.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+        }
+      }
+    });
+    console.log(`     with «${process.env.BENCH_PROFILE_TREE}» functions on the stack:`);
+    for (const [n, t] of [...total].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`       ${ms(t).padStart(9)}  ${n.slice(0, 140)}`);
+  }
 }
 
 const longest = (page) => page.evaluate(() => { const l = window.__longest; window.__longest = 0; return l; });
@@ -85,7 +138,7 @@ function report(name, value, task, goal, nativeKey) {
   );
 }
 const verified = (page) => page.getByTestId('chain-status').filter({ hasText: `計${total}件のつながりを確認しました` }).waitFor();
-const folderIdle = (page) => page.getByTestId('folder-status').and(page.locator('[data-busy=false]')).waitFor();
+const folderIdle = (page) => page.getByTestId('folder-status').and(page.locator('[data-busy=false]')).waitFor({ state: 'attached' });
 
 // Changes a control of the entry list in the page and times until the list's count changes.
 async function timeListChange(page, change) {
@@ -115,24 +168,34 @@ try {
   const { page } = pc;
   // The office folder as the other PCs left it.
   await writeOpfsFolder(page, FOLDER, folderFiles);
-  await page.getByRole('button', { name: '証跡台帳', exact: true }).click();
+  await openLedger(page);
   await page.getByRole('button', { name: '台帳フォルダを選ぶ' }).waitFor();
   await longest(page);
+  await profileStart(page);
   let t = Date.now();
   await page.getByRole('button', { name: '台帳フォルダを選ぶ' }).click();
   await verified(page);
+  const joinMs = Date.now() - t;
+  const clickAt = await page.evaluate(() => window.__clickAt);
+  // The folder's status is shown in its place (drawn when visited).
+  await openPlace(page, 'バックアップ・台帳フォルダ');
   await folderIdle(page);
+  await profileStop(page, 'the join');
+  t = Date.now() - joinMs;
   report('1. new PC joins: folder read, verified, merged, stored', Date.now() - t, await longest(page), 2000);
+  const inPage = await page.evaluate((at) => (performance.getEntriesByName('ledger-verified').at(-1)?.startTime ?? NaN) - at, clickAt);
+  report('   the same in the page: from the click to the ledger shown, verified', inPage, undefined, 2000);
   const last = await page.evaluate(() => Object.fromEntries(['sync-start', 'sync-read', 'sync-hashes', 'sync-new', 'sync-stored', 'ledger-read', 'ledger-parsed', 'ledger-shown', 'ledger-verified']
     .map((n) => [n, performance.getEntriesByName(n).at(-1)?.startTime])));
   if (last['sync-start'] !== undefined) {
     const d = (a, b) => ms(last[b] - last[a]);
-    console.log(`     stages: read + check structure ${d('sync-start', 'sync-read')}; wait for the worker's hashes ${d('sync-read', 'sync-hashes')}; what is new ${d('sync-hashes', 'sync-new')}; store ${d('sync-new', 'sync-stored')}; reload: IndexedDB ${d('sync-stored', 'ledger-read')}, parse ${d('ledger-read', 'ledger-parsed')}, until shown ${d('ledger-parsed', 'ledger-shown')}, until verified ${d('ledger-shown', 'ledger-verified')}`);
+    const before = last['sync-start'] - clickAt;
+    console.log(`     stages: from the click to the sync (choose, remember the folder, take its settings) ${ms(before)}; read + check structure ${d('sync-start', 'sync-read')}; wait for the worker's hashes ${d('sync-read', 'sync-hashes')}; what is new ${d('sync-hashes', 'sync-new')}; store ${d('sync-new', 'sync-stored')}; until shown ${d('sync-stored', 'ledger-shown')}`);
   }
 
   t = Date.now();
   await page.reload();
-  await page.getByRole('button', { name: '証跡台帳', exact: true }).click();
+  await openLedger(page);
   await verified(page);
   const wall = Date.now() - t;
   const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
@@ -146,8 +209,8 @@ try {
     const stage = (a, b) => marks[b] - marks[a];
     console.log(`     stages: IndexedDB read → ${ms(marks['ledger-read'])} from page start; parse ${ms(stage('ledger-read', 'ledger-parsed'))}; assemble ${ms(stage('ledger-parsed', 'ledger-assembled'))}; union ${ms(stage('ledger-assembled', 'ledger-shown'))}; until the worker's hashes ${ms(stage('ledger-shown', 'ledger-verified'))}`);
   }
+  await openPlace(page, 'バックアップ・台帳フォルダ');
   await folderIdle(page);
-
   const syncs = [];
   for (let i = 0; i < 5; i++) {
     await page.getByRole('button', { name: '最新の状態にする' }).click();
@@ -159,6 +222,7 @@ try {
 
   // The list of the page as it is now (the entry list is being redesigned; if its controls
   // are not found, the step says so).
+  await openPlace(page, '記録一覧');
   await page.waitForTimeout(500);
   await longest(page);
   const filterMs = await timeListChange(page, { id: 'view-client', option: 8, event: 'change' });
@@ -173,14 +237,21 @@ try {
   await page.waitForTimeout(300);
   await longest(page);
 
-  const actor = page.getByLabel('記録者', { exact: true });
+  const actor = page.getByLabel('本日の担当者', { exact: true });
   if (await actor.count() > 0 && await actor.first().evaluate((e) => e.tagName === 'SELECT')) {
     const options = await actor.first().evaluate((e) => [...e.options].map((o) => o.value).filter(Boolean));
     if (options.length) await actor.first().selectOption(options[0]);
   }
+  await openPlace(page, 'バックアップ・台帳フォルダ');
+  await page.waitForTimeout(300);
+  await longest(page);
+  await profileStart(page);
   t = Date.now();
   await page.getByRole('button', { name: 'バックアップを書き出す' }).click();
   await page.getByTestId('export-status').filter({ hasText: /バックアップを書き出しました|書き出しませんでした|失敗|選んでください/ }).waitFor();
+  const exportMs = Date.now() - t;
+  await profileStop(page, 'the export');
+  t = Date.now() - exportMs;
   const exportText = await page.getByTestId('export-status').textContent();
   report('6. export a backup (write, read back, verify, record)', exportText.includes('書き出しました') ? Date.now() - t : NaN, await longest(page), 3000, 'export backup');
   if (!exportText.includes('書き出しました')) console.log(`   export said: ${exportText}`);
@@ -192,19 +263,23 @@ try {
 const fresh = await openPc();
 try {
   const { page } = fresh;
-  await page.getByRole('button', { name: '証跡台帳', exact: true }).click();
+  await openLedger(page);
   await longest(page);
+  await profileStart(page);
   let t = Date.now();
   await page.getByLabel('バックアップから復元', { exact: true }).setInputFiles(path.join(out, 'office-backup.json'));
   await page.getByTestId('restore-status').filter({ hasText: 'バックアップは正常です' }).waitFor();
   const readVerify = Date.now() - t;
   const task1 = await longest(page);
+  await profileStop(page, 'the restore: read + verify');
+  await profileStart(page);
   t = Date.now();
   await page.getByRole('button', { name: '復元する' }).click();
   await page.getByTestId('restore-status').filter({ hasText: '復元しました' }).waitFor();
   await verified(page);
   const apply = Date.now() - t;
   const task2 = await longest(page);
+  await profileStop(page, 'the restore: apply');
   report('7. restore into an empty browser (read + verify + apply)', readVerify + apply, Math.max(task1, task2), 5000, 'import backup (verify + merge)');
   report('   read + verify', readVerify, task1);
   report('   apply (store every entry, reload until verified)', apply, task2);

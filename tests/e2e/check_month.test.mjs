@@ -14,6 +14,8 @@ import { useBrowserAndPage, openPage, expectNoAxeViolations, OFFICE_SCREEN, ROOT
 const env = useBrowserAndPage();
 let dir;
 let files;
+/** The office's month at its real size (`real-size/`): 246 clean files. */
+let monthFiles;
 
 /** The 通所リハビリテーション 第6表 予定 with an impossible 作成年月日. */
 const BAD = 'UPPLAN_202505_1310000001_43_1310000005_16_20250425093000.CSV';
@@ -25,6 +27,7 @@ before(async () => {
   execFileSync('cargo', ['run', '--quiet', '--release', '--example', 'write_office_month', '--', dir], { cwd: ROOT });
   const names = await readdir(path.join(dir, 'office'));
   files = names.map((n) => path.join(dir, 'office', n));
+  monthFiles = (await readdir(path.join(dir, 'real-size'))).sort().map((n) => path.join(dir, 'real-size', n));
 });
 
 after(async () => {
@@ -162,6 +165,37 @@ test('keyboard: the skip link leads to the content; at 200% zoom nothing is cut 
     const table = page.getByRole('region', { name: 'ファイルごとの結果の表' });
     assert.equal(await table.getAttribute('tabindex'), '0', 'a keyboard can scroll it');
     await expectNoAxeViolations(page, 'after checking, at 200% zoom');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a month at its real size: every file\'s row, the sections 50 a page, a row turns to its file\'s page', async () => {
+  const { page, context, problems } = await openPage(env.browser, env.stick.url, { bypassCSP: true, viewport: OFFICE_SCREEN });
+  try {
+    assert.equal(monthFiles.length, 246);
+    await page.getByLabel('ファイルを選ぶ').setInputFiles(monthFiles);
+    await page.getByRole('status').filter({ hasText: '点検が終わりました' }).waitFor({ timeout: 60_000 });
+    await page.getByText('246件のファイル: 問題なし 246件', { exact: true }).waitFor();
+    assert.equal(await fileTable(page).getByRole('row').count(), 1 + 246);
+    assert.equal(await page.locator('.file-card').count(), 50, 'one page of sections');
+    await page.getByText('ファイル 1〜50件目(全246件)').first().waitFor();
+
+    // The last row's file is on the last page: its button turns there and focuses it.
+    const last = fileTable(page).getByRole('row').last();
+    const name = await last.getByRole('button').innerText();
+    await last.getByRole('button').click();
+    await page.getByText('ファイル 201〜246件目(全246件)').first().waitFor();
+    assert.equal(await page.locator('.file-card').count(), 46);
+    await page.getByRole('article', { name }).waitFor();
+    await page.waitForFunction((n) => document.activeElement?.textContent === n, name);
+    await page.getByRole('button', { name: '前の50件' }).first().click();
+    await page.getByText('ファイル 151〜200件目(全246件)').first().waitFor();
+
+    const region = page.getByRole('region', { name: '予定と実績の突合' });
+    await region.getByText('違いのある利用者: 0人').waitFor();
+    await expectNoAxeViolations(page, 'a month of 246 files checked');
     assert.deepEqual(problems, []);
   } finally {
     await context.close();

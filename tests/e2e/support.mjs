@@ -65,11 +65,14 @@ export async function serveDist() {
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((r) => server.close(r)) };
 }
 
-/** Copies the single file ALONE into a fresh folder, as onto a USB stick. */
-export async function singleFileOnStick() {
+/**
+ * Copies the single file (`page`: another build of it, for a benchmark) ALONE into a fresh
+ * folder, as onto a USB stick.
+ */
+export async function singleFileOnStick(page = SINGLE_FILE) {
   const dir = await mkdtemp(path.join(tmpdir(), 'usb-stick-'));
   const target = path.join(dir, 'careplan-ledger.html');
-  await copyFile(SINGLE_FILE, target);
+  await copyFile(page, target);
   return { url: pathToFileURL(target).href, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 

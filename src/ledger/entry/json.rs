@@ -588,6 +588,14 @@ impl Entry {
         super::line::read_canonical_line(text, device)
     }
 
+    /// The entry a canonical line holds, read straight and *not* confirmed to write back to
+    /// the same bytes: only for lines whose confirmation is made elsewhere, on another thread
+    /// ([`crate::ledger::chain::lines_not_confirmed`]), before anything read is called
+    /// verified. Half the cost of [`Entry::from_canonical_json`].
+    pub fn from_line_unconfirmed(text: &str, device: &DeviceId) -> Option<Entry> {
+        super::line::read_line_straight(text, device)
+    }
+
     /// Reads [`Entry::to_json`] output (strictly; see [`crate::ledger::canonical::parse_strict`]).
     ///
     /// A line that is the entry's canonical text (what this app always writes) is read

@@ -365,6 +365,12 @@ fn subject(s: LineSubject<'_>) -> Option<Subject> {
 
 /// The entry whose canonical text `text` is, or `None` when `text` is anything else.
 pub(super) fn read_canonical_line(text: &str, device: &DeviceId) -> Option<Entry> {
+    read_line_straight(text, device).filter(|entry| entry.to_json() == text)
+}
+
+/// [`read_canonical_line`] without its last step, the write-back comparison: the entry a
+/// canonical line holds, for a caller that has that comparison made elsewhere.
+pub(super) fn read_line_straight(text: &str, device: &DeviceId) -> Option<Entry> {
     let line: Line<'_> = serde_json::from_str(text).ok()?;
     let recorded_at = Timestamp::parse_rfc3339(&line.recorded_at).ok()?;
     let occurred_at = match line.occurred_at {
@@ -386,7 +392,7 @@ pub(super) fn read_canonical_line(text: &str, device: &DeviceId) -> Option<Entry
         prev_hash: line.prev_hash.into_owned(),
         hash: line.hash.into_owned(),
     };
-    (entry.to_json() == text).then_some(entry)
+    Some(entry)
 }
 
 #[cfg(test)]

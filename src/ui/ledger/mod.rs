@@ -138,12 +138,18 @@ fn RetentionList() -> impl IntoView {
     }
 }
 
-/// One place of the ledger: shown while it is the current one. Places stay mounted, so what
-/// was typed in a form is still there after a look elsewhere.
-fn place_view(at: Memo<LedgerPlace>, place: LedgerPlace, content: AnyView) -> impl IntoView {
+/// One place of the ledger: shown while it is the current one. A place is drawn the first
+/// time it is visited and then stays (hidden while elsewhere), so what was typed in a form is
+/// still there after a look elsewhere, and a ledger of years computes the lists of a place
+/// (search index, clients, file groups) only once someone goes there.
+#[component]
+fn PlaceView(at: Memo<LedgerPlace>, place: LedgerPlace, children: ChildrenFn) -> impl IntoView {
+    let visited = Memo::new(move |before: Option<&bool>| {
+        before.copied().unwrap_or(false) || at.get() == place
+    });
     view! {
         <div class="ledger-place" id=place_id(Place::Ledger(place)) hidden=move || at.get() != place>
-            {content}
+            <Show when=move || visited.get()>{children()}</Show>
         </div>
     }
 }
@@ -206,16 +212,16 @@ pub fn LedgerView() -> impl IntoView {
                 <div class="ledger-layout">
                     <LedgerMenu at=at/>
                     <div class="ledger-places">
-                        {place_view(at, LedgerPlace::Clients, view! { <ClientFinder/> }.into_any())}
-                        {place_view(at, LedgerPlace::Client, view! { <ClientPage/> }.into_any())}
-                        {place_view(at, LedgerPlace::Records, view! { <LedgerBrowser/> <RetentionList/> }.into_any())}
-                        {place_view(at, LedgerPlace::Add, view! { <EventForm/> }.into_any())}
-                        {place_view(at, LedgerPlace::Attachments, view! { <AttachmentsPanel/> }.into_any())}
-                        {place_view(at, LedgerPlace::Print, view! { <InspectionPanel/> }.into_any())}
-                        {place_view(at, LedgerPlace::Renewals, view! { <RenewalsPanel/> }.into_any())}
-                        {place_view(at, LedgerPlace::Keeping, view! { <KeepingPanel/> }.into_any())}
-                        {place_view(at, LedgerPlace::Backup, view! { <OfficeFolderPanel/> <BackupPanel/> <CheckpointPanel/> }.into_any())}
-                        {place_view(at, LedgerPlace::Settings, view! { <SettingsForm/> }.into_any())}
+                        <PlaceView at=at place=LedgerPlace::Clients><ClientFinder/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Client><ClientPage/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Records><LedgerBrowser/> <RetentionList/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Add><EventForm/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Attachments><AttachmentsPanel/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Print><InspectionPanel/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Renewals><RenewalsPanel/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Keeping><KeepingPanel/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Backup><OfficeFolderPanel/> <BackupPanel/> <CheckpointPanel/></PlaceView>
+                        <PlaceView at=at place=LedgerPlace::Settings><SettingsForm/></PlaceView>
                     </div>
                 </div>
             </Show>

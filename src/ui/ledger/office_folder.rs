@@ -16,7 +16,7 @@ use crate::store::folder_access::{
     choose_folder, folder_name, folder_supported, has_permission, request_permission,
 };
 use crate::store::office_folder::{
-    settings_from_folder, sync, FolderMemory, HashChecker, SyncReport,
+    settings_from_folder, sync, FolderMemory, HashChecker, SyncReport, Synced,
 };
 
 /// Where the office folder stands on this PC.
@@ -176,15 +176,17 @@ pub async fn sync_now(state: LedgerState) {
     loop {
         f.again.set(false);
         let started = js_sys::Date::now();
+        let before = state.office.get_untracked();
         let outcome = run_once(state, &handle).await;
         match outcome {
-            Ok(report) => {
-                let added = report.added;
+            Ok(Synced { report, merged }) => {
                 f.message.set(String::new());
                 f.report.set(Some(report));
                 f.last_sync.set(Some(now()));
-                if added > 0 {
-                    state.reload().await;
+                if let Some(merged) = merged {
+                    // What was verified and stored is shown as it is, unless the page's
+                    // ledger changed meanwhile (then the store is read again).
+                    state.show_merged(&before, merged).await;
                 }
                 f.last_ms.set(js_sys::Date::now() - started);
             }
@@ -215,7 +217,7 @@ async fn adopt_settings(state: LedgerState, handle: &JsValue) -> bool {
     saved.is_ok()
 }
 
-async fn run_once(state: LedgerState, handle: &JsValue) -> Result<SyncReport, String> {
+async fn run_once(state: LedgerState, handle: &JsValue) -> Result<Synced, String> {
     if !has_permission(handle).await {
         state.folder.status.set(FolderStatus::NeedsPermission {
             name: folder_name(handle),

@@ -108,14 +108,21 @@ struct Stored {
 /// Reads every segment's entries in steps short enough to keep the page answering; also
 /// says whether every line was its entry's canonical text (what the worker's hash check
 /// needs).
+///
+/// `confirmed_elsewhere`: the ledger worker confirms every line (canonical, right hash), so
+/// lines are read straight here, without writing each back.
 async fn read_segments_in_steps(
     segments: &[StoredSegment],
+    confirmed_elsewhere: bool,
 ) -> Result<(Vec<Entry>, bool), StoreError> {
     let mut pacer = Pacer::new();
     let mut entries = Vec::new();
     let mut canonical = true;
     for segment in segments {
         let mut reader = segment.reader()?;
+        if confirmed_elsewhere {
+            reader = reader.confirmed_elsewhere();
+        }
         while !reader.read_some(256).map_err(|m| segment.corrupt(m))? {
             pacer.step().await;
         }
@@ -265,13 +272,14 @@ impl LedgerState {
             receive
         });
         mark("ledger-read");
-        let (entries, canonical) = match read_segments_in_steps(&stored.segments).await {
-            Ok(e) => e,
-            Err(e) => {
-                self.loading.set(Loading::Failed(e.to_string()));
-                return;
-            }
-        };
+        let (entries, canonical) =
+            match read_segments_in_steps(&stored.segments, hash_check.is_some()).await {
+                Ok(e) => e,
+                Err(e) => {
+                    self.loading.set(Loading::Failed(e.to_string()));
+                    return;
+                }
+            };
         mark("ledger-parsed");
         // The worker's check holds only for lines that are their entries' canonical text.
         let hash_check = hash_check.filter(|_| canonical);
@@ -323,7 +331,7 @@ impl LedgerState {
             }
             if !all_right {
                 // A changed entry (or the worker failed): verify here, the whole way.
-                match read_segments_in_steps(&stored.segments).await {
+                match read_segments_in_steps(&stored.segments, false).await {
                     Ok((entries, _)) => {
                         let (office, problems) =
                             OfficeLedger::from_entries(&office_number, entries);
@@ -345,6 +353,36 @@ impl LedgerState {
         }
         mark("ledger-verified");
         self.load_ms.set(js_sys::Date::now() - started);
+    }
+
+    /// Shows the office ledger a sync merged, verified and stored, instead of reading the
+    /// store and verifying every entry again (at 100,000 entries that is seconds). Only when
+    /// the page still shows the ledger the sync started from, fully verified and without
+    /// problems: otherwise the store decides, by [`LedgerState::reload`].
+    pub async fn show_merged(&self, started_from: &Arc<OfficeLedger>, merged: OfficeLedger) {
+        let unchanged = self
+            .office
+            .try_with_untracked(|o| Arc::ptr_eq(o, started_from))
+            .unwrap_or(false);
+        let settled = !self.verifying.get_untracked()
+            && self.problems.with_untracked(Vec::is_empty)
+            && self.loading.get_untracked() == Loading::Ready;
+        if !(unchanged && settled) {
+            self.reload().await;
+            return;
+        }
+        let Some(generation) = self.generation.try_get_value().map(|g| g + 1) else {
+            return;
+        };
+        self.generation.try_set_value(generation);
+        let in_order = time_order_in_steps(&merged).await;
+        if self.generation.try_get_value() != Some(generation) {
+            return;
+        }
+        self.entries.set(in_order);
+        self.office.set(Arc::new(merged));
+        mark("ledger-shown");
+        mark("ledger-verified");
     }
 
     async fn read_store(&self) -> Result<Stored, StoreError> {
