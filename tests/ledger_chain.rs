@@ -504,7 +504,7 @@ fn canonical_lines_are_hashed_without_reading_them() {
         entries[i].hash = compute_hash(&entries[i]);
     }
     let good = segment_text(&entries);
-    assert!(canonical_entries_with_wrong_hash(&good).is_empty());
+    assert!(lines_not_confirmed(&good).is_empty());
     assert!(entries_with_wrong_hash(&good).is_empty());
 
     // A changed actor, memo or hash, each left unhashed: the same lines either way.
@@ -513,11 +513,11 @@ fn canonical_lines_are_hashed_without_reading_them() {
     changed[20].hash = "0".repeat(64);
     changed[30].prev_hash = "f".repeat(64);
     let text = segment_text(&changed);
-    assert_eq!(canonical_entries_with_wrong_hash(&text), vec![10, 20, 30]);
+    assert_eq!(lines_not_confirmed(&text), vec![10, 20, 30]);
     assert_eq!(entries_with_wrong_hash(&text), vec![10, 20, 30]);
 
     // A line without a proper `hash` member is wrong, not a panic.
     for junk in ["x", ",\"hash\":\"", ",\"hash\":\"abc\"", "{\"hash\":\"é\"}"] {
-        assert_eq!(canonical_entries_with_wrong_hash(junk), vec![0], "{junk}");
+        assert_eq!(lines_not_confirmed(junk), vec![0], "{junk}");
     }
 }

@@ -321,26 +321,6 @@ pub fn entries_with_wrong_hash(jsonl: &str) -> Vec<usize> {
         .collect()
 }
 
-/// [`entries_with_wrong_hash`] for lines that are known to be entries' canonical text (each
-/// line exactly [`Entry::to_json`] of the entry read from it, as the page's reader confirms
-/// for every line it reads the fast way): the hash is recomputed straight from the line,
-/// without reading it, which is the whole cost of a verification on another thread.
-///
-/// Why the text without `hash` is the line without its `,"hash":"…"` member: the canonical
-/// text writes the members in key order (`actor`, `details`, `hash`, …), so the text that is
-/// hashed ([`Entry::hashed_text`]) is the same bytes with that one member left out. And the
-/// first `,"hash":"` in the line is that member: before it come only the `actor` string and
-/// the `details` object, strings cannot hold an unescaped `"`, and no key inside `details` is
-/// `hash`. A line not shaped like that is counted as wrong.
-pub fn canonical_entries_with_wrong_hash(jsonl: &str) -> Vec<usize> {
-    jsonl
-        .split('\n')
-        .enumerate()
-        .filter(|(_, line)| !line.is_empty() && !canonical_line_hash_is_right(line))
-        .map(|(i, _)| i)
-        .collect()
-}
-
 /// The lines (from 0) of `jsonl` that are not both their entry's canonical text (read
 /// straight, written back to the same bytes) and carrying the hash of their content: what
 /// another thread confirms for a reader that read the lines by
@@ -361,8 +341,16 @@ pub fn lines_not_confirmed(jsonl: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Whether one entry's canonical text (see [`canonical_entries_with_wrong_hash`]) carries
-/// the hash of its content.
+/// Whether one entry's canonical text (each line exactly [`Entry::to_json`] of the entry read
+/// from it) carries the hash of its content, recomputed straight from the line without
+/// reading it: the whole cost of a verification on another thread.
+///
+/// Why the text without `hash` is the line without its `,"hash":"…"` member: the canonical
+/// text writes the members in key order (`actor`, `details`, `hash`, …), so the text that is
+/// hashed ([`Entry::hashed_text`]) is the same bytes with that one member left out. And the
+/// first `,"hash":"` in the line is that member: before it come only the `actor` string and
+/// the `details` object, strings cannot hold an unescaped `"`, and no key inside `details` is
+/// `hash`. A line not shaped like that is counted as wrong.
 pub fn canonical_line_hash_is_right(line: &str) -> bool {
     const MEMBER: &str = ",\"hash\":\"";
     let Some(start) = line.find(MEMBER) else {

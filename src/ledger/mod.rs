@@ -40,9 +40,8 @@ pub mod versions;
 pub use backup::{read_backup, write_backup, Backup, BackupError, BackupInput, StoredFile};
 pub use branch::KeptBranch;
 pub use chain::{
-    canonical_entries_with_wrong_hash, entries_with_wrong_hash, lines_not_confirmed, seal, verify,
-    verify_device_chain, AppendError, ChainHead, ChainOrigin, ChainProblem, DeviceChain, HashCheck,
-    Verification,
+    entries_with_wrong_hash, lines_not_confirmed, seal, verify, verify_device_chain, AppendError,
+    ChainHead, ChainOrigin, ChainProblem, DeviceChain, HashCheck, Verification,
 };
 pub use checkpoint::{
     parse_any_checkpoint, verify_legacy_checkpoint, verify_office_checkpoint, AnyCheckpoint,

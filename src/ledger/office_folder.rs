@@ -188,7 +188,7 @@ impl<'a> SegmentReader<'a> {
     }
 
     /// Whether every line read so far was its entry's canonical text (what this app writes),
-    /// so that [`crate::ledger::chain::canonical_entries_with_wrong_hash`] applies to it.
+    /// so that [`crate::ledger::chain::lines_not_confirmed`] applies to it.
     pub fn is_canonical(&self) -> bool {
         self.canonical
     }
