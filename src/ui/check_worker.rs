@@ -205,10 +205,15 @@ pub fn serve() {
             // The same program also serves as the ledger's worker.
             Some(op) if op.starts_with("ledger_") => {
                 match crate::ui::ledger_worker::answer(op, &data) {
-                    Some(pairs) => {
+                    Some(answer) => {
                         let mut all = vec![("op", JsValue::from("done")), ("id", id)];
-                        all.extend(pairs);
-                        message(&all)
+                        all.extend(answer.fields);
+                        let reply = message(&all);
+                        if let Some(buffers) = answer.transfer {
+                            let _ = reply_scope.post_message_with_transfer(&reply, &buffers);
+                            return;
+                        }
+                        reply
                     }
                     None => return,
                 }
@@ -383,6 +388,13 @@ impl WorkerLink {
     async fn request(&self, id: u32, pairs: &[(&str, JsValue)]) -> Option<JsValue> {
         self.ready.clone().await.ok()?;
         self.send(id, pairs, None)?.await.ok()
+    }
+
+    /// Stops the worker at once (its memory goes with it); waiting requests are dropped.
+    pub(crate) fn terminate(&self) {
+        self.worker.terminate();
+        *self.broken.borrow_mut() = true;
+        self.waiting.borrow_mut().clear();
     }
 
     /// Whether the worker has failed (then callers do the work on the main thread).

@@ -19,6 +19,14 @@
 //! verifies a backup as a restore would; the answer `{answer}` is JSON text of either the
 //! read ledger's summary and file count or the reason it was refused.
 //!
+//! `{op:"ledger_read_backup_file", id, file}` (`file`: the chosen `File`, a handle, not its
+//! bytes) is answered by a worker started for it alone and closed afterwards (its memory,
+//! a few times the backup's size, goes with it): it reads the file, reads and verifies it as a
+//! restore would, and hands it off ([`hand_off`]): `{meta}` JSON text, `texts` (each chain's
+//! lines as UTF-8 bytes) and `files` (each file's bytes), the buffers moved to the page; or
+//! `{refused}` with the reason, or `{unreadable: true}`. The page never holds the backup's
+//! text, and puts the backup together in steps ([`read_chosen_backup`]).
+//!
 //! Where no worker can be started (browser tests, an old browser) or it fails, the caller is
 //! told (`None`) and verifies on the main thread as before: nothing is ever taken as verified
 //! without the hashes having been recomputed somewhere.
@@ -32,11 +40,90 @@ use js_sys::{Array, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::check_worker::{get, start_worker, WorkerLink, WorkerRole};
+use crate::ledger::backup::handoff::{hand_off, BackupAssembler, Handoff, HandoffMeta};
 use crate::ledger::office::LedgerSummary;
-use crate::ledger::{lines_not_confirmed, read_backup};
+use crate::ledger::{lines_not_confirmed, read_backup, Backup};
+use crate::store::Pacer;
 
-/// Answers a `ledger_…` request in the worker: the reply's fields besides `op` and `id`.
-pub(crate) fn answer(op: &str, data: &JsValue) -> Option<Vec<(&'static str, JsValue)>> {
+/// A worker's answer: the reply's fields besides `op` and `id`, and the buffers it moves to
+/// the page.
+pub(crate) struct Answer {
+    pub fields: Vec<(&'static str, JsValue)>,
+    pub transfer: Option<Array>,
+}
+
+/// Answers a `ledger_…` request in the worker.
+pub(crate) fn answer(op: &str, data: &JsValue) -> Option<Answer> {
+    if op == "ledger_read_backup_file" {
+        return Some(read_backup_file(&get(data, "file")));
+    }
+    let fields = answer_fields(op, data)?;
+    Some(Answer {
+        fields,
+        transfer: None,
+    })
+}
+
+/// Reads, verifies and hands off the chosen backup file (in the worker).
+fn read_backup_file(file: &JsValue) -> Answer {
+    let bytes = file
+        .dyn_ref::<web_sys::Blob>()
+        .and_then(|blob| {
+            web_sys::FileReaderSync::new()
+                .ok()?
+                .read_as_array_buffer(blob)
+                .ok()
+        })
+        .map(|buffer| Uint8Array::new(&buffer).to_vec());
+    let Some(bytes) = bytes else {
+        return Answer {
+            fields: vec![("unreadable", true.into())],
+            transfer: None,
+        };
+    };
+    // As the page read it before: as text, anything not UTF-8 replaced (the reading then
+    // refuses it with the same message as ever).
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    let read = read_backup(&text);
+    drop(text);
+    match read {
+        Err(e) => Answer {
+            fields: vec![("refused", e.to_string().into())],
+            transfer: None,
+        },
+        Ok(backup) => {
+            let Handoff {
+                meta,
+                chain_texts,
+                files,
+            } = hand_off(backup);
+            let transfer = Array::new();
+            let moved = |pieces: Vec<Vec<u8>>| {
+                let out = Array::new();
+                for piece in pieces {
+                    let array = Uint8Array::from(piece.as_slice());
+                    drop(piece);
+                    transfer.push(&array.buffer());
+                    out.push(&array);
+                }
+                out
+            };
+            let texts = moved(chain_texts.into_iter().map(String::into_bytes).collect());
+            let files = moved(files);
+            Answer {
+                fields: vec![
+                    ("meta", meta.to_json().into()),
+                    ("texts", texts.into()),
+                    ("files", files.into()),
+                ],
+                transfer: Some(transfer),
+            }
+        }
+    }
+}
+
+fn answer_fields(op: &str, data: &JsValue) -> Option<Vec<(&'static str, JsValue)>> {
     match op {
         "ledger_hashes" => {
             let texts: Array = get(data, "texts").dyn_into().ok()?;
@@ -165,6 +252,75 @@ impl LedgerWorker {
             .await?;
         serde_json::from_str(&get(&reply, "answer").as_string()?).ok()
     }
+}
+
+/// What reading a chosen backup file gave.
+pub enum ChosenBackup {
+    /// Read and verified.
+    Read(Box<Backup>),
+    /// Refused, with the reason in Japanese.
+    Refused(String),
+    /// The browser could not read the file.
+    Unreadable,
+}
+
+/// Reads and verifies a chosen backup file in a worker started for it, and puts it together
+/// here in steps that let the page answer. `None` when no worker could do it (the caller then
+/// reads it here, as before).
+pub async fn read_chosen_backup(file: &web_sys::File) -> Option<ChosenBackup> {
+    let link = start_worker(WorkerRole::Ledger).ok()?;
+    let reply = link
+        .request_moving(
+            1,
+            &[
+                ("op", "ledger_read_backup_file".into()),
+                ("file", file.clone().into()),
+            ],
+            &Array::new(),
+        )
+        .await;
+    // Its memory (the backup's text, decoded files) goes now.
+    link.terminate();
+    let reply = reply?;
+    if get(&reply, "unreadable").as_bool() == Some(true) {
+        return Some(ChosenBackup::Unreadable);
+    }
+    if let Some(reason) = get(&reply, "refused").as_string() {
+        return Some(ChosenBackup::Refused(reason));
+    }
+    let meta = HandoffMeta::from_json(&get(&reply, "meta").as_string()?).ok()?;
+    let mut pacer = Pacer::new();
+    let mut chain_texts = Vec::new();
+    for piece in Array::from(&get(&reply, "texts")).iter() {
+        let bytes = piece.dyn_into::<Uint8Array>().ok()?.to_vec();
+        chain_texts.push(String::from_utf8(bytes).ok()?);
+        pacer.step().await;
+    }
+    let mut files = Vec::new();
+    for piece in Array::from(&get(&reply, "files")).iter() {
+        files.push(piece.dyn_into::<Uint8Array>().ok()?.to_vec());
+        pacer.step().await;
+    }
+    drop(reply);
+    let mut assembler = match BackupAssembler::new(Handoff {
+        meta,
+        chain_texts,
+        files,
+    }) {
+        Ok(a) => a,
+        Err(e) => return Some(ChosenBackup::Refused(e.to_string())),
+    };
+    loop {
+        match assembler.read_some(256) {
+            Ok(true) => break,
+            Ok(false) => pacer.step().await,
+            Err(e) => return Some(ChosenBackup::Refused(e.to_string())),
+        }
+    }
+    Some(match assembler.finish() {
+        Ok(backup) => ChosenBackup::Read(Box::new(backup)),
+        Err(e) => ChosenBackup::Refused(e.to_string()),
+    })
 }
 
 impl crate::store::office_folder::HashChecker for LedgerWorker {

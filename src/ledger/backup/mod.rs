@@ -9,6 +9,7 @@
 //! write a self-consistent one. A checkpoint kept outside is what pins the history.
 
 mod fast;
+pub mod handoff;
 pub mod v1;
 
 use super::canonical::{canonicalize, parse_strict};

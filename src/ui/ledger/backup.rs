@@ -10,7 +10,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use super::browse::EntryTable;
 use super::folder::{choose_folder, folder_name, folder_supported, write_and_read_back};
@@ -22,6 +22,7 @@ use crate::ledger::{
     OfficeCheckpoint, OfficeLedger, OfficeSettings, RestoreOutcome, Subject,
 };
 use crate::ui::download::save_bytes;
+use crate::ui::ledger_worker::{read_chosen_backup, ChosenBackup};
 use crate::ui::places::go;
 use crate::ui::{LedgerPlace, Place};
 
@@ -132,6 +133,25 @@ async fn export(state: LedgerState, folder: Option<JsValue>) -> Result<String, S
         ledger.entry_count(),
         files.len()
     ))
+}
+
+/// Reads and verifies the chosen backup file: in a worker started for it, so the page never
+/// freezes and never holds the backup's text (see [`read_chosen_backup`]); where no worker can
+/// run, here, as before. The error is the message for the page.
+async fn read_chosen(file: web_sys::File) -> Result<Backup, String> {
+    let refused = |e: &dyn std::fmt::Display| format!("復元しませんでした: {e}");
+    match read_chosen_backup(&file).await {
+        Some(ChosenBackup::Read(backup)) => Ok(*backup),
+        Some(ChosenBackup::Refused(e)) => Err(refused(&e)),
+        Some(ChosenBackup::Unreadable) => Err("ファイルを読めませんでした。".into()),
+        None => {
+            let blob = gloo_file::File::from(file);
+            let Ok(text) = gloo_file::futures::read_as_text(&blob).await else {
+                return Err("ファイルを読めませんでした。".into());
+            };
+            read_backup(&text).map_err(|e| refused(&e))
+        }
+    }
 }
 
 /// What restoring a backup will do, decided before anything is written.
@@ -264,13 +284,8 @@ pub fn BackupPanel() -> impl IntoView {
         pending.set_value(None);
         restore_status.set("バックアップを確かめています…".into());
         spawn_local(async move {
-            let blob = gloo_file::File::from(file.unchecked_into::<web_sys::File>());
-            let Ok(text) = gloo_file::futures::read_as_text(&blob).await else {
-                restore_status.set("ファイルを読めませんでした。".into());
-                return;
-            };
-            match read_backup(&text) {
-                Err(e) => restore_status.set(format!("復元しませんでした: {e}")),
+            match read_chosen(file).await {
+                Err(e) => restore_status.set(e),
                 Ok(backup) => match plan(state, &backup) {
                     Err(e) => restore_status.set(e),
                     Ok(plan) => {
@@ -298,9 +313,11 @@ pub fn BackupPanel() -> impl IntoView {
     };
 
     let on_apply = move |_| {
-        let Some((backup, plan)) = pending.get_value() else {
+        // Taken, not copied: a backup of years of files is hundreds of megabytes.
+        let Some((backup, plan)) = pending.try_update_value(Option::take).flatten() else {
             return;
         };
+        can_apply.set(false);
         busy.set(true);
         restore_status.set("復元しています…".into());
         spawn_local(async move {
@@ -309,8 +326,6 @@ pub fn BackupPanel() -> impl IntoView {
             match outcome {
                 Ok(m) => {
                     restore_status.set(m);
-                    pending.try_set_value(None);
-                    can_apply.try_set(false);
                     // A restore into a new browser replaces the first screen with the
                     // ledger: its message stays in sight in the place of backups.
                     go(Place::Ledger(LedgerPlace::Backup));
