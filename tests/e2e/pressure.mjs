@@ -20,8 +20,11 @@ export const takeLongTasks = (page) => page.evaluate(() => window.__longTasks.sp
 
 /** A browser whose process tree is known, so its renderers' memory can be read. */
 export async function launchMeasuredBrowser() {
+  const before = new Set(await childrenOf(process.pid));
   const browser = await launchBrowser();
-  return { browser, pid: browser.process()?.pid };
+  // Playwright starts the browser as a child of this process.
+  const pid = (await childrenOf(process.pid)).find((p) => !before.has(p));
+  return { browser, pid };
 }
 
 async function childrenOf(pid) {
