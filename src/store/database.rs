@@ -149,8 +149,10 @@ impl fmt::Display for StoreError {
                 f,
                 "保存されている台帳を読めませんでした({what})。バックアップから復元してください。"
             ),
+            // Every request of the write had succeeded, so the browser refused the commit:
+            // in practice the disk or the browser's storage is full.
             StoreError::Aborted => f.write_str(
-                "ブラウザが保存を取り消しました。パソコンの空き容量が足りない可能性があります(記録は保存されていません)。空き容量を増やしてから、もう一度お試しください。",
+                "パソコンの空き容量が足りません(記録は保存されていません)。不要なファイルを削除するなどして空き容量を増やしてから、もう一度お試しください。",
             ),
         }
     }

@@ -254,15 +254,16 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                     d
                 };
                 if let Err(issues) = d.validate_at(super::state::now()) {
-                    status.set(format!(
-                        "「{}」: {}",
-                        file.name,
-                        issues
-                            .iter()
-                            .map(|i| i.message.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ));
+                    status.set(format!("「{}」: {}", file.name, {
+                        // Each problem once, however many clients share it.
+                        let mut said: Vec<&str> = Vec::new();
+                        for i in &issues {
+                            if !said.contains(&i.message.as_str()) {
+                                said.push(&i.message);
+                            }
+                        }
+                        said.join("、")
+                    }));
                     return;
                 }
                 drafts.push(d);
