@@ -38,6 +38,7 @@ pub mod settings;
 pub mod time_sanity;
 pub mod value_io;
 pub mod versions;
+pub mod watched;
 
 pub use backup::{read_backup, write_backup, Backup, BackupError, BackupInput, StoredFile};
 pub use branch::KeptBranch;

@@ -67,6 +67,8 @@ pub const DEVICE_KEY: &str = "device";
 const OWN_HEAD_KEY: &str = "own_head";
 /// `meta` key of the office folder's directory handle.
 const FOLDER_KEY: &str = "office_folder";
+/// This PC's watched folders (見張るフォルダ): their handles and roles, in one `meta` record.
+const WATCHED_KEY: &str = "watched_folders";
 /// `meta` key set when the schema-1 data has been migrated.
 const MIGRATED_KEY: &str = "schema2_migrated";
 
@@ -809,6 +811,45 @@ impl LedgerStore {
             .delete(JsValue::from_str(FOLDER_KEY))
             .await?;
         finish(tx).await
+    }
+
+    /// Remembers this PC's watched folders: `(role, handle)` pairs (IndexedDB keeps the
+    /// handles as they are, so after a restart one click gives access back). The whole list
+    /// is written at once: adding or removing one rewrites the record.
+    pub async fn set_watched_folders(
+        &self,
+        folders: &[(String, JsValue)],
+    ) -> Result<(), StoreError> {
+        let list = js_sys::Array::new();
+        for (role, handle) in folders {
+            let item = Object::new();
+            set(&item, "role", &JsValue::from_str(role));
+            set(&item, "handle", handle);
+            list.push(&item);
+        }
+        let record = Object::new();
+        set(&record, "key", &JsValue::from_str(WATCHED_KEY));
+        set(&record, "folders", &list);
+        let tx = self.db.transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.store(META)?.put(&record.into(), None).await?;
+        finish(tx).await
+    }
+
+    /// This PC's watched folders as remembered: `(role, handle)`, in the order chosen.
+    pub async fn watched_folders(&self) -> Result<Vec<(String, JsValue)>, StoreError> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadOnly)?;
+        let record = tx.store(META)?.get(JsValue::from_str(WATCHED_KEY)).await?;
+        let Some(list) = record.and_then(|r| Reflect::get(&r, &"folders".into()).ok()) else {
+            return Ok(Vec::new());
+        };
+        Ok(js_sys::Array::from(&list)
+            .iter()
+            .filter_map(|item| {
+                let role = Reflect::get(&item, &"role".into()).ok()?.as_string()?;
+                let handle = Reflect::get(&item, &"handle".into()).ok()?;
+                handle.is_object().then_some((role, handle))
+            })
+            .collect())
     }
 
     /// A small record from `meta` (settings, last backup time), as JSON text.

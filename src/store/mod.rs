@@ -7,6 +7,7 @@
 
 mod database;
 pub mod folder_access;
+pub mod kept_copy;
 pub mod office_folder;
 mod pacing;
 mod persistence;
