@@ -190,7 +190,8 @@ test(`killing the browser while recording 32 files leaves the old or the new sta
   const moments = [];
   for (let trial = 0; trial < TRIALS; trial += 1) {
     const profile = await trialProfile();
-    const delay = Math.round(next() * took * 1.3);
+    const r = next();
+    const delay = Math.round(r * r * took * 1.3); // more kills early, where the write is
     moments.push(delay);
     const first = await launch(profile);
     const { button } = await prepareRecording(first.page);
@@ -268,7 +269,8 @@ test(`killing the browser while restoring a backup into an empty browser leaves 
     cleanups.push(profile);
     const first = await launch(profile);
     await restoreUntil(first.page, false);
-    const delay = Math.round(next() * took * 1.3);
+    const r = next();
+    const delay = Math.round(r * r * took * 1.3); // more kills early, where the write is
     moments.push(delay);
     await new Promise((r) => setTimeout(r, delay));
     await first.kill();
