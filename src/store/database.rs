@@ -21,10 +21,12 @@
 //! Upgrade path: raise [`SCHEMA_VERSION`] and add stores or indexes to [`schema`]; existing
 //! data stays. Never remove a store from the list without a migration.
 //!
-//! Two tabs cannot fork this device's chain: an append reads `own_head` and adds the next
-//! entries inside one read-write transaction over `device_entries` and `meta`, and IndexedDB
-//! runs read-write transactions on the same stores one at a time, across tabs. A batch (its
-//! file bytes and all its entries) is one transaction: all of it is stored or none.
+//! Two tabs cannot fork this device's chain, nor record a file twice: an append reads
+//! `own_head` and the runs stored since the page read the store, and adds the next entries,
+//! inside one read-write transaction over `chain_segments`, `files` and `meta`; IndexedDB runs
+//! read-write transactions on the same stores one at a time, across tabs. A batch (its file
+//! bytes and all its entries) is one transaction, and so is a restore (entries, files,
+//! settings, its 復元 entry): all of it is stored or none.
 
 use std::borrow::Borrow;
 use std::collections::HashSet;
