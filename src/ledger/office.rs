@@ -227,6 +227,19 @@ impl OfficeLedger {
         self.chains.get(&id.device)?.get(id.seq)
     }
 
+    /// Whether the ledger holds the entry `seq` of `device` with this hash, in a shown chain
+    /// or a conflict. Since a hash commits to every earlier entry, holding a stored run's last
+    /// entry means holding the whole run: how a write transaction tells what another tab
+    /// wrote since the page read the store.
+    pub fn holds_entry(&self, device: &DeviceId, seq: u64, hash: &str) -> bool {
+        let held = |c: &DeviceChain| c.get(seq).is_some_and(|e| e.hash == hash);
+        self.chains.get(device).is_some_and(held)
+            || self
+                .conflicts
+                .iter()
+                .any(|c| c.chain.device() == device && held(&c.chain))
+    }
+
     /// Every entry of the shown chains in time order (recorded_at, then device, then seq):
     /// what every view lists.
     pub fn entries_in_time_order(&self) -> Vec<Entry> {

@@ -8,6 +8,8 @@
 use super::entry::{
     CheckOutcome, Client, ClientKey, Details, Direction, EntryDraft, FileRef, Partner, Subject,
 };
+use crate::check::identify::is_digits;
+use crate::check::rules::is_insured_number;
 use crate::facts::FileFacts;
 use crate::jpdate::{CivilDate, YearMonth};
 
@@ -52,6 +54,10 @@ pub fn partner_office(facts: &FileFacts, direction: Direction) -> Option<String>
 
 /// The clients a file names, with a name from the file, else from `known_name` (earlier
 /// records, other files of the same upload), else [`UNNAMED_CLIENT`].
+///
+/// Clients whose 保険者番号 or 被保険者番号 is malformed are left out: the checker has
+/// reported them as errors, the file's bytes are kept with the record, and a file received
+/// broken must still be recordable as evidence that it came.
 pub fn clients_of(
     facts: &FileFacts,
     known_name: &dyn Fn(&ClientKey) -> Option<String>,
@@ -59,6 +65,7 @@ pub fn clients_of(
     facts
         .clients
         .iter()
+        .filter(|c| is_digits(&c.insurer_number, 6) && is_insured_number(&c.insured_number))
         .map(|c| {
             let key = ClientKey {
                 insurer_number: c.insurer_number.clone(),
@@ -277,6 +284,29 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_broken_file_is_still_recordable_as_evidence_that_it_came() {
+        // Binary junk under a proper name: its "clients" are garbage the checker reported.
+        let mut file = summary(PARTNER, OURS);
+        file.errors = 300;
+        file.facts.clients.push(ClientFacts {
+            insurer_number: "\u{fffd}3x".into(),
+            insured_number: "12".into(),
+            name: None,
+            kana: None,
+            plan_date: None,
+        });
+        let drafts = record_drafts("鈴木", &file, Direction::Received, "ひまわり", &|_| None);
+        for d in &drafts {
+            d.validate().unwrap();
+        }
+        assert_eq!(
+            drafts[0].subject.clients.len(),
+            2,
+            "the two well-formed clients stay"
+        );
     }
 
     #[test]

@@ -21,25 +21,29 @@
 //! Upgrade path: raise [`SCHEMA_VERSION`] and add stores or indexes to [`schema`]; existing
 //! data stays. Never remove a store from the list without a migration.
 //!
-//! Two tabs cannot fork this device's chain: an append reads `own_head` and adds the next
-//! entries inside one read-write transaction over `device_entries` and `meta`, and IndexedDB
-//! runs read-write transactions on the same stores one at a time, across tabs. A batch (its
-//! file bytes and all its entries) is one transaction: all of it is stored or none.
+//! Two tabs cannot fork this device's chain, nor record a file twice: an append reads
+//! `own_head` and the runs stored since the page read the store, and adds the next entries,
+//! inside one read-write transaction over `chain_segments`, `files` and `meta`; IndexedDB runs
+//! read-write transactions on the same stores one at a time, across tabs. A batch (its file
+//! bytes and all its entries) is one transaction, and so is a restore (entries, files,
+//! settings, its 復元 entry): all of it is stored or none.
 
 use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::fmt;
 
 use js_sys::{Object, Reflect, Uint8Array};
-use rexie::{ObjectStore, Rexie, TransactionMode, TransactionResult};
+use rexie::{ObjectStore, Rexie, Store, TransactionMode, TransactionResult};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::fingerprint::sha256_hex;
 use crate::jpdate::Timestamp;
+use crate::ledger::kept_files::orphans;
 use crate::ledger::migration::migrate_v1;
 use crate::ledger::office_folder::{
     segment_text, texts_for_run, ExactText, Segment, SegmentReader,
 };
+use crate::ledger::recorded_files::{is_exchange, RecordedFiles};
 use crate::ledger::settings::SETTINGS_KEY;
 use crate::ledger::{
     seal, AppendError, ChainHead, Details, DeviceId, Entry, EntryDraft, KeptBranch, OfficeSettings,
@@ -65,6 +69,8 @@ pub const DEVICE_KEY: &str = "device";
 const OWN_HEAD_KEY: &str = "own_head";
 /// `meta` key of the office folder's directory handle.
 const FOLDER_KEY: &str = "office_folder";
+/// This PC's watched folders (見張るフォルダ): their handles and roles, in one `meta` record.
+const WATCHED_KEY: &str = "watched_folders";
 /// `meta` key set when the schema-1 data has been migrated.
 const MIGRATED_KEY: &str = "schema2_migrated";
 
@@ -147,8 +153,10 @@ impl fmt::Display for StoreError {
                 f,
                 "保存されている台帳を読めませんでした({what})。バックアップから復元してください。"
             ),
+            // Every request of the write had succeeded, so the browser refused the commit:
+            // in practice the disk or the browser's storage is full.
             StoreError::Aborted => f.write_str(
-                "ブラウザが保存を取り消しました。パソコンの空き容量が足りない可能性があります(記録は保存されていません)。空き容量を増やしてから、もう一度お試しください。",
+                "パソコンの空き容量が足りません(記録は保存されていません)。不要なファイルを削除するなどして空き容量を増やしてから、もう一度お試しください。",
             ),
         }
     }
@@ -361,8 +369,15 @@ impl LedgerStore {
 
     /// Records a batch in one transaction: the files' bytes (each once per content) and the
     /// drafts as the next entries of this device's chain, preceded by a 端末の登録 when the
-    /// chain is new or the device was renamed (`rename_by`: who renamed it). All of it is stored or none of it. Read back before it
-    /// returns the sealed entries.
+    /// chain is new or the device was renamed (`rename_by`: who renamed it). All of it is
+    /// stored or none of it. Read back before it returns the sealed entries.
+    ///
+    /// A file recorded meanwhile by another tab (or another PC's sync) is not recorded
+    /// again: inside the transaction the stored runs the page did not hold when it chose
+    /// the files (`page_holds`: device, last seq, last hash) are read, and the files they
+    /// record are left out with their チェック結果 ([`RecordedFiles`]). Read-write
+    /// transactions on the same stores run one at a time across tabs, so two tabs recording
+    /// the same files record each once.
     pub async fn record(
         &self,
         office_number: &str,
@@ -370,59 +385,45 @@ impl LedgerStore {
         drafts: Vec<EntryDraft>,
         rename_by: Option<String>,
         now: Timestamp,
-    ) -> Result<Vec<Entry>, StoreError> {
+        page_holds: &PageHolds<'_>,
+    ) -> Result<Recorded, StoreError> {
         let device = self.device().await?;
         let migrated_from = self.migrated_from().await?;
         let tx = self
             .db
             .transaction(&[SEGMENTS, META, FILES], TransactionMode::ReadWrite)?;
         let meta = tx.store(META)?;
-        let head_text = match meta.get(JsValue::from_str(OWN_HEAD_KEY)).await? {
-            Some(r) => Some(string_field(&r, "value")?),
-            None => None,
-        };
-        let mut head = own_head_from(head_text.as_deref(), office_number, &device.id);
         let mut drafts = drafts;
-        if head.entry_count == 0 || rename_by.is_some() {
-            let name = if device.name.is_empty() {
-                format!("パソコン {}", device.id.short())
-            } else {
-                device.name.clone()
-            };
-            drafts.insert(
-                0,
-                EntryDraft::new(
-                    rename_by
-                        .clone()
-                        .or_else(|| drafts.first().map(|d| d.actor.clone()))
-                        .unwrap_or_default(),
-                    Subject::default(),
-                    Details::DeviceNamed {
-                        device_id: device.id.clone(),
-                        name,
-                        office_number: office_number.to_string(),
-                        migrated_from: if head.entry_count == 0 {
-                            migrated_from
-                        } else {
-                            None
-                        },
-                    },
-                ),
-            );
-        }
-        let mut sealed = Vec::with_capacity(drafts.len());
-        for draft in drafts {
-            match seal(&head, draft, now) {
-                Ok(entry) => {
-                    head = ChainHead::after(std::slice::from_ref(&entry), head);
-                    sealed.push(entry);
-                }
-                Err(e) => {
-                    tx.abort().await.ok();
-                    return Err(StoreError::Append(e));
-                }
+        let mut already_recorded = Vec::new();
+        if drafts.iter().any(|d| is_exchange(d.kind())) {
+            let meanwhile = entries_not_held(&tx.store(SEGMENTS)?, page_holds).await?;
+            let (kept, left_out) = RecordedFiles::of(&meanwhile).leave_out(drafts);
+            if kept.is_empty() && rename_by.is_none() {
+                tx.abort().await.ok();
+                return Ok(Recorded {
+                    sealed: Vec::new(),
+                    already_recorded: left_out,
+                });
             }
+            drafts = kept;
+            already_recorded = left_out;
         }
+        let head = read_own_head(&meta, office_number, &device.id).await?;
+        let (sealed, head) = match seal_own(
+            head,
+            &device,
+            office_number,
+            migrated_from,
+            drafts,
+            rename_by,
+            now,
+        ) {
+            Ok(done) => done,
+            Err(e) => {
+                tx.abort().await.ok();
+                return Err(StoreError::Append(e));
+            }
+        };
         let file_store = tx.store(FILES)?;
         for bytes in files {
             let sha256 = sha256_hex(bytes);
@@ -447,7 +448,10 @@ impl LedgerStore {
                 _ => return Err(StoreError::ReadBackMismatch("ファイルの中身".into())),
             }
         }
-        Ok(sealed)
+        Ok(Recorded {
+            sealed,
+            already_recorded,
+        })
     }
 
     /// Appends one draft to this device's chain (see [`LedgerStore::record`]).
@@ -457,10 +461,13 @@ impl LedgerStore {
         draft: EntryDraft,
         now: Timestamp,
     ) -> Result<Entry, StoreError> {
-        let mut sealed = self
-            .record(office_number, &[], vec![draft], None, now)
+        let mut recorded = self
+            .record(office_number, &[], vec![draft], None, now, &|_, _, _| true)
             .await?;
-        Ok(sealed.pop().expect("at least the draft"))
+        Ok(recorded
+            .sealed
+            .pop()
+            .expect("a draft that is no file's exchange is kept"))
     }
 
     /// Adds entries of verified chains (another device's, read from a backup or the office
@@ -481,20 +488,54 @@ impl LedgerStore {
     /// [`LedgerStore::add_entries`], keeping `texts` read from the office folder as they are
     /// where they are exactly a run's text (a new PC joining stores every chain without
     /// writing 100,000 entries anew).
-    ///
-    /// The segments' records are made before the transaction, in steps that let the page
-    /// answer: a transaction commits by itself when a step yields with no request pending.
     pub async fn add_entries_keeping(
         &self,
         entries: &[&Entry],
         files: &[StoredFile],
         texts: &[(ExactText, JsValue)],
     ) -> Result<usize, StoreError> {
+        self.add_in_one_transaction(entries, files, texts, &[], None)
+            .await
+    }
+
+    /// A restore in one transaction: the backup's entries and files not held yet, the small
+    /// records of `meta_if_absent` where none is stored yet (a new browser takes the backup's
+    /// settings and backup time), and this device's 復元 entry (`own`: office number, draft,
+    /// time), sealed after whatever head the chain has when the transaction runs (another
+    /// tab may have recorded meanwhile). All of it is stored or none: an interrupted restore
+    /// leaves the ledger as it was. Returns how many entries were in new segments.
+    pub async fn restore(
+        &self,
+        entries: &[&Entry],
+        files: &[StoredFile],
+        meta_if_absent: &[(&str, String)],
+        own: Option<(&str, EntryDraft, Timestamp)>,
+    ) -> Result<usize, StoreError> {
+        self.add_in_one_transaction(entries, files, &[], meta_if_absent, own)
+            .await
+    }
+
+    /// What [`LedgerStore::add_entries_keeping`] and [`LedgerStore::restore`] share.
+    ///
+    /// The segments' records are made before the transaction, in steps that let the page
+    /// answer: a transaction commits by itself when a step yields with no request pending.
+    async fn add_in_one_transaction(
+        &self,
+        entries: &[&Entry],
+        files: &[StoredFile],
+        texts: &[(ExactText, JsValue)],
+        meta_if_absent: &[(&str, String)],
+        own: Option<(&str, EntryDraft, Timestamp)>,
+    ) -> Result<usize, StoreError> {
         for f in files {
             if sha256_hex(&f.bytes) != f.sha256 {
                 return Err(StoreError::Corrupt(format!("ファイル {}", f.sha256)));
             }
         }
+        let own_device = match own {
+            Some(_) => Some((self.device().await?, self.migrated_from().await?)),
+            None => None,
+        };
         let runs = runs_of(entries);
         let held_before = self.segment_keys().await?;
         let spans: Vec<ExactText> = texts.iter().map(|(t, _)| t.clone()).collect();
@@ -522,7 +563,7 @@ impl LedgerStore {
         }
         let tx = self
             .db
-            .transaction(&[SEGMENTS, FILES], TransactionMode::ReadWrite)?;
+            .transaction(&[SEGMENTS, FILES, META], TransactionMode::ReadWrite)?;
         let store = tx.store(SEGMENTS)?;
         // Another tab may have added some meanwhile.
         let held: HashSet<String> = store
@@ -533,6 +574,36 @@ impl LedgerStore {
             .collect();
         records.retain(|(key, _, _)| !held.contains(key));
         let added = records.iter().map(|(_, n, _)| n).sum();
+        let meta = tx.store(META)?;
+        let mut meta_writes = Vec::new();
+        for (key, value) in meta_if_absent {
+            if meta.get(JsValue::from_str(key)).await?.is_none() {
+                meta_writes.push(meta_record(key, value));
+            }
+        }
+        if let (Some((office_number, draft, now)), Some((device, migrated_from))) =
+            (own, own_device)
+        {
+            let head = read_own_head(&meta, office_number, &device.id).await?;
+            match seal_own(
+                head,
+                &device,
+                office_number,
+                migrated_from,
+                vec![draft],
+                None,
+                now,
+            ) {
+                Ok((sealed, head)) => {
+                    records.push((segment_key(&sealed), 0, segment_record(&sealed)));
+                    meta_writes.push(meta_record(OWN_HEAD_KEY, &own_head_json(&head)));
+                }
+                Err(e) => {
+                    tx.abort().await.ok();
+                    return Err(StoreError::Append(e));
+                }
+            }
+        }
         let file_store = tx.store(FILES)?;
         let held_files: HashSet<String> = file_store
             .get_all_keys(None, None)
@@ -547,12 +618,18 @@ impl LedgerStore {
             .collect();
         let writes = records.iter().map(|(_, _, r)| store.add(r, None));
         let file_writes = file_records.iter().map(|r| file_store.put(r, None));
-        let (written, files_written) = futures::future::join(
+        let small_writes = meta_writes.iter().map(|r| meta.put(r, None));
+        let (written, files_written, small_written) = futures::future::join3(
             futures::future::join_all(writes),
             futures::future::join_all(file_writes),
+            futures::future::join_all(small_writes),
         )
         .await;
-        for result in written.into_iter().chain(files_written) {
+        for result in written
+            .into_iter()
+            .chain(files_written)
+            .chain(small_written)
+        {
             result?;
         }
         finish(tx).await?;
@@ -601,6 +678,45 @@ impl LedgerStore {
                 entries.last().map_or(0, |e| e.seq)
             ))),
         }
+    }
+
+    /// Deletes kept file bytes no entry names ([`crate::ledger::kept_files`]), left by
+    /// versions that wrote a file's bytes and its entries apart. In one transaction that
+    /// first checks the page's ledger is exactly what is stored (`page_holds` every stored
+    /// run): if another tab wrote meanwhile, nothing is deleted this time. Returns how many
+    /// files were deleted.
+    pub async fn sweep_orphan_files(
+        &self,
+        page_holds: &PageHolds<'_>,
+        entries: &[&Entry],
+    ) -> Result<usize, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[SEGMENTS, FILES], TransactionMode::ReadWrite)?;
+        let keys = tx.store(SEGMENTS)?.get_all_keys(None, None).await?;
+        let all_held = keys.iter().all(|k| {
+            k.as_string().is_some_and(|k| {
+                parse_segment_key(&k)
+                    .is_some_and(|(device, _, last, hash)| page_holds(device, last, hash))
+            })
+        });
+        let files = tx.store(FILES)?;
+        let kept: Vec<String> = files
+            .get_all_keys(None, None)
+            .await?
+            .iter()
+            .filter_map(JsValue::as_string)
+            .collect();
+        let orphans = orphans(kept.iter().map(String::as_str), entries.iter().copied());
+        if !all_held || orphans.is_empty() {
+            tx.abort().await.ok();
+            return Ok(0);
+        }
+        for sha256 in &orphans {
+            files.delete(JsValue::from_str(sha256)).await?;
+        }
+        finish(tx).await?;
+        Ok(orphans.len())
     }
 
     /// Keeps a file's bytes (once per content) and reads them back. Returns its SHA-256.
@@ -699,6 +815,45 @@ impl LedgerStore {
         finish(tx).await
     }
 
+    /// Remembers this PC's watched folders: `(role, handle)` pairs (IndexedDB keeps the
+    /// handles as they are, so after a restart one click gives access back). The whole list
+    /// is written at once: adding or removing one rewrites the record.
+    pub async fn set_watched_folders(
+        &self,
+        folders: &[(String, JsValue)],
+    ) -> Result<(), StoreError> {
+        let list = js_sys::Array::new();
+        for (role, handle) in folders {
+            let item = Object::new();
+            set(&item, "role", &JsValue::from_str(role));
+            set(&item, "handle", handle);
+            list.push(&item);
+        }
+        let record = Object::new();
+        set(&record, "key", &JsValue::from_str(WATCHED_KEY));
+        set(&record, "folders", &list);
+        let tx = self.db.transaction(&[META], TransactionMode::ReadWrite)?;
+        tx.store(META)?.put(&record.into(), None).await?;
+        finish(tx).await
+    }
+
+    /// This PC's watched folders as remembered: `(role, handle)`, in the order chosen.
+    pub async fn watched_folders(&self) -> Result<Vec<(String, JsValue)>, StoreError> {
+        let tx = self.db.transaction(&[META], TransactionMode::ReadOnly)?;
+        let record = tx.store(META)?.get(JsValue::from_str(WATCHED_KEY)).await?;
+        let Some(list) = record.and_then(|r| Reflect::get(&r, &"folders".into()).ok()) else {
+            return Ok(Vec::new());
+        };
+        Ok(js_sys::Array::from(&list)
+            .iter()
+            .filter_map(|item| {
+                let role = Reflect::get(&item, &"role".into()).ok()?.as_string()?;
+                let handle = Reflect::get(&item, &"handle".into()).ok()?;
+                handle.is_object().then_some((role, handle))
+            })
+            .collect())
+    }
+
     /// A small record from `meta` (settings, last backup time), as JSON text.
     pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         let tx = self.db.transaction(&[META], TransactionMode::ReadOnly)?;
@@ -725,6 +880,111 @@ async fn finish(tx: rexie::Transaction) -> Result<(), StoreError> {
         TransactionResult::Committed => Ok(()),
         TransactionResult::Aborted => Err(StoreError::Aborted),
     }
+}
+
+/// Whether the page held a stored run when it chose what to record: the run's device, last
+/// seq and last hash (see [`crate::ledger::OfficeLedger::holds_entry`]).
+pub type PageHolds<'a> = dyn Fn(&str, u64, &str) -> bool + 'a;
+
+/// What a recording stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recorded {
+    /// The entries sealed (none when every file had been recorded meanwhile).
+    pub sealed: Vec<Entry>,
+    /// The names of the files left out because another tab or PC had recorded them.
+    pub already_recorded: Vec<String>,
+}
+
+/// The entries of the stored runs the page did not hold, read inside the caller's
+/// transaction. Only the keys are read for the runs it held: one small request.
+async fn entries_not_held(
+    store: &Store,
+    page_holds: &PageHolds<'_>,
+) -> Result<Vec<Entry>, StoreError> {
+    let keys = store.get_all_keys(None, None).await?;
+    let mut out = Vec::new();
+    for key in keys {
+        let held = key.as_string().is_some_and(|k| {
+            parse_segment_key(&k)
+                .is_some_and(|(device, _, last, hash)| page_holds(device, last, hash))
+        });
+        if held {
+            continue;
+        }
+        if let Some(value) = store.get(key).await? {
+            out.extend(entries_from_segment(&value)?);
+        }
+    }
+    Ok(out)
+}
+
+/// This device's head as `meta` holds it, read inside the caller's transaction.
+async fn read_own_head(
+    meta: &Store,
+    office_number: &str,
+    device: &DeviceId,
+) -> Result<ChainHead, StoreError> {
+    let text = match meta.get(JsValue::from_str(OWN_HEAD_KEY)).await? {
+        Some(r) => Some(string_field(&r, "value")?),
+        None => None,
+    };
+    Ok(own_head_from(text.as_deref(), office_number, device))
+}
+
+/// Seals `drafts` as this device's next entries after `head`, preceded by a 端末の登録 when
+/// the chain is new or the device was renamed (`rename_by`). Returns them and the new head.
+fn seal_own(
+    mut head: ChainHead,
+    device: &DeviceInfo,
+    office_number: &str,
+    migrated_from: Option<ChainHead>,
+    mut drafts: Vec<EntryDraft>,
+    rename_by: Option<String>,
+    now: Timestamp,
+) -> Result<(Vec<Entry>, ChainHead), AppendError> {
+    if head.entry_count == 0 || rename_by.is_some() {
+        let name = if device.name.is_empty() {
+            format!("パソコン {}", device.id.short())
+        } else {
+            device.name.clone()
+        };
+        let actor = rename_by
+            .or_else(|| drafts.first().map(|d| d.actor.clone()))
+            .unwrap_or_default();
+        let first_entry = head.entry_count == 0;
+        drafts.insert(
+            0,
+            EntryDraft::new(
+                actor,
+                Subject::default(),
+                Details::DeviceNamed {
+                    device_id: device.id.clone(),
+                    name,
+                    office_number: office_number.to_string(),
+                    migrated_from: if first_entry { migrated_from } else { None },
+                },
+            ),
+        );
+    }
+    let mut sealed = Vec::with_capacity(drafts.len());
+    for draft in drafts {
+        let entry = seal(&head, draft, now)?;
+        head = ChainHead::after(std::slice::from_ref(&entry), head);
+        sealed.push(entry);
+    }
+    Ok((sealed, head))
+}
+
+/// The parts of a segment key: device, first seq, last seq, last hash.
+fn parse_segment_key(key: &str) -> Option<(&str, u64, u64, &str)> {
+    let mut parts = key.split('/');
+    let device = parts.next()?;
+    let (first, last) = parts.next()?.split_once('-')?;
+    let hash = parts.next()?;
+    if parts.next().is_some() {
+        return None;
+    }
+    Some((device, first.parse().ok()?, last.parse().ok()?, hash))
 }
 
 fn own_head_from(text: Option<&str>, office_number: &str, device: &DeviceId) -> ChainHead {

@@ -7,10 +7,14 @@
 
 mod database;
 pub mod folder_access;
+pub mod kept_copy;
 pub mod office_folder;
 mod pacing;
 mod persistence;
 
-pub use database::{DeviceInfo, LedgerStore, StoreError, StoredSegment, DATABASE_NAME, DEVICE_KEY};
+pub use database::{
+    DeviceInfo, LedgerStore, PageHolds, Recorded, StoreError, StoredSegment, DATABASE_NAME,
+    DEVICE_KEY,
+};
 pub use pacing::{mark, yield_to_page, Pacer, STEP_MS};
 pub use persistence::{estimate_storage, request_persistence, PersistenceResult, StorageEstimate};

@@ -26,7 +26,7 @@ pub use check_results::CheckResults;
 pub use drop_zone::DropZone;
 pub use places::{LedgerPlace, Place};
 pub use runtime_status::RuntimeStatus;
-pub use workspace::{Upload, UploadState, Workspace};
+pub use workspace::{Upload, UploadState, WatchedOrigin, Workspace};
 
 /// The whole page.
 #[component]
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="app-main" id="main" tabindex="-1">
             <div id=places::place_id(Place::Check) hidden=move || place.get() != Place::Check>
+                <ledger::WatchedFoldersPanel/>
                 <DropZone/>
                 <CheckResults/>
             </div>

@@ -23,6 +23,18 @@ pub struct Upload {
     /// The original bytes (kept so the ledger can store them).
     pub bytes: Arc<Vec<u8>>,
     pub state: UploadState,
+    /// Set when the file was found in a watched folder (見張るフォルダ): its folder's role
+    /// and its own last-modified time, which the recording proposes.
+    pub watched: Option<WatchedOrigin>,
+}
+
+/// Where a file found in a watched folder came from.
+#[derive(Clone, Debug)]
+pub struct WatchedOrigin {
+    pub role: crate::ledger::watched::WatchRole,
+    pub last_modified: crate::jpdate::Timestamp,
+    /// The bytes' SHA-256 as hashed when the folder was listed (not proposed twice).
+    pub sha256: String,
 }
 
 /// Where a file is in its life on the page.
@@ -84,9 +96,18 @@ impl Workspace {
     /// folder-relative path comes with it from a dropped folder, or from the folder picker's
     /// `webkitRelativePath`.
     pub fn add_files(self, files: Vec<(File, Option<String>)>) {
+        self.add_files_from(files.into_iter().map(|(f, p)| (f, p, None)).collect());
+    }
+
+    /// Like [`Workspace::add_files`], for files found in a watched folder.
+    pub fn add_watched_files(self, files: Vec<(File, WatchedOrigin)>) {
+        self.add_files_from(files.into_iter().map(|(f, w)| (f, None, Some(w))).collect());
+    }
+
+    fn add_files_from(self, files: Vec<(File, Option<String>, Option<WatchedOrigin>)>) {
         let mut jobs = Vec::new();
         self.uploads.update(|all| {
-            for (file, dropped_path) in files {
+            for (file, dropped_path, watched) in files {
                 let id = self.next_id.get_value() + 1;
                 self.next_id.set_value(id);
                 let relative_path = dropped_path.or_else(|| {
@@ -102,6 +123,7 @@ impl Workspace {
                     size: file.size() as u64,
                     bytes: Arc::default(),
                     state: UploadState::Reading,
+                    watched,
                 });
                 jobs.push((id, file));
             }

@@ -41,6 +41,7 @@ pub fn checked_upload(id: u64, name: &str, bytes: &[u8]) -> Upload {
             report: checked.report.clone(),
             facts: FileFacts::of(&checked),
         })),
+        watched: None,
     }
 }
 pub async fn tick() {

@@ -10,6 +10,7 @@ use careplan_ledger::ledger::{
     verify_device_chain, Details, DeviceId, EntryDraft, Kind, OfficeLedger, OfficeSettings,
     Subject,
 };
+use careplan_ledger::ledger::{CheckOutcome, Direction, FileRef, StoredFile};
 use careplan_ledger::store::LedgerStore;
 use js_sys::{Object, Reflect};
 use rexie::{ObjectStore, Rexie, TransactionMode};
@@ -78,7 +79,14 @@ async fn an_invalid_draft_is_refused_and_nothing_of_the_batch_is_written() {
     draft.actor = String::new();
     let bytes = b"a file of the same batch".to_vec();
     let error = store
-        .record(SAMPLE_OFFICE, &[&bytes], vec![memo(1), draft], None, at(0))
+        .record(
+            SAMPLE_OFFICE,
+            &[&bytes],
+            vec![memo(1), draft],
+            None,
+            at(0),
+            &|_, _, _| false,
+        )
         .await
         .unwrap_err();
     assert!(!error.to_string().is_empty());
@@ -273,10 +281,17 @@ async fn renaming_this_pc_is_recorded_in_its_chain() {
     store.append(SAMPLE_OFFICE, memo(1), at(0)).await.unwrap();
     store.set_device_name("佐藤PC").await.unwrap();
     let renamed = store
-        .record(SAMPLE_OFFICE, &[], Vec::new(), Some("木村".into()), at(1))
+        .record(
+            SAMPLE_OFFICE,
+            &[],
+            Vec::new(),
+            Some("木村".into()),
+            at(1),
+            &|_, _, _| true,
+        )
         .await
         .unwrap();
-    assert_eq!(renamed.len(), 1);
+    assert_eq!(renamed.sealed.len(), 1);
     let (office, problems) =
         OfficeLedger::from_entries(SAMPLE_OFFICE, store.entries().await.unwrap());
     assert!(problems.is_empty(), "{problems:?}");
@@ -285,4 +300,204 @@ async fn renaming_this_pc_is_recorded_in_its_chain() {
     assert_eq!(chain.len(), 3, "端末の登録, the memo, the new name");
     assert_eq!(chain.entries()[2].actor, "木村");
     assert_eq!(office.device_label(&device), "佐藤PC");
+}
+
+/// The two drafts that record a received file (受信 and its チェック結果).
+fn received(name: &str, bytes: &[u8]) -> Vec<EntryDraft> {
+    let subject = Subject {
+        clients: vec![sample_client(1)],
+        partner: Some(sample_partner(1)),
+        file: Some(FileRef {
+            name: name.into(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        }),
+        direction: Some(Direction::Received),
+        ..Subject::default()
+    };
+    vec![
+        EntryDraft::new("佐々木", subject.clone(), Details::Received),
+        EntryDraft::new(
+            "佐々木",
+            subject,
+            Details::CheckResult {
+                outcome: CheckOutcome::Ok,
+                errors: 0,
+                warnings: 0,
+                summary: "問題なし".into(),
+            },
+        ),
+    ]
+}
+
+fn exchanges_of(entries: &[careplan_ledger::ledger::Entry], name: &str) -> usize {
+    entries
+        .iter()
+        .filter(|e| {
+            e.kind() == Kind::Received && e.subject.file.as_ref().is_some_and(|f| f.name == name)
+        })
+        .count()
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_recording_the_same_files_record_each_once() {
+    let name = "test-store-same-files";
+    let a = fresh(name).await;
+    let b = LedgerStore::open_named(name).await.unwrap();
+    let files: Vec<(String, Vec<u8>)> = (0..8)
+        .map(|i| (format!("UPPLAN_{i}.CSV"), format!("file {i}").into_bytes()))
+        .collect();
+    let batch = || {
+        files
+            .iter()
+            .flat_map(|(n, bytes)| received(n, bytes))
+            .collect::<Vec<_>>()
+    };
+    let bytes: Vec<&[u8]> = files.iter().map(|(_, b)| b.as_slice()).collect();
+    // Both tabs chose the files when the ledger was empty: neither page holds anything.
+    let nothing = |_: &str, _: u64, _: &str| false;
+    let (ra, rb) = futures::future::join(
+        a.record(SAMPLE_OFFICE, &bytes, batch(), None, at(0), &nothing),
+        b.record(SAMPLE_OFFICE, &bytes, batch(), None, at(1), &nothing),
+    )
+    .await;
+    let (ra, rb) = (ra.unwrap(), rb.unwrap());
+    let entries = a.entries().await.unwrap();
+    for (n, _) in &files {
+        assert_eq!(exchanges_of(&entries, n), 1, "{n} recorded once");
+    }
+    // One tab stored the 8 files (and the 端末の登録), the other none, and says which.
+    let (done, skipped) = if ra.sealed.is_empty() {
+        (rb, ra)
+    } else {
+        (ra, rb)
+    };
+    assert_eq!(done.sealed.len(), 17);
+    assert!(done.already_recorded.is_empty());
+    assert!(skipped.sealed.is_empty());
+    assert_eq!(skipped.already_recorded.len(), 8);
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.kind() == Kind::CheckResult)
+            .count(),
+        8,
+        "every file has its チェック結果, once"
+    );
+    // A third batch with one new file among them records only the new one.
+    let mut more = batch();
+    more.extend(received("UPPLAN_new.CSV", b"new"));
+    let mut with_new = bytes.clone();
+    with_new.push(b"new");
+    let third = b
+        .record(SAMPLE_OFFICE, &with_new, more, None, at(2), &nothing)
+        .await
+        .unwrap();
+    assert_eq!(third.already_recorded.len(), 8);
+    assert_eq!(third.sealed.len(), 2);
+    let (office, problems) = OfficeLedger::from_entries(SAMPLE_OFFICE, a.entries().await.unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(office.entry_count(), 19);
+}
+
+#[wasm_bindgen_test]
+async fn a_restore_is_one_write_with_its_settings_and_its_entry() {
+    let store = fresh("test-store-restore").await;
+    store.append(SAMPLE_OFFICE, memo(1), at(0)).await.unwrap();
+    let mut incoming = OfficeLedger::new(SAMPLE_OFFICE);
+    incoming
+        .add_chain(sample_device_chain(3, 12, 4, 2, false).0)
+        .unwrap();
+    let bytes = b"a kept file of the backup".to_vec();
+    let files = vec![StoredFile {
+        sha256: sha256_hex(&bytes),
+        bytes: bytes.clone(),
+    }];
+    let restored = EntryDraft::new("佐々木", Subject::default(), memo(9).details);
+    let meta = [("settings", "{\"from\":\"backup\"}".to_string())];
+    let added = store
+        .restore(
+            &incoming.all_entries(),
+            &files,
+            &meta,
+            Some((SAMPLE_OFFICE, restored, at(3))),
+        )
+        .await
+        .unwrap();
+    assert_eq!(added, 12);
+    assert_eq!(store.file(&files[0].sha256).await.unwrap(), Some(bytes));
+    assert_eq!(
+        store.meta("settings").await.unwrap().as_deref(),
+        Some("{\"from\":\"backup\"}")
+    );
+    let (office, problems) =
+        OfficeLedger::from_entries(SAMPLE_OFFICE, store.entries().await.unwrap());
+    assert!(problems.is_empty(), "{problems:?}");
+    let device = store.device().await.unwrap().id;
+    assert_eq!(
+        office.chain(&device).unwrap().len(),
+        3,
+        "登録, memo, the restore's entry"
+    );
+    assert_eq!(store.own_head(SAMPLE_OFFICE).await.unwrap().entry_count, 3);
+
+    // Settings already stored are kept; a refused draft leaves nothing of the restore.
+    let mut other = OfficeLedger::new(SAMPLE_OFFICE);
+    other
+        .add_chain(sample_device_chain(4, 5, 4, 2, false).0)
+        .unwrap();
+    let mut bad = memo(10);
+    bad.actor = String::new();
+    let meta = [("settings", "{\"from\":\"another\"}".to_string())];
+    let refused = store
+        .restore(
+            &other.all_entries(),
+            &[],
+            &meta,
+            Some((SAMPLE_OFFICE, bad, at(4))),
+        )
+        .await;
+    assert!(refused.is_err());
+    let (after, _) = OfficeLedger::from_entries(SAMPLE_OFFICE, store.entries().await.unwrap());
+    assert_eq!(after, office, "nothing of the refused restore was stored");
+    assert_eq!(
+        store.meta("settings").await.unwrap().as_deref(),
+        Some("{\"from\":\"backup\"}")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn file_bytes_no_entry_names_are_swept_only_when_the_page_holds_everything() {
+    let store = fresh("test-store-sweep").await;
+    let named = b"recorded with its entries".to_vec();
+    let recorded = store
+        .record(
+            SAMPLE_OFFICE,
+            &[&named],
+            received("UPPLAN_1.CSV", &named),
+            None,
+            at(0),
+            &|_, _, _| false,
+        )
+        .await
+        .unwrap();
+    // What an older version could leave: bytes whose entries were never written.
+    let orphan = store.put_file(b"orphan bytes").await.unwrap();
+    let (office, _) = OfficeLedger::from_entries(SAMPLE_OFFICE, store.entries().await.unwrap());
+    let entries = office.all_entries();
+    let holds = |d: &str, seq: u64, hash: &str| {
+        DeviceId::parse(d).is_some_and(|d| office.holds_entry(&d, seq, hash))
+    };
+    // A page that does not hold every stored run (another tab wrote) deletes nothing.
+    let stale = |_: &str, _: u64, _: &str| false;
+    assert_eq!(store.sweep_orphan_files(&stale, &entries).await.unwrap(), 0);
+    assert!(store.has_file(&orphan).await.unwrap());
+    assert_eq!(store.sweep_orphan_files(&holds, &entries).await.unwrap(), 1);
+    assert!(!store.has_file(&orphan).await.unwrap());
+    assert_eq!(
+        store.file(&sha256_hex(&named)).await.unwrap(),
+        Some(named),
+        "the recorded file stays"
+    );
+    assert_eq!(recorded.sealed.len(), 3);
 }

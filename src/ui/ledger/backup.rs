@@ -206,37 +206,23 @@ async fn apply(state: LedgerState, backup: Backup, plan: RestorePlan) -> Result<
     if record.is_some() && actor.is_empty() {
         return Err(super::today_staff::ask_for_staff());
     }
+    // A new browser takes the backup's settings and backup time; a browser that has its
+    // own keeps them. Written only where none is stored, in the restore's one transaction.
+    let mut meta_if_absent = Vec::new();
     if state.settings.get_untracked().is_none() {
-        let store = state.open().await.map_err(|e| e.to_string())?;
-        let adopted =
-            match OfficeSettings::from_value(&serde_json::Value::Object(backup.settings.clone())) {
-                Ok(s) => store
-                    .set_meta(crate::ledger::settings::SETTINGS_KEY, &s.to_json())
-                    .await
-                    .map_err(|e| e.to_string()),
-                Err(_) => Ok(()),
-            };
-        store.close();
-        adopted?;
+        if let Ok(s) =
+            OfficeSettings::from_value(&serde_json::Value::Object(backup.settings.clone()))
+        {
+            meta_if_absent.push((crate::ledger::settings::SETTINGS_KEY, s.to_json()));
+        }
     }
     if state.last_backup.get_untracked().is_none() {
-        let store = state.open().await.map_err(|e| e.to_string())?;
-        let saved = store
-            .set_meta(LAST_BACKUP_KEY, &backup.header.created_at.to_rfc3339())
-            .await;
-        store.close();
-        saved.map_err(|e| e.to_string())?;
+        meta_if_absent.push((LAST_BACKUP_KEY, backup.header.created_at.to_rfc3339()));
     }
-    // Adding reloads the ledger (with the settings and backup time saved above).
-    state.add_from(&plan.merged, &backup.files).await?;
-    if let Some(details) = record {
-        state
-            .record(
-                &[],
-                vec![EntryDraft::new(actor, Subject::default(), details)],
-            )
-            .await?;
-    }
+    let restored = record.map(|details| EntryDraft::new(actor, Subject::default(), details));
+    state
+        .restore(&plan.merged, &backup.files, &meta_if_absent, restored)
+        .await?;
     Ok(format!("復元しました。{}", plan.report.message_ja()))
 }
 

@@ -22,6 +22,7 @@ mod renewals;
 mod settings;
 mod state;
 mod today_staff;
+mod watched_folders;
 
 use leptos::prelude::*;
 
@@ -39,6 +40,7 @@ pub use renewals::RenewalsPanel;
 pub use settings::SettingsForm;
 pub use state::{now, LedgerState, Loading};
 pub use today_staff::TodayStaff;
+pub use watched_folders::WatchedFoldersPanel;
 
 use crate::ledger::time_sanity::time_doubts;
 use crate::ledger::{backup_reminder, past_retention};

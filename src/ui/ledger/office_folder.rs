@@ -69,6 +69,15 @@ impl FolderSync {
     }
 }
 
+impl FolderSync {
+    /// The office folder when it is chosen and reachable now (for keeping received files).
+    pub fn ready_handle(&self) -> Option<JsValue> {
+        matches!(self.status.get_untracked(), FolderStatus::Ready { .. })
+            .then(|| self.handle.get_value())
+            .flatten()
+    }
+}
+
 impl Default for FolderSync {
     fn default() -> Self {
         FolderSync::new()

@@ -17,9 +17,10 @@ use crate::file_overview::Verdict;
 use crate::jpdate::JapanDateTime;
 use crate::ledger::entry::takes_act_time;
 use crate::ledger::query::{clients, partners};
+use crate::ledger::recorded_files::RecordedFiles;
 use crate::ledger::recording::{direction_for, partner_office, UNNAMED_CLIENT};
 use crate::ledger::versions::serial_made_at_ja;
-use crate::ledger::{record_drafts, CheckedFileSummary, ClientKey, Direction, Kind};
+use crate::ledger::{record_drafts, CheckedFileSummary, ClientKey, Direction};
 use crate::page_origin::PageOrigin;
 use crate::store::{estimate_storage, request_persistence};
 use crate::ui::{LedgerPlace, Place, Upload, Workspace};
@@ -144,22 +145,11 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
         });
         c
     };
-    // The same bytes under the same name: recorded. The same bytes under a new name (a new
-    // 連番: the care software re-exported an unchanged plan) are a new exchange.
-    let already_recorded = move |sha: &str, name: &str| {
-        state.entries.with(|e| {
-            e.iter().any(|x| {
-                matches!(
-                    x.kind(),
-                    Kind::Received | Kind::Sent | Kind::DeletionReceived
-                ) && x
-                    .subject
-                    .file
-                    .as_ref()
-                    .is_some_and(|f| f.sha256 == sha && f.name == name)
-            })
-        })
-    };
+    // The same bytes under the same name: recorded (the store applies the same rule inside
+    // its write, for what another tab recorded meanwhile).
+    let recorded_files = Memo::new(move |_| state.entries.with(|e| RecordedFiles::of(e)));
+    let already_recorded =
+        move |sha: &str, name: &str| recorded_files.with(|r| r.contains(sha, name));
     // The ticked files not yet recorded, with the partner office each has (if known).
     let ticked = move || {
         choices_changed.track();
@@ -264,15 +254,16 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
                     d
                 };
                 if let Err(issues) = d.validate_at(super::state::now()) {
-                    status.set(format!(
-                        "「{}」: {}",
-                        file.name,
-                        issues
-                            .iter()
-                            .map(|i| i.message.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    ));
+                    status.set(format!("「{}」: {}", file.name, {
+                        // Each problem once, however many clients share it.
+                        let mut said: Vec<&str> = Vec::new();
+                        for i in &issues {
+                            if !said.contains(&i.message.as_str()) {
+                                said.push(&i.message);
+                            }
+                        }
+                        said.join("、")
+                    }));
                     return;
                 }
                 drafts.push(d);
@@ -316,8 +307,8 @@ fn RecordPanel(state: LedgerState) -> impl IntoView {
             }
             let files = plan.len();
             let bytes: Vec<&[u8]> = plan.iter().map(|(b, _, _, _)| b.as_slice()).collect();
-            match state.record(&bytes, drafts).await {
-                Ok(n) => status.set(format!("保存しました(ファイル{files}件、記録{n}件)")),
+            match state.record_batch(&bytes, drafts).await {
+                Ok(done) => status.set(saved_words(files, &done)),
                 Err(e) => status.set(format!("記録できませんでした(何も保存していません): {e}")),
             }
             busy.set(false);
@@ -511,5 +502,26 @@ fn verdict_class(v: Verdict) -> &'static str {
         Verdict::Errors | Verdict::Unreadable => "verdict-error",
         Verdict::Attention => "verdict-attention",
         _ => "verdict-ok",
+    }
+}
+
+/// What the page says after recording: what was saved, and the files another tab or PC had
+/// recorded meanwhile (not recorded twice).
+fn saved_words(files: usize, done: &crate::store::Recorded) -> String {
+    let entries = done
+        .sealed
+        .iter()
+        .filter(|e| e.kind() != crate::ledger::Kind::DeviceNamed)
+        .count();
+    let already = done.already_recorded.len();
+    match (entries, already) {
+        (_, 0) => format!("保存しました(ファイル{files}件、記録{entries}件)"),
+        (0, _) => format!(
+            "ほかのタブ(またはほかのパソコン)で、このファイル{already}件はすでに記録されていました。重ねては記録していません。"
+        ),
+        _ => format!(
+            "保存しました(ファイル{}件、記録{entries}件)。ほかのタブ(またはほかのパソコン)ですでに記録されていたファイル{already}件は、重ねて記録していません。",
+            files - already.min(files)
+        ),
     }
 }

@@ -15,10 +15,10 @@ use crate::jpdate::Timestamp;
 use crate::ledger::office::LoadProblem;
 use crate::ledger::settings::{LAST_BACKUP_KEY, SETTINGS_KEY};
 use crate::ledger::{
-    Details, Entry, EntryDraft, HashCheck, OfficeLedger, OfficeSettings, StoredFile,
+    Details, DeviceId, Entry, EntryDraft, HashCheck, Kind, OfficeLedger, OfficeSettings, StoredFile,
 };
 use crate::store::{
-    mark, DeviceInfo, LedgerStore, Pacer, StoreError, StoredSegment, DATABASE_NAME,
+    mark, DeviceInfo, LedgerStore, Pacer, Recorded, StoreError, StoredSegment, DATABASE_NAME,
 };
 use crate::ui::ledger_worker::LedgerWorker;
 
@@ -78,6 +78,8 @@ pub struct LedgerState {
     worker: StoredValue<LedgerWorker, LocalStorage>,
     /// Counts loads, so a load that a newer one overtook does not overwrite it.
     generation: StoredValue<u64>,
+    /// Whether this page has swept orphan file bytes (once, after the first verified load).
+    swept: StoredValue<bool>,
 }
 
 /// The current time, as the ledger stores it.
@@ -210,6 +212,7 @@ impl LedgerState {
             verifying,
             worker: StoredValue::new_local(LedgerWorker::start()),
             generation: StoredValue::new(0),
+            swept: StoredValue::new(false),
         };
         provide_context(state);
         spawn_local(async move {
@@ -353,6 +356,27 @@ impl LedgerState {
         }
         mark("ledger-verified");
         self.load_ms.set(js_sys::Date::now() - started);
+        if self.swept.try_get_value() == Some(false) && self.problems.with_untracked(Vec::is_empty)
+        {
+            self.swept.try_set_value(true);
+            let state = *self;
+            spawn_local(async move { state.sweep_orphan_files().await });
+        }
+    }
+
+    /// Deletes file bytes no entry names, once per page (see
+    /// [`LedgerStore::sweep_orphan_files`]; only older versions could leave them).
+    async fn sweep_orphan_files(&self) {
+        let Ok(store) = self.open().await else {
+            return;
+        };
+        let shown = self.office.get_untracked();
+        let entries = shown.all_entries();
+        // A failed sweep changes nothing; it is tried again on the next opening.
+        let _ = store
+            .sweep_orphan_files(&page_holds(&shown), &entries)
+            .await;
+        store.close();
     }
 
     /// Shows the office ledger a sync merged, verified and stored, instead of reading the
@@ -423,18 +447,76 @@ impl LedgerState {
     /// Records a batch on this device's chain in one transaction: the files' bytes and the
     /// drafts' entries, all or nothing. Returns how many of the drafts were saved.
     pub async fn record(&self, files: &[&[u8]], drafts: Vec<EntryDraft>) -> Result<usize, String> {
+        self.record_batch(files, drafts).await.map(|r| {
+            r.sealed
+                .iter()
+                .filter(|e| e.kind() != Kind::DeviceNamed)
+                .count()
+        })
+    }
+
+    /// [`LedgerState::record`], saying which files another tab or PC had recorded meanwhile
+    /// (left out, with their チェック結果: a file is recorded once).
+    pub async fn record_batch(
+        &self,
+        files: &[&[u8]],
+        drafts: Vec<EntryDraft>,
+    ) -> Result<Recorded, String> {
         let office = self.office_number()?;
-        let n = drafts.len();
         let store = self.open().await.map_err(|e| e.to_string())?;
-        let result = store.record(&office, files, drafts, None, now()).await;
+        let shown = self.office.get_untracked();
+        let holds = page_holds(&shown);
+        let result = store
+            .record(&office, files, drafts, None, now(), &holds)
+            .await;
         store.close();
         self.reload().await;
-        if result.is_ok() {
+        if result.as_ref().is_ok_and(|r| !r.sealed.is_empty()) {
             // The office folder gets the new entries at once (when one is chosen).
             let state = *self;
             spawn_local(async move { office_folder::sync_now(state).await });
         }
-        result.map(|_| n).map_err(|e| e.to_string())
+        result.map_err(|e| e.to_string())
+    }
+
+    /// A restore, in one transaction (see [`LedgerStore::restore`]): the merged ledger's
+    /// entries not held yet, the backup's files, its settings and backup time where this
+    /// browser has none, and the 復元 entry when `restored` is given. Returns how many
+    /// entries were new.
+    pub async fn restore(
+        &self,
+        incoming: &OfficeLedger,
+        files: &[StoredFile],
+        meta_if_absent: &[(&str, String)],
+        restored: Option<EntryDraft>,
+    ) -> Result<usize, String> {
+        let office = incoming.office_number().to_string();
+        let new = self.not_held(incoming);
+        let store = self.open().await.map_err(|e| e.to_string())?;
+        let own = restored.map(|d| (office.as_str(), d, now()));
+        let result = store
+            .restore(&new, files, meta_if_absent, own)
+            .await
+            .map_err(|e| e.to_string());
+        store.close();
+        self.reload().await;
+        if result.is_ok() {
+            let state = *self;
+            spawn_local(async move { office_folder::sync_now(state).await });
+        }
+        result
+    }
+
+    /// The entries of `incoming` the page does not hold.
+    fn not_held<'a>(&self, incoming: &'a OfficeLedger) -> Vec<&'a Entry> {
+        let held: std::collections::HashSet<String> = self
+            .office
+            .with_untracked(|o| o.all_entries().iter().map(|e| e.hash.clone()).collect());
+        incoming
+            .all_entries()
+            .into_iter()
+            .filter(|e| !held.contains(&e.hash))
+            .collect()
     }
 
     /// Saves the settings (read back by the store) and reloads. The office number cannot
@@ -485,39 +567,22 @@ impl LedgerState {
                 if actor.is_empty() {
                     return Err("記録者を選んでください".to_string());
                 }
+                let shown = self.office.get_untracked();
                 store
-                    .record(&office, &[], Vec::new(), Some(actor), now())
+                    .record(
+                        &office,
+                        &[],
+                        Vec::new(),
+                        Some(actor),
+                        now(),
+                        &page_holds(&shown),
+                    )
                     .await
                     .map_err(|e| e.to_string())?;
             }
             Ok(())
         }
         .await;
-        store.close();
-        self.reload().await;
-        result
-    }
-
-    /// Adds what a backup or the office folder brought: every entry of the merged ledger
-    /// not held yet, and file bytes, in one transaction. Returns how many entries were new.
-    pub async fn add_from(
-        &self,
-        incoming: &OfficeLedger,
-        files: &[StoredFile],
-    ) -> Result<usize, String> {
-        let held: std::collections::HashSet<String> = self
-            .office
-            .with_untracked(|o| o.all_entries().iter().map(|e| e.hash.clone()).collect());
-        let new: Vec<&Entry> = incoming
-            .all_entries()
-            .into_iter()
-            .filter(|e| !held.contains(&e.hash))
-            .collect();
-        let store = self.open().await.map_err(|e| e.to_string())?;
-        let result = store
-            .add_entries(&new, files)
-            .await
-            .map_err(|e| e.to_string());
         store.close();
         self.reload().await;
         result
@@ -536,5 +601,13 @@ impl LedgerState {
     /// The name of a device for the views.
     pub fn device_label(&self, device: &crate::ledger::DeviceId) -> String {
         self.office.with(|o| o.device_label(device))
+    }
+}
+
+/// What the page holds, as the store asks it inside a write: a stored run is held when its
+/// last entry is (see [`OfficeLedger::holds_entry`]).
+fn page_holds(shown: &OfficeLedger) -> impl Fn(&str, u64, &str) -> bool + '_ {
+    move |device, seq, hash| {
+        DeviceId::parse(device).is_some_and(|d| shown.holds_entry(&d, seq, hash))
     }
 }
