@@ -284,7 +284,7 @@ test('from a localhost server, where the browser can write to a folder: backups 
   }
 });
 
-test('two tabs recording at the same moment keep one valid chain', async () => {
+test('two tabs recording the same files at the same moment keep one valid chain and record each file once', async () => {
   const profile = await freshProfileDir();
   cleanups.push(profile);
   const { context, page, problems, close } = await openProfile(profile, stick.url);
@@ -294,17 +294,21 @@ test('two tabs recording at the same moment keep one valid chain', async () => {
     const other = await context.newPage();
     await other.goto(stick.url);
     await other.getByText('ここにCSVファイルをドロップ').waitFor();
-    await Promise.all([checkAndRecord(page, fixtures), checkAndRecord(other, fixtures)]);
+    // Both tabs record the same two files: one stores them, the other says they were recorded.
+    const outcomes = await Promise.allSettled([checkAndRecord(page, fixtures), checkAndRecord(other, fixtures)]);
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1, 'one tab saved the files');
+    const late = outcomes[0].status === 'fulfilled' ? other : page;
+    await region(late, '台帳に記録').getByText('このファイル2件はすでに記録されていました').waitFor();
 
     const entries = (await storedEntries(page)).map((json) => JSON.parse(json)).sort((a, b) => a.seq - b.seq);
-    assert.equal(entries.length, 9, 'both tabs recorded 4 entries each, after one 端末の登録');
+    assert.equal(entries.length, 5, 'the 2 files recorded once (4 entries), after one 端末の登録');
     entries.forEach((entry, i) => {
       assert.equal(entry.seq, i + 1, 'no seq twice, none missing');
       if (i > 0) assert.equal(entry.prev_hash, entries[i - 1].hash, `entry ${i + 1} follows entry ${i}`);
     });
     await page.reload();
     await openLedger(page);
-    await page.getByTestId('chain-status').filter({ hasText: '端末1台の記録 計9件のつながりを確認しました' }).waitFor();
+    await page.getByTestId('chain-status').filter({ hasText: '端末1台の記録 計5件のつながりを確認しました' }).waitFor();
     assert.deepEqual(problems, []);
   } finally {
     await close();
