@@ -16,7 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { singleFileOnStick, openProfile, freshProfileDir, ROOT } from './support.mjs';
-import { region, openCheck, openLedger, openPlace, setUpOffice, exportBackup } from './ledger_steps.mjs';
+import { chooseFilesToRecord, openLedger, openPlace, setUpOffice, exportBackup } from './ledger_steps.mjs';
 
 const TRIALS = Number(process.env.CRASH_TRIALS ?? 20);
 const cleanups = [];
@@ -120,22 +120,10 @@ function judge(state) {
   };
 }
 
-/** Chooses the files, names every partner and returns the record button (not clicked). */
+/** Opens the page and prepares the 32 files' recording (the button is not clicked). */
 async function prepareRecording(page) {
   await page.goto(stick.url);
-  await openCheck(page);
-  await page.getByLabel('ファイルを選ぶ', { exact: true }).setInputFiles(files);
-  await page.getByRole('status').filter({ hasText: '点検が終わりました' }).waitFor({ timeout: 60_000 });
-  const panel = region(page, '台帳に記録');
-  await panel.waitFor();
-  const names = panel.getByRole('table', { name: '相手先の事業所名(事業所ごとに1回)' }).getByRole('textbox');
-  for (let i = 0; i < await names.count(); i += 1) {
-    if (!(await names.nth(i).inputValue())) await names.nth(i).fill(`相手先${i + 1}`);
-  }
-  const button = panel.getByRole('button', { name: /^台帳に記録\(\d+件\)$/ });
-  await button.waitFor();
-  const ticked = Number((await button.innerText()).match(/\((\d+)件\)/)[1]);
-  return { panel, button, ticked };
+  return chooseFilesToRecord(page, files);
 }
 
 before(async () => {

@@ -133,3 +133,24 @@ export async function exportBackup(page, actor, file) {
   await page.getByTestId('export-status').filter({ hasText: 'バックアップを書き出しました' }).waitFor();
 }
 
+
+/**
+ * Chooses `files` on the checking page, waits for the check, names every partner office
+ * (相手先1, 相手先2, …) and returns the record panel, its button (not clicked) and how many
+ * files are ticked.
+ */
+export async function chooseFilesToRecord(page, files) {
+  await openCheck(page);
+  await page.getByLabel('ファイルを選ぶ', { exact: true }).setInputFiles(files);
+  await page.getByRole('status').filter({ hasText: '点検が終わりました' }).waitFor({ timeout: 60_000 });
+  const panel = region(page, '台帳に記録');
+  const names = panel.getByRole('table', { name: '相手先の事業所名(事業所ごとに1回)' }).getByRole('textbox');
+  await names.first().waitFor();
+  for (let i = 0; i < await names.count(); i += 1) {
+    if (!(await names.nth(i).inputValue())) await names.nth(i).fill(`相手先${i + 1}`);
+  }
+  const button = panel.getByRole('button', { name: /^台帳に記録\(\d+件\)$/ });
+  await button.waitFor();
+  const ticked = Number((await button.innerText()).match(/\((\d+)件\)/)[1]);
+  return { panel, button, ticked };
+}

@@ -8,7 +8,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { singleFileOnStick, openProfile, freshProfileDir, ROOT } from './support.mjs';
-import { region, openCheck, openPlace, setUpOffice, exportBackup, storedEntries, chooseStaff } from './ledger_steps.mjs';
+import { chooseFilesToRecord, openPlace, setUpOffice, exportBackup, storedEntries, chooseStaff } from './ledger_steps.mjs';
 
 let stick;
 let month;
@@ -27,20 +27,6 @@ after(async () => {
   await stick?.cleanup();
   for (const d of cleanups) await rm(d, { recursive: true, force: true });
 });
-
-/** Chooses `files` in a tab, names every partner, and returns the panel and its button. */
-async function prepare(page, files) {
-  await openCheck(page);
-  await page.getByLabel('ファイルを選ぶ', { exact: true }).setInputFiles(files);
-  await page.getByRole('status').filter({ hasText: '点検が終わりました' }).waitFor({ timeout: 60_000 });
-  const panel = region(page, '台帳に記録');
-  const names = panel.getByRole('table', { name: '相手先の事業所名(事業所ごとに1回)' }).getByRole('textbox');
-  await names.first().waitFor();
-  for (let i = 0; i < await names.count(); i += 1) await names.nth(i).fill(`相手先${i + 1}`);
-  const button = panel.getByRole('button', { name: /^台帳に記録\(\d+件\)$/ });
-  const ticked = Number((await button.innerText()).match(/\((\d+)件\)/)[1]);
-  return { panel, button, ticked };
-}
 
 const kinds = async (page) => {
   const entries = (await storedEntries(page)).map((j) => JSON.parse(j));
@@ -63,7 +49,7 @@ test('two tabs recording the same 32 files at once record each file once', async
     await b.goto(stick.url);
     await chooseStaff(b, '佐藤 花子');
     const files = month.slice(0, 32);
-    const [pa, pb] = [await prepare(a, files), await prepare(b, files)];
+    const [pa, pb] = [await chooseFilesToRecord(a, files), await chooseFilesToRecord(b, files)];
     assert.equal(pa.ticked, pb.ticked);
     await Promise.all([pa.button.click(), pb.button.click()]);
     const said = await Promise.all([pa, pb].map(async ({ panel }) => {
@@ -95,7 +81,7 @@ test('a restore in one tab while the other records completes, and both are kept'
     const { page, close } = await openProfile(other, stick.url);
     try {
       await setUpOffice(page);
-      const p = await prepare(page, month.slice(40, 48));
+      const p = await chooseFilesToRecord(page, month.slice(40, 48));
       otherTicked = p.ticked;
       await p.button.click();
       await p.panel.getByText(/^保存しました/).waitFor({ timeout: 60_000 });
@@ -113,11 +99,11 @@ test('a restore in one tab while the other records completes, and both are kept'
     await b.goto(stick.url);
     await chooseStaff(b, '佐藤 花子');
     // The ledger already holds this PC's records: the restore merges and is recorded.
-    const earlier = await prepare(a, month.slice(32, 36));
+    const earlier = await chooseFilesToRecord(a, month.slice(32, 36));
     await earlier.button.click();
     await earlier.panel.getByText(/^保存しました/).waitFor({ timeout: 60_000 });
     await b.reload();
-    const pa = await prepare(a, month.slice(0, 32));
+    const pa = await chooseFilesToRecord(a, month.slice(0, 32));
     // Tab B has the backup checked and ready when tab A starts recording.
     await openPlace(b, 'バックアップ・台帳フォルダ');
     await b.getByLabel('バックアップから復元', { exact: true }).setInputFiles(backup);
